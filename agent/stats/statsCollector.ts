@@ -1,0 +1,15 @@
+import type { ContainerRecord } from '../inventory/containerRecord';
+import type { ContainerSample } from './containerSample';
+
+/** Names of the collector implementations, as shown in `dockwatch_stats_collector_info` and the log. */
+export type CollectorName = 'cgroup-v1' | 'cgroup-v2' | 'api';
+
+/** Reads the current counters of running containers; one implementation per source. */
+export interface StatsCollector {
+  readonly name: CollectorName;
+  /**
+   * Samples the given running containers. A container that cannot be read (it just stopped, its cgroup is gone)
+   * is left out of the result instead of failing the pass.
+   */
+  collect(containers: readonly ContainerRecord[]): Promise<ContainerSample[]>;
+}
