@@ -1,0 +1,24 @@
+import type Docker from 'dockerode';
+
+/** Image totals and per-container writable-layer sizes, refreshed at slow intervals (both are expensive). */
+export class EngineResources {
+  images = { count: 0, sizeBytes: 0 };
+  private fsUsage = new Map<string, number>();
+  private lastFsRefresh = 0;
+
+  /** Refreshes image totals, and writable-layer sizes when `fsUsageIntervalMs` has passed. */
+  async refresh(docker: Docker, fsUsageIntervalMs: number, now = Date.now()): Promise<void> {
+    const images = await docker.listImages();
+    this.images = { count: images.length, sizeBytes: images.reduce((n, i) => n + (i.Size ?? 0), 0) };
+    if (now - this.lastFsRefresh >= fsUsageIntervalMs) {
+      this.lastFsRefresh = now;
+      const sized = await docker.listContainers({ all: false, size: true });
+      this.fsUsage = new Map(sized.map((c) => [c.Id, (c as { SizeRw?: number }).SizeRw ?? 0]));
+    }
+  }
+
+  /** Bytes in a container's writable layer, if measured. */
+  fsUsageBytes(id: string): number | undefined {
+    return this.fsUsage.get(id);
+  }
+}

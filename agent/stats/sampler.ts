@@ -1,0 +1,88 @@
+import type { Logger } from '../logger';
+import type { ContainerRecord } from '../inventory/containerRecord';
+import type { SelfStats } from '../selfStats';
+import type { SampleStore } from './sampleStore';
+import type { StatsCollector } from './statsCollector';
+
+/** Options of the sampler; `fallback` replaces a cgroup collector that finds none of the running containers. */
+export type SamplerOptions = {
+  collector: StatsCollector;
+  fallback?: StatsCollector;
+  running: () => ContainerRecord[];
+  store: SampleStore;
+  self: SelfStats;
+  logger: Logger;
+  intervalMs: number;
+};
+
+/**
+ * Samples every running, watched container on an interval with one collector and stores the results for the
+ * exporters. A pass never overlaps the previous one; a slow pass delays the next instead of piling up.
+ */
+export class StatsSampler {
+  private collector: StatsCollector;
+  private timer: NodeJS.Timeout | undefined;
+  private busy: Promise<void> | undefined;
+  private misses = 0;
+
+  constructor(private readonly opts: SamplerOptions) {
+    this.collector = opts.collector;
+    opts.self.collector = opts.collector.name;
+  }
+
+  /** The collector in use. */
+  get current(): StatsCollector {
+    return this.collector;
+  }
+
+  /** Runs a first pass at once, then one per interval. */
+  start(): void {
+    const loop = async () => {
+      await this.runOnce();
+      this.timer = setTimeout(loop, this.opts.intervalMs);
+      this.timer.unref();
+    };
+    void loop();
+  }
+
+  /** Stops the interval; a pass under way finishes. */
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** One sampling pass (shared with a pass already under way). */
+  runOnce(): Promise<void> {
+    if (!this.busy) this.busy = this.pass().finally(() => (this.busy = undefined));
+    return this.busy;
+  }
+
+  private async pass(): Promise<void> {
+    const running = this.opts.running();
+    const started = process.hrtime.bigint();
+    try {
+      const samples = await this.collector.collect(running);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.opts.self.recordCollection(this.collector.name, seconds, samples.length);
+      if (running.length > 0 && samples.length === 0 && this.opts.fallback) {
+        if (++this.misses >= 2) return this.switchToFallback(running.length);
+      } else {
+        this.misses = 0;
+      }
+      this.opts.store.replace(samples);
+    } catch (err) {
+      this.opts.logger.warn('sampling pass failed', { collector: this.collector.name, error: (err as Error).message });
+    }
+  }
+
+  private async switchToFallback(running: number): Promise<void> {
+    const fallback = this.opts.fallback as StatsCollector;
+    this.opts.logger.warn('cgroup files of running containers not found; falling back to the Engine API collector', {
+      from: this.collector.name,
+      running,
+    });
+    this.collector = fallback;
+    this.opts.fallback = undefined;
+    this.opts.self.collector = fallback.name;
+    await this.pass();
+  }
+}

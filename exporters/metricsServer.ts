@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../agent/logger';
+import type { SelfStats } from '../agent/selfStats';
+import type { MetricsRegistries } from './metricsRegistry';
+
+/** What the HTTP server needs from the agent. */
+export type MetricsServerDeps = {
+  registries: MetricsRegistries;
+  self: SelfStats;
+  logger: Logger;
+  /** Ready once the first sampling pass has stored its results. */
+  isReady: () => boolean;
+};
+
+/** True when the scraper prefers OpenMetrics (Prometheus sends it first in Accept). */
+export function wantsOpenMetrics(accept: string | undefined): boolean {
+  return accept !== undefined && /application\/openmetrics-text/.test(accept);
+}
+
+/** Renders the exposition in the negotiated format and times it. */
+export async function renderMetrics(
+  deps: Pick<MetricsServerDeps, 'registries' | 'self'>,
+  accept: string | undefined,
+): Promise<{ body: string; contentType: string }> {
+  const started = process.hrtime.bigint();
+  const registry = wantsOpenMetrics(accept) ? deps.registries.openMetrics : deps.registries.prometheus;
+  const body = await registry.metrics();
+  deps.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
+  return { body, contentType: registry.contentType };
+}
+
+/** The agent's HTTP server: /metrics, /healthz and /readyz (the control API joins it later). */
+export class MetricsServer {
+  private readonly server: http.Server;
+
+  constructor(private readonly deps: MetricsServerDeps) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  /** Listens on host:port; resolves with the bound address (port 0 picks a free port). */
+  listen(host: string, port: number): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting connections and waits for open requests to finish. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return this.send(res, 405, 'method not allowed\n');
+      if (path === '/metrics') {
+        const { body, contentType } = await renderMetrics(this.deps, req.headers.accept);
+        return this.send(res, 200, body, contentType);
+      }
+      if (path === '/healthz') return this.send(res, 200, 'ok\n');
+      if (path === '/readyz') {
+        return this.deps.isReady() ? this.send(res, 200, 'ready\n') : this.send(res, 503, 'not ready: no sample yet\n');
+      }
+      if (path === '/') {
+        return this.send(res, 200, 'dockwatch agent: /metrics /healthz /readyz\n');
+      }
+      return this.send(res, 404, 'not found\n');
+    } catch (err) {
+      this.deps.logger.error('request failed', { path, error: (err as Error).message });
+      return this.send(res, 500, 'internal error\n');
+    }
+  }
+
+  private send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+}

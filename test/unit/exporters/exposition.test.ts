@@ -1,0 +1,158 @@
+import { EngineResources } from '../../../agent/engine/engineResources';
+import { EventCounters } from '../../../agent/engine/eventCounters';
+import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
+import { Inventory } from '../../../agent/inventory/inventory';
+import { SelfStats } from '../../../agent/selfStats';
+import type { ContainerSample } from '../../../agent/stats/containerSample';
+import { SampleStore } from '../../../agent/stats/sampleStore';
+import { blkioFamilies } from '../../../exporters/blkioCollector';
+import { ContainerView } from '../../../exporters/containerView';
+import { cpuFamilies } from '../../../exporters/cpuCollector';
+import { engineFamilies } from '../../../exporters/engineCollector';
+import { memoryFamilies } from '../../../exporters/memoryCollector';
+import { buildRegistries } from '../../../exporters/metricsRegistry';
+import { renderMetrics } from '../../../exporters/metricsServer';
+import { networkFamilies } from '../../../exporters/networkCollector';
+import { specFamilies } from '../../../exporters/specCollector';
+import { stateFamilies } from '../../../exporters/stateCollector';
+
+const ID = 'a'.repeat(64);
+const record = (over: Partial<ContainerRecord> = {}): ContainerRecord => ({
+  id: ID,
+  name: 'web-1',
+  image: 'shop/web:2',
+  imageId: 'sha256:' + 'b'.repeat(64),
+  labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web', secret: 'x' },
+  composeProject: 'shop',
+  composeService: 'web',
+  state: 'running',
+  health: 'healthy',
+  restartCount: 2,
+  exitCode: 137,
+  startedAt: 1795911683.5,
+  createdAt: 1795911680,
+  pid: 42,
+  cgroupParent: '',
+  networkMode: 'bridge',
+  spec: { cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 67108864 },
+  ...over,
+});
+const sample: ContainerSample = {
+  id: ID,
+  cgroupPath: `/docker/${ID}`,
+  timestampMs: 1795911700_000,
+  cpu: { usageSeconds: 12.5, userSeconds: 10, systemSeconds: 2.5, cfsPeriods: 7, cfsThrottledPeriods: 3, cfsThrottledSeconds: 0.25 },
+  memory: { usageBytes: 1000, workingSetBytes: 800, rssBytes: 600, cacheBytes: 300, swapBytes: 0, failcnt: 1, oomKills: 2 },
+  network: [
+    { interface: 'eth0', rxBytes: 10, rxPackets: 1, rxDropped: 0, rxErrors: 0, txBytes: 20, txPackets: 2, txDropped: 0, txErrors: 0 },
+  ],
+  blkio: [{ device: '/dev/vda', readBytes: 4096, writeBytes: 8192, reads: 1, writes: 2 }],
+  processes: 3,
+  threads: 5,
+};
+
+function setup(records: ContainerRecord[], samples: ContainerSample[]) {
+  const inventory = new Inventory();
+  for (const r of records) inventory.upsert(r);
+  const store = new SampleStore();
+  store.replace(samples);
+  const view = new ContainerView(inventory, store, (r) => r.labels['dockwatch.ignore'] !== 'true', [
+    'com.docker.compose.project',
+    'com.docker.compose.service',
+  ]);
+  const events = new EventCounters();
+  const resources = new EngineResources();
+  const engine = {
+    up: true,
+    info: {
+      version: '20.10.24',
+      apiVersion: '1.41',
+      os: 'Debian',
+      kernelVersion: '6.1',
+      storageDriver: 'overlay2',
+      cgroupDriver: 'cgroupfs',
+      cgroupVersion: '1',
+      cpus: 2,
+      memoryBytes: 25_000_000_000,
+    },
+  };
+  const self = new SelfStats();
+  const registries = buildRegistries([
+    ...cpuFamilies(view),
+    ...memoryFamilies(view, events),
+    ...networkFamilies(view),
+    ...blkioFamilies(view, resources),
+    ...specFamilies(view),
+    ...stateFamilies(view),
+    ...engineFamilies(engine, events, resources),
+  ]);
+  return { inventory, store, registries, self, events };
+}
+
+const BASE = `id="/docker/${ID}",image="shop/web:2",name="web-1",container_label_com_docker_compose_project="shop",container_label_com_docker_compose_service="web"`;
+
+describe('exposition', () => {
+  it('renders cAdvisor names, labels and values from the cached sample', async () => {
+    const { registries, self } = setup([record()], [sample]);
+    const { body, contentType } = await renderMetrics({ registries, self }, undefined);
+    expect(contentType).toMatch(/^text\/plain; version=0.0.4/);
+    const lines = body.split('\n');
+    expect(lines).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
+    expect(lines).toContain(`container_cpu_user_seconds_total{${BASE}} 10`);
+    expect(lines).toContain(`container_cpu_cfs_throttled_seconds_total{${BASE}} 0.25`);
+    expect(lines).toContain(`container_memory_working_set_bytes{${BASE}} 800`);
+    expect(lines).toContain(`container_oom_events_total{${BASE}} 2`);
+    expect(lines).toContain(`container_network_receive_bytes_total{interface="eth0",${BASE}} 10`);
+    expect(lines).toContain(`container_fs_writes_bytes_total{device="/dev/vda",${BASE}} 8192`);
+    expect(lines).toContain(`container_spec_memory_limit_bytes{${BASE}} 67108864`);
+    expect(lines).toContain(`container_spec_cpu_quota{${BASE}} 50000`);
+    expect(lines).toContain(`container_last_seen{${BASE}} 1795911700`);
+    expect(lines).toContain(`container_threads{${BASE}} 5`);
+    expect(lines).toContain('# TYPE container_cpu_usage_seconds_total counter');
+    expect(lines).toContain('machine_cpu_cores 2');
+    expect(lines).toContain(
+      'dockwatch_container_info{name="web-1",container_id="aaaaaaaaaaaa",image="shop/web:2",image_id="sha256:' +
+        'b'.repeat(64) +
+        '",compose_project="shop",compose_service="web"} 1',
+    );
+    expect(lines).toContain('dockwatch_container_last_exit_code{name="web-1",container_id="aaaaaaaaaaaa"} 137');
+    expect(lines).toContain('dockwatch_containers{state="running"} 1');
+    expect(lines).toContain('dockwatch_containers{state="exited"} 0');
+    expect(body).not.toContain('container_label_secret');
+  });
+
+  it('leaves out CFS series without a quota, and ignored containers entirely', async () => {
+    const other = 'c'.repeat(64);
+    const { registries, self } = setup(
+      [record({ spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 } }), record({ id: other, name: 'skip', labels: { 'dockwatch.ignore': 'true' } })],
+      [sample, { ...sample, id: other, cgroupPath: `/docker/${other}` }],
+    );
+    const { body } = await renderMetrics({ registries, self }, undefined);
+    expect(body).not.toMatch(/^container_cpu_cfs_periods_total\{/m);
+    expect(body).not.toMatch(/^container_spec_cpu_quota\{/m);
+    expect(body).not.toContain('name="skip"');
+  });
+
+  it('drops a stopped container from container_* at the next pass but keeps its state series', async () => {
+    const { registries, self, inventory, store } = setup([record()], [sample]);
+    inventory.upsert(record({ state: 'exited', pid: 0 }));
+    store.replace([]);
+    const { body } = await renderMetrics({ registries, self }, undefined);
+    expect(body).not.toMatch(/^container_cpu_usage_seconds_total\{/m);
+    expect(body).toContain('dockwatch_container_state{name="web-1",container_id="aaaaaaaaaaaa",state="exited"} 1');
+  });
+
+  it('serves OpenMetrics when asked, with counters suffixed once and # EOF', async () => {
+    const { registries, self } = setup([record()], [sample]);
+    const { body, contentType } = await renderMetrics(
+      { registries, self },
+      'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
+    );
+    expect(contentType).toMatch(/^application\/openmetrics-text/);
+    expect(body).toContain('# TYPE container_cpu_usage_seconds counter');
+    expect(body).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
+    expect(body.trimEnd().endsWith('# EOF')).toBe(true);
+    const again = await renderMetrics({ registries, self }, undefined);
+    expect(again.body).toContain('# TYPE container_cpu_usage_seconds_total counter');
+  });
+});

@@ -1,0 +1,38 @@
+import type { ContainerInspectInfo } from 'dockerode';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { engineTimeToSeconds, inspectToRecord } from '../../../agent/inventory/inspectToRecord';
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../../fixtures/inspect', name), 'utf8')) as ContainerInspectInfo;
+
+describe('inspectToRecord (real engine payloads)', () => {
+  it('maps a running container with limits, health and compose labels', () => {
+    const r = inspectToRecord(fixture('running-limited.json'));
+    expect(r.name).toBe('dwfix-limited');
+    expect(r.state).toBe('running');
+    expect(r.health).toBe('healthy');
+    expect(r.composeProject).toBe('shop');
+    expect(r.composeService).toBe('web');
+    expect(r.image).toBe('dockwatch-test/busybox:1');
+    expect(r.imageId).toMatch(/^sha256:/);
+    expect(r.pid).toBeGreaterThan(0);
+    expect(r.exitCode).toBeUndefined();
+    expect(r.spec).toEqual({ cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 67108864 });
+    expect(r.startedAt).toBeCloseTo(Date.parse('2026-11-29T00:21:23.374Z') / 1000, 2);
+  });
+
+  it('maps an exited container with its exit code and no limits', () => {
+    const r = inspectToRecord(fixture('exited.json'));
+    expect(r.state).toBe('exited');
+    expect(r.exitCode).toBe(3);
+    expect(r.health).toBe('none');
+    expect(r.pid).toBe(0);
+    expect(r.spec).toEqual({ cpuQuota: undefined, cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 });
+  });
+
+  it('keeps nanoseconds of engine timestamps and treats Go zero time as unset', () => {
+    expect(engineTimeToSeconds('2026-11-29T00:21:23.374015274Z')).toBeCloseTo(1795911683.374015274, 6);
+    expect(engineTimeToSeconds('0001-01-01T00:00:00Z')).toBeUndefined();
+  });
+});
