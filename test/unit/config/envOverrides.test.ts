@@ -1,0 +1,61 @@
+import { applyEnvOverrides, ENV_OVERRIDES, envVarName } from '../../../config/envOverrides';
+
+describe('env overrides', () => {
+  it('splits camelCase into words', () => {
+    expect(envVarName(['stats', 'fsUsageInterval'])).toBe('DOCKWATCH_STATS_FS_USAGE_INTERVAL');
+    expect(envVarName(['agent', 'dataDir'])).toBe('DOCKWATCH_AGENT_DATA_DIR');
+  });
+
+  it('cover every scalar and string-list leaf, derived from the schema', () => {
+    expect(ENV_OVERRIDES.map((o) => `${o.name} ${o.path.join('.')} ${o.kind}`)).toEqual([
+      'DOCKWATCH_DOCKER_HOST docker.host string',
+      'DOCKWATCH_DOCKER_TLS_CA docker.tls.ca string',
+      'DOCKWATCH_DOCKER_TLS_CERT docker.tls.cert string',
+      'DOCKWATCH_DOCKER_TLS_KEY docker.tls.key string',
+      'DOCKWATCH_DOCKER_TLS_VERIFY docker.tls.verify boolean',
+      'DOCKWATCH_DOCKER_CGROUP_ROOT docker.cgroupRoot string',
+      'DOCKWATCH_DOCKER_PROC_ROOT docker.procRoot string',
+      'DOCKWATCH_AGENT_LISTEN agent.listen string',
+      'DOCKWATCH_AGENT_DATA_DIR agent.dataDir string',
+      'DOCKWATCH_AGENT_HOST_NAME agent.hostName string',
+      'DOCKWATCH_AGENT_TOKEN agent.token string',
+      'DOCKWATCH_AGENT_LOG_LEVEL agent.logLevel enum',
+      'DOCKWATCH_AGENT_LOG_FORMAT agent.logFormat enum',
+      'DOCKWATCH_CONTAINERS_INCLUDE_NAMES containers.include.names stringList',
+      'DOCKWATCH_CONTAINERS_EXCLUDE_NAMES containers.exclude.names stringList',
+      'DOCKWATCH_STATS_INTERVAL stats.interval duration',
+      'DOCKWATCH_STATS_COLLECTOR stats.collector enum',
+      'DOCKWATCH_STATS_API_CONCURRENCY stats.apiConcurrency number',
+      'DOCKWATCH_STATS_FS_USAGE_INTERVAL stats.fsUsageInterval duration',
+      'DOCKWATCH_STATS_RESYNC_INTERVAL stats.resyncInterval duration',
+      'DOCKWATCH_METRICS_CONTAINER_LABELS metrics.containerLabels stringList',
+    ]);
+  });
+
+  it('have unique names, none of them DOCKWATCH_CONFIG', () => {
+    const names = ENV_OVERRIDES.map((o) => o.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).not.toContain('DOCKWATCH_CONFIG');
+  });
+
+  it('write into the raw config and say where each value came from', () => {
+    const raw: Record<string, unknown> = { stats: { collector: 'api' } };
+    const sources = applyEnvOverrides(raw, {
+      DOCKWATCH_STATS_INTERVAL: '10s',
+      DOCKWATCH_METRICS_CONTAINER_LABELS: 'a,b',
+      DOCKWATCH_CONFIG: '/etc/dockwatch.yaml',
+      DOCKWATCH_TOKEN: 'only for ${DOCKWATCH_TOKEN} expansion',
+    });
+    expect(raw).toEqual({ stats: { collector: 'api', interval: '10s' }, metrics: { containerLabels: ['a', 'b'] } });
+    expect(sources).toEqual([
+      { path: ['stats', 'interval'], source: 'env DOCKWATCH_STATS_INTERVAL' },
+      { path: ['metrics', 'containerLabels'], source: 'env DOCKWATCH_METRICS_CONTAINER_LABELS' },
+    ]);
+  });
+
+  it('leave a section the file got wrong alone, so the file error shows', () => {
+    const raw: Record<string, unknown> = { stats: '5s' };
+    expect(applyEnvOverrides(raw, { DOCKWATCH_STATS_INTERVAL: '10s' })).toEqual([]);
+    expect(raw).toEqual({ stats: '5s' });
+  });
+});
