@@ -1,0 +1,149 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
+import { cgroupV2Collector } from '../../../agent/stats/cgroupV2Collector';
+import type { ContainerSample } from '../../../agent/stats/containerSample';
+
+const fixtures = join(__dirname, '../../fixtures');
+const cgroupRoot = join(fixtures, 'cgroup-v2');
+const procRoot = join(fixtures, 'proc');
+const sysRoot = join(fixtures, 'sys');
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+const C = 'c'.repeat(64);
+const GONE = 'd'.repeat(64);
+
+const record = (id: string, overrides: Partial<ContainerRecord> = {}): ContainerRecord => ({
+  id,
+  name: `c-${id.slice(0, 4)}`,
+  image: 'dockwatch-test/busybox:1',
+  imageId: 'sha256:0',
+  labels: {},
+  state: 'running',
+  health: 'none',
+  restartCount: 0,
+  createdAt: 0,
+  pid: 4242,
+  cgroupParent: '',
+  networkMode: 'bridge',
+  spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
+  ...overrides,
+});
+
+const byId = (samples: ContainerSample[], id: string): ContainerSample => {
+  const sample = samples.find((s) => s.id === id);
+  if (!sample) throw new Error(`no sample for ${id}`);
+  return sample;
+};
+
+describe('cgroupV2Collector', () => {
+  const collector = cgroupV2Collector({ cgroupRoot, procRoot, sysRoot });
+  let samples: ContainerSample[];
+
+  beforeAll(async () => {
+    samples = await collector.collect([
+      record(A),
+      record(B, { pid: 4343 }),
+      record(C, { pid: 0, cgroupParent: 'my-app.slice' }),
+      record(GONE),
+    ]);
+  });
+
+  it('is named cgroup-v2 and leaves out a container without a cgroup', () => {
+    expect(collector.name).toBe('cgroup-v2');
+    expect(samples.map((s) => s.id)).toEqual([A, B, C]);
+  });
+
+  it('resolves cgroupfs, systemd and custom-slice paths', () => {
+    expect(samples.map((s) => s.cgroupPath)).toEqual([
+      `/docker/${A}`,
+      `/system.slice/docker-${B}.scope`,
+      `/my.slice/my-app.slice/docker-${C}.scope`,
+    ]);
+  });
+
+  it('converts cpu.stat from microseconds, throttling included', () => {
+    expect(byId(samples, A).cpu).toEqual({
+      usageSeconds: 8.52304,
+      userSeconds: 6.012345,
+      systemSeconds: 2.510695,
+      cfsPeriods: 120,
+      cfsThrottledPeriods: 15,
+      cfsThrottledSeconds: 0.25,
+    });
+  });
+
+  it('reports zero throttling without the cpu controller', () => {
+    expect(byId(samples, B).cpu).toEqual({
+      usageSeconds: 1.5,
+      userSeconds: 1,
+      systemSeconds: 0.5,
+      cfsPeriods: 0,
+      cfsThrottledPeriods: 0,
+      cfsThrottledSeconds: 0,
+    });
+  });
+
+  it('derives working set from inactive_file, rss from anon, cache from file, failcnt and oom kills from memory.events', () => {
+    expect(byId(samples, A).memory).toEqual({
+      usageBytes: 52428800,
+      workingSetBytes: 52428800 - 10485760,
+      rssBytes: 20971520,
+      cacheBytes: 26214400,
+      swapBytes: 1048576,
+      failcnt: 7,
+      oomKills: 1,
+    });
+  });
+
+  it('floors the working set at 0 and reports no swap without memory.swap.current', () => {
+    expect(byId(samples, B).memory).toEqual({
+      usageBytes: 8192,
+      workingSetBytes: 0,
+      rssBytes: 4096,
+      cacheBytes: 12288,
+      swapBytes: 0,
+      failcnt: 0,
+      oomKills: 0,
+    });
+  });
+
+  it('reads io.stat per device, naming devices through sysfs', () => {
+    expect(byId(samples, A).blkio).toEqual([
+      { device: '/dev/vda', readBytes: 1048576, writeBytes: 4096, reads: 12, writes: 1 },
+      { device: '8:0', readBytes: 512, writeBytes: 1024, reads: 1, writes: 2 },
+    ]);
+    expect(byId(samples, B).blkio).toBeUndefined();
+  });
+
+  it('counts processes and threads', () => {
+    expect(byId(samples, A)).toMatchObject({ processes: 3, threads: 7 });
+    expect(byId(samples, B)).toMatchObject({ processes: 1, threads: 1 });
+  });
+
+  it('reads the network namespace of the main process; an empty list when only lo is there; none without a pid', () => {
+    expect(byId(samples, A).network?.map((n) => n.interface)).toEqual(['eth0']);
+    expect(byId(samples, B).network).toEqual([]);
+    expect(byId(samples, C).network).toBeUndefined();
+  });
+});
+
+describe('cgroupV2Collector when cgroups come and go', () => {
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'dockwatch-cgv2-'));
+    cpSync(cgroupRoot, root, { recursive: true });
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('leaves out a container whose cgroup vanished after its path was cached, and finds one that appears later', async () => {
+    const collector = cgroupV2Collector({ cgroupRoot: root, procRoot, sysRoot });
+    expect((await collector.collect([record(A), record(GONE)])).map((s) => s.id)).toEqual([A]);
+    cpSync(join(root, 'docker', A), join(root, 'docker', GONE), { recursive: true });
+    rmSync(join(root, 'docker', A), { recursive: true });
+    expect((await collector.collect([record(A), record(GONE)])).map((s) => s.id)).toEqual([GONE]);
+  });
+});
