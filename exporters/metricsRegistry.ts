@@ -1,8 +1,8 @@
-import { Registry } from 'prom-client';
+import { Registry, type OpenMetricsContentType } from 'prom-client';
 import type { MetricFamily } from './metricFamily';
 
 /** The two expositions dockwatch serves, built on prom-client registries holding the same families. */
-export type MetricsRegistries = { prometheus: Registry; openMetrics: Registry };
+export type MetricsRegistries = { prometheus: Registry; openMetrics: Registry<OpenMetricsContentType> };
 
 /** A prom-client metric object backed by a family; one per registry, since OpenMetrics renames counters in place. */
 function registryMetric(family: MetricFamily) {
@@ -26,7 +26,8 @@ function registryMetric(family: MetricFamily) {
 /** Registers every family in a fresh Prometheus-text registry and a fresh OpenMetrics registry. */
 export function buildRegistries(families: readonly MetricFamily[]): MetricsRegistries {
   const prometheus = new Registry();
-  const openMetrics = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+  const openMetrics = new Registry<OpenMetricsContentType>();
+  openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   for (const f of families) {
     prometheus.registerMetric(registryMetric(f) as never);
     openMetrics.registerMetric(registryMetric(f) as never);

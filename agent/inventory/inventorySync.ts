@@ -39,7 +39,7 @@ export class InventorySync {
     }
     for (const r of this.inventory.all()) if (!seen.has(r.id)) this.inventory.remove(r.id);
     this.listedState = seen;
-    await mapWithConcurrency(toInspect, INSPECT_CONCURRENCY, (id) => this.refresh(docker, id));
+    await mapWithConcurrency(toInspect, INSPECT_CONCURRENCY, (id) => this.refresh(docker, id).catch(() => undefined));
   }
 
   /** Applies one engine event: a removed container is forgotten, any other change re-inspected. */

@@ -1,0 +1,158 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/schema';
+import { isWatched } from '../config/containerSelector';
+import { isLocalEndpoint, parseDockerHost } from './engine/dockerHost';
+import { EngineResources } from './engine/engineResources';
+import { EngineSupervisor } from './engine/engineSupervisor';
+import { EventCounters } from './engine/eventCounters';
+import { Inventory } from './inventory/inventory';
+import { InventorySync } from './inventory/inventorySync';
+import type { ContainerRecord } from './inventory/containerRecord';
+import type { Logger } from './logger';
+import { SelfStats } from './selfStats';
+import { apiCollector, dockerStatsFetcher } from './stats/apiCollector';
+import { cgroupV1Collector } from './stats/cgroupV1Collector';
+import { cgroupV2Collector } from './stats/cgroupV2Collector';
+import { detectCgroupVersion } from './stats/cgroupVersion';
+import { chooseCollector } from './stats/chooseCollector';
+import { SampleStore } from './stats/sampleStore';
+import { StatsSampler } from './stats/sampler';
+import { ContainerView } from '../exporters/containerView';
+import { buildRegistries, type MetricsRegistries } from '../exporters/metricsRegistry';
+import { MetricsServer } from '../exporters/metricsServer';
+import { cpuFamilies } from '../exporters/cpuCollector';
+import { memoryFamilies } from '../exporters/memoryCollector';
+import { networkFamilies } from '../exporters/networkCollector';
+import { blkioFamilies } from '../exporters/blkioCollector';
+import { specFamilies } from '../exporters/specCollector';
+import { stateFamilies } from '../exporters/stateCollector';
+import { engineFamilies } from '../exporters/engineCollector';
+import { selfFamilies } from '../exporters/selfCollector';
+
+/** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
+export type RunningAgent = {
+  address: AddressInfo;
+  inventory: Inventory;
+  samples: SampleStore;
+  engine: EngineSupervisor;
+  registries: MetricsRegistries;
+  sampler: StatsSampler;
+  stop(): Promise<void>;
+};
+
+/** Splits `HOST:PORT` (IPv6 as `[::1]:PORT`). */
+export function splitListen(listen: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new Error(`listen address "${listen}" is not HOST:PORT`);
+  return { host: m[1] as string, port: Number(m[2]) };
+}
+
+/** Builds the agent from the config (the one wiring place of this role) and starts it. */
+export async function startAgent(config: Config, logger: Logger): Promise<RunningAgent> {
+  const endpoint = parseDockerHost(config.docker.host, config.docker.tls);
+  const inventory = new Inventory();
+  const samples = new SampleStore();
+  const self = new SelfStats();
+  const events = new EventCounters();
+  const resources = new EngineResources();
+  const countError = (op: string) => self.countApiError(op);
+  const sync = new InventorySync(inventory, logger, countError);
+  const watched = (r: ContainerRecord) => isWatched(r, config.containers);
+  let lastResync = 0;
+  let samplerStarted = false;
+
+  const engine = new EngineSupervisor(
+    endpoint,
+    config.docker.tls,
+    {
+      async onConnected(docker) {
+        await sync.resync(docker);
+        lastResync = Date.now();
+        await resources.refresh(docker, 0).catch(() => countError('images'));
+        if (!samplerStarted) {
+          samplerStarted = true;
+          sampler.start();
+        }
+      },
+      onEvent(docker, e) {
+        events.record(e);
+        sync.onEvent(docker, e).catch(() => undefined);
+      },
+      async onTick(docker) {
+        if (Date.now() - lastResync >= config.stats.resyncInterval - 1000) {
+          await sync.resync(docker);
+          lastResync = Date.now();
+        }
+        await resources.refresh(docker, config.stats.fsUsageInterval);
+      },
+    },
+    logger,
+    Math.min(config.stats.resyncInterval, config.stats.fsUsageInterval),
+    countError,
+  );
+
+  const api = () =>
+    apiCollector({
+      concurrency: config.stats.apiConcurrency,
+      fetchStats: (id) => {
+        const docker = engine.client;
+        const info = engine.info;
+        if (!docker || !info) return Promise.reject(new Error('engine unreachable'));
+        return dockerStatsFetcher(docker, info.apiVersion)(id);
+      },
+      onError: () => countError('stats'),
+    });
+  const cgroupVersion = await detectCgroupVersion(config.docker.cgroupRoot);
+  const cgroupOpts = { cgroupRoot: config.docker.cgroupRoot, procRoot: config.docker.procRoot };
+  const choice = chooseCollector({
+    mode: config.stats.collector,
+    cgroupRoot: config.docker.cgroupRoot,
+    cgroupVersion,
+    engineIsLocal: isLocalEndpoint(endpoint),
+    cgroup: (v) => (v === 1 ? cgroupV1Collector(cgroupOpts) : cgroupV2Collector(cgroupOpts)),
+    api,
+  });
+  logger.info('stats collector chosen', { collector: choice.collector.name, reason: choice.reason });
+
+  const sampler = new StatsSampler({
+    collector: choice.collector,
+    fallback: choice.fallback,
+    running: () => inventory.all().filter((r) => (r.state === 'running' || r.state === 'paused') && watched(r)),
+    store: samples,
+    self,
+    logger,
+    intervalMs: config.stats.interval,
+  });
+
+  const view = new ContainerView(inventory, samples, watched, config.metrics.containerLabels);
+  const registries = buildRegistries([
+    ...cpuFamilies(view),
+    ...memoryFamilies(view, events),
+    ...networkFamilies(view),
+    ...blkioFamilies(view, resources),
+    ...specFamilies(view),
+    ...stateFamilies(view),
+    ...engineFamilies(engine, events, resources),
+    ...selfFamilies(self, Math.floor(Date.now() / 1000 - process.uptime())),
+  ]);
+  const server = new MetricsServer({ registries, self, logger, isReady: () => samples.generation > 0 });
+  const { host, port } = splitListen(config.agent.listen);
+  const address = await server.listen(host, port);
+  logger.info('agent listening', { address: `${address.address}:${address.port}`, docker: config.docker.host });
+
+  engine.start();
+
+  return {
+    address,
+    inventory,
+    samples,
+    engine,
+    registries,
+    sampler,
+    async stop() {
+      sampler.stop();
+      engine.stop();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAgent } from './agent';
+import { createLogger } from './agent/logger';
+import { ConfigError } from './config/configError';
+import { loadConfig, type FlagOverrides } from './config/load';
+import { renderEffectiveConfig } from './config/redact';
+
+/** Exit code for a configuration the user must fix. */
+const EXIT_CONFIG = 2;
+
+type GlobalOptions = {
+  config?: string;
+  listen?: string;
+  dockerHost?: string;
+  dataDir?: string;
+  logLevel?: FlagOverrides['logLevel'];
+  logFormat?: FlagOverrides['logFormat'];
+};
+
+function packageVersion(): string {
+  for (const p of [join(__dirname, 'package.json'), join(__dirname, '..', 'package.json')]) {
+    try {
+      return (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next location (ts-node vs dist/)
+    }
+  }
+  return '0.0.0';
+}
+
+function flagsOf(o: GlobalOptions): Partial<FlagOverrides> {
+  const flags: Partial<FlagOverrides> = {};
+  if (o.listen) flags.listen = o.listen;
+  if (o.dockerHost) flags.dockerHost = o.dockerHost;
+  if (o.dataDir) flags.dataDir = o.dataDir;
+  if (o.logLevel) flags.logLevel = o.logLevel;
+  if (o.logFormat) flags.logFormat = o.logFormat;
+  return flags;
+}
+
+function fail(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`dockwatch: invalid configuration\n${err.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  process.stderr.write(`dockwatch: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+async function runAgent(o: GlobalOptions): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({ file: o.config, env: process.env, flags: flagsOf(o) });
+  } catch (err) {
+    fail(err);
+  }
+  const logger = createLogger({ level: config.agent.logLevel, format: config.agent.logFormat });
+  let agent;
+  try {
+    agent = await startAgent(config, logger);
+  } catch (err) {
+    logger.error('agent failed to start', { error: (err as Error).message });
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(0), 10_000);
+    force.unref();
+    void agent.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('uncaughtException', (err) => logger.error('uncaught exception', { error: err.stack ?? err.message }));
+  process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { error: String(err) }));
+}
+
+/** Builds the `dockwatch` command line. */
+export function buildProgram(): Command {
+  const program = new Command('dockwatch')
+    .description('Docker container metrics (cAdvisor-compatible) from one small agent per host')
+    .version(packageVersion(), '-V, --version')
+    .option('-c, --config <file>', 'configuration file (YAML); else $DOCKWATCH_CONFIG; else defaults')
+    .option('--listen <host:port>', 'address for /metrics, /healthz, /readyz (default 127.0.0.1:9417)')
+    .option('--docker-host <url>', 'engine address: unix:///var/run/docker.sock, tcp://host:2375, https://host:2376')
+    .option('--data-dir <dir>', 'directory for dockwatch state (default ./data)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['error', 'warn', 'info', 'debug']))
+    .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']))
+    .showHelpAfterError();
+
+  program
+    .command('run', { isDefault: true })
+    .description('run everything this build has in one process (today: the agent and its exporter)')
+    .action(() => runAgent(program.opts<GlobalOptions>()));
+
+  program
+    .command('agent')
+    .description('run the per-host agent: inventory, stats, /metrics')
+    .action(() => runAgent(program.opts<GlobalOptions>()));
+
+  const configCmd = program.command('config').description('work with the configuration file');
+  configCmd
+    .command('check')
+    .argument('<file>', 'configuration file to validate')
+    .description('validate a configuration file and print the effective configuration (secrets as <secret>)')
+    .action((file: string) => {
+      try {
+        const config = loadConfig({ file, env: process.env, flags: flagsOf(program.opts<GlobalOptions>()) });
+        process.stdout.write(renderEffectiveConfig(config));
+      } catch (err) {
+        fail(err);
+      }
+    });
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => fail(err));
+}

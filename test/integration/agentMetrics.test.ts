@@ -1,0 +1,151 @@
+import { startTestAgent, type TestAgent } from '../support/agentHarness';
+import { publishedPort, removeTestContainers, runTestContainer, testDocker, waitFor } from '../support/engine';
+import { findSeries, valueOf } from '../support/exposition';
+
+let agent: TestAgent;
+
+beforeAll(async () => {
+  agent = await startTestAgent();
+  await waitFor(async () => (await fetch(`${agent.url}/readyz`)).status === 200, {
+    what: '/readyz to be 200',
+    timeoutMs: 20_000,
+  });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await removeTestContainers();
+});
+
+/** Polls /metrics until `pick` returns a value. */
+function until<T>(
+  what: string,
+  pick: (s: Awaited<ReturnType<TestAgent['scrape']>>) => T | undefined,
+  timeoutMs = 15_000,
+) {
+  return waitFor(async () => pick(await agent.scrape()), { what, timeoutMs, intervalMs: 250 });
+}
+
+describe('agent against the real engine', () => {
+  it('reports limits: --memory 64m and --cpus 0.5 as cAdvisor does', async () => {
+    const c = await runTestContainer({ name: 'limits', cmd: ['sleep', '300'], memory: '64m', cpus: 0.5 });
+    const limit = await until('memory limit series', (s) =>
+      valueOf(s, 'container_spec_memory_limit_bytes', { name: c.name }),
+    );
+    expect(limit).toBe(67108864);
+    const series = await agent.scrape();
+    expect(valueOf(series, 'container_spec_cpu_quota', { name: c.name })).toBe(50000);
+    expect(valueOf(series, 'container_spec_cpu_period', { name: c.name })).toBe(100000);
+    const labels = findSeries(series, 'container_memory_usage_bytes', { name: c.name })[0]?.labels;
+    expect(labels?.id).toBe(`/docker/${c.id}`);
+    expect(labels?.image).toBe('dockwatch-test/busybox:1');
+    expect(valueOf(series, 'dockwatch_container_state', { name: c.name, state: 'running' })).toBe(1);
+    expect(valueOf(series, 'dockwatch_stats_collector_info', { collector: 'cgroup-v1' })).toBe(1);
+  });
+
+  it('counts the CPU a busy container burns (quota 0.5 CPU → about 0.5 s per second)', async () => {
+    const c = await runTestContainer({ name: 'burn', cmd: ['sh', '-c', 'while :; do :; done'], cpus: 0.5 });
+    const read = async () => {
+      const s = await agent.scrape();
+      const cpu = valueOf(s, 'container_cpu_usage_seconds_total', { name: c.name });
+      const seen = valueOf(s, 'container_last_seen', { name: c.name });
+      return cpu === undefined || seen === undefined ? undefined : { cpu, at: Date.now() };
+    };
+    const first = await waitFor(read, { what: 'cpu series of the burning container', timeoutMs: 15_000 });
+    await new Promise((r) => setTimeout(r, 6000));
+    const second = await waitFor(read, { what: 'cpu series again', timeoutMs: 5000 });
+    const burned = second.cpu - first.cpu;
+    const wall = (second.at - first.at) / 1000;
+    expect(burned / wall).toBeGreaterThan(0.3);
+    expect(burned / wall).toBeLessThan(0.7);
+    const user = valueOf(await agent.scrape(), 'container_cpu_user_seconds_total', { name: c.name }) ?? 0;
+    expect(user).toBeGreaterThan(0);
+  });
+
+  it('counts network traffic through a published port', async () => {
+    const c = await runTestContainer({
+      name: 'web',
+      cmd: [
+        'sh',
+        '-c',
+        'mkdir -p /www && dd if=/dev/zero of=/www/f bs=1024 count=512 2>/dev/null && httpd -f -p 80 -h /www',
+      ],
+      ports: [{ container: 80 }],
+    });
+    const before = await until('network series', (s) =>
+      valueOf(s, 'container_network_transmit_bytes_total', { name: c.name, interface: 'eth0' }),
+    );
+    const port = await publishedPort(c.id, 80);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/f`)).ok, {
+      what: 'httpd to answer',
+      timeoutMs: 10_000,
+    });
+    for (let i = 0; i < 3; i++) await (await fetch(`http://127.0.0.1:${port}/f`)).arrayBuffer();
+    const after = await until('transmit bytes to rise by 1.5 MB', (s) => {
+      const v = valueOf(s, 'container_network_transmit_bytes_total', { name: c.name, interface: 'eth0' });
+      return v !== undefined && v - before >= 3 * 512 * 1024 ? v : undefined;
+    });
+    expect(after - before).toBeGreaterThanOrEqual(3 * 512 * 1024);
+    const rx = valueOf(await agent.scrape(), 'container_network_receive_packets_total', {
+      name: c.name,
+      interface: 'eth0',
+    });
+    expect(rx).toBeGreaterThan(0);
+  });
+
+  it('increments container_oom_events_total when the kernel OOM-kills inside the container', async () => {
+    const c = await runTestContainer({
+      name: 'oom',
+      cmd: ['sh', '-c', 'while :; do yes | tr \\\\n x | head -c 50m | tail; sleep 0.5; done'],
+      memory: '8m',
+    });
+    const ooms = await until(
+      'an OOM event',
+      (s) => {
+        const v = valueOf(s, 'container_oom_events_total', { name: c.name });
+        return v !== undefined && v >= 1 ? v : undefined;
+      },
+      30_000,
+    );
+    expect(ooms).toBeGreaterThanOrEqual(1);
+    const events = await agent.scrape();
+    expect(
+      valueOf(events, 'dockwatch_engine_events_total', { type: 'container', action: 'oom' }),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows a stop within one interval and drops a removed container', async () => {
+    const c = await runTestContainer({ name: 'stopme', cmd: ['sleep', '300'] });
+    await until('running series', (s) => valueOf(s, 'container_memory_usage_bytes', { name: c.name }));
+    await testDocker().getContainer(c.id).stop({ t: 0 });
+    const exitCode = await until(
+      'exited state',
+      (s) =>
+        valueOf(s, 'dockwatch_container_state', { name: c.name, state: 'exited' }) === 1
+          ? valueOf(s, 'dockwatch_container_last_exit_code', { name: c.name })
+          : undefined,
+      3000,
+    );
+    expect(exitCode).toBe(137);
+    await until(
+      'container_* series to go',
+      (s) => (valueOf(s, 'container_memory_usage_bytes', { name: c.name }) === undefined ? true : undefined),
+      3000,
+    );
+    await testDocker().getContainer(c.id).remove();
+    await until(
+      'every series of the removed container to go',
+      (s) => (s.some((x) => x.labels.name === c.name) ? undefined : true),
+      3000,
+    );
+  });
+
+  it('serves OpenMetrics to a scraper that asks for it, and health endpoints', async () => {
+    const om = await agent.scrapeText('application/openmetrics-text;version=1.0.0');
+    expect(om.contentType).toMatch(/^application\/openmetrics-text/);
+    expect(om.body.trimEnd().endsWith('# EOF')).toBe(true);
+    expect((await fetch(`${agent.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${agent.url}/nope`)).status).toBe(404);
+    expect(valueOf(await agent.scrape(), 'dockwatch_engine_up')).toBe(1);
+  });
+});

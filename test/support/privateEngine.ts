@@ -1,0 +1,77 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { waitFor } from './waitFor';
+
+/** A second dockerd owned by one test (own data root, socket, no bridge), safe to kill and restart. */
+export type PrivateEngine = {
+  host: string;
+  docker: Docker;
+  start(): Promise<void>;
+  /** SIGTERM and wait for the process to exit. */
+  kill(): Promise<void>;
+  /** Kills it and removes its directories. */
+  destroy(): Promise<void>;
+};
+
+/** Creates (but does not start) a private engine under /tmp; images are loaded from the main engine. */
+export function privateEngine(): PrivateEngine {
+  const dir = mkdtempSync(join(tmpdir(), 'dwde-'));
+  const socket = join(dir, 'docker.sock');
+  const host = `unix://${socket}`;
+  const docker = new Docker({ socketPath: socket });
+  let child: ChildProcess | undefined;
+  let log = '';
+  const engine: PrivateEngine = {
+    host,
+    docker,
+    async start() {
+      child = spawn(
+        'dockerd',
+        [
+          `--data-root=${join(dir, 'data')}`,
+          `--exec-root=${join(dir, 'exec')}`,
+          `--pidfile=${join(dir, 'dockerd.pid')}`,
+          `--host=${host}`,
+          '--bridge=none',
+          '--iptables=false',
+          '--ip-masq=false',
+          '--ip-forward=false',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+      await waitFor(async () => (await docker.ping()) !== undefined, {
+        what: `private dockerd at ${socket} to answer (log: ${log.slice(-500)})`,
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+    },
+    async kill() {
+      const c = child;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((resolve) => c.once('exit', resolve));
+      c.kill('SIGTERM');
+      await exited;
+      child = undefined;
+    },
+    async destroy() {
+      await engine.kill();
+      try {
+        execFileSync('umount', ['-R', join(dir, 'exec')], { stdio: 'ignore' });
+      } catch {
+        // nothing mounted
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return engine;
+}
+
+/** Copies an image from the main engine into another one (`docker save | docker load`). */
+export function copyImage(image: string, toHost: string): void {
+  const tar = execFileSync('docker', ['save', image], { maxBuffer: 64 * 1024 * 1024 });
+  execFileSync('docker', ['-H', toHost, 'load', '-q'], { input: tar });
+}
