@@ -24,7 +24,10 @@ export class ContainerView {
   private rowsCache: SampledContainer[] = [];
   private watchedCache: ContainerRecord[] = [];
   private cacheKey = '';
-  private readonly labelCache = new Map<string, { record: ContainerRecord; path: string; labels: Record<string, string> }>();
+  private readonly labelCache = new Map<
+    string,
+    { record: ContainerRecord; path: string; labels: Record<string, string> }
+  >();
 
   constructor(
     private readonly inventory: Inventory,

@@ -4,7 +4,11 @@ import type { EngineSupervisor } from '../agent/engine/engineSupervisor';
 import type { MetricFamily } from './metricFamily';
 
 /** Engine families: reachability, identity, events by type and action, images; and cAdvisor's machine_* from the engine host. */
-export function engineFamilies(engine: Pick<EngineSupervisor, 'up' | 'info'>, events: EventCounters, resources: EngineResources): MetricFamily[] {
+export function engineFamilies(
+  engine: Pick<EngineSupervisor, 'up' | 'info'>,
+  events: EventCounters,
+  resources: EngineResources,
+): MetricFamily[] {
   return [
     {
       name: 'dockwatch_engine_up',

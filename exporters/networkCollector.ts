@@ -6,7 +6,11 @@ import type { MetricFamily } from './metricFamily';
 const FIELDS: [keyof NetworkInterfaceSample, string, string][] = [
   ['rxBytes', 'container_network_receive_bytes_total', 'Cumulative count of bytes received'],
   ['rxPackets', 'container_network_receive_packets_total', 'Cumulative count of packets received'],
-  ['rxDropped', 'container_network_receive_packets_dropped_total', 'Cumulative count of packets dropped while receiving'],
+  [
+    'rxDropped',
+    'container_network_receive_packets_dropped_total',
+    'Cumulative count of packets dropped while receiving',
+  ],
   ['rxErrors', 'container_network_receive_errors_total', 'Cumulative count of errors encountered while receiving'],
   ['txBytes', 'container_network_transmit_bytes_total', 'Cumulative count of bytes transmitted'],
   ['txPackets', 'container_network_transmit_packets_total', 'Cumulative count of packets transmitted'],

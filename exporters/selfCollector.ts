@@ -3,8 +3,9 @@ import type { MetricFamily } from './metricFamily';
 
 /** The agent's own cost: sampling passes, scrapes, engine API errors, and the standard process_* figures. */
 export function selfFamilies(self: SelfStats, startTimeSeconds: number): MetricFamily[] {
-  const perCollector = (pick: (t: { lastSeconds: number; totalSeconds: number; count: number; containers: number }) => number) =>
-    () => [...self.collections].map(([collector, t]) => ({ value: pick(t), labels: { collector } }));
+  const perCollector =
+    (pick: (t: { lastSeconds: number; totalSeconds: number; count: number; containers: number }) => number) => () =>
+      [...self.collections].map(([collector, t]) => ({ value: pick(t), labels: { collector } }));
   return [
     {
       name: 'dockwatch_stats_collector_info',

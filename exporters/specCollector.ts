@@ -5,9 +5,27 @@ import type { MetricFamily } from './metricFamily';
 /** cAdvisor's spec, process and time families of each running container. */
 export function specFamilies(view: ContainerView): MetricFamily[] {
   return [
-    perContainer(view, 'container_spec_cpu_period', 'CPU period of the container.', 'gauge', (c) => c.record.spec.cpuPeriod),
-    perContainer(view, 'container_spec_cpu_quota', 'CPU quota of the container.', 'gauge', (c) => c.record.spec.cpuQuota),
-    perContainer(view, 'container_spec_cpu_shares', 'CPU share of the container.', 'gauge', (c) => c.record.spec.cpuShares),
+    perContainer(
+      view,
+      'container_spec_cpu_period',
+      'CPU period of the container.',
+      'gauge',
+      (c) => c.record.spec.cpuPeriod,
+    ),
+    perContainer(
+      view,
+      'container_spec_cpu_quota',
+      'CPU quota of the container.',
+      'gauge',
+      (c) => c.record.spec.cpuQuota,
+    ),
+    perContainer(
+      view,
+      'container_spec_cpu_shares',
+      'CPU share of the container.',
+      'gauge',
+      (c) => c.record.spec.cpuShares,
+    ),
     perContainer(
       view,
       'container_spec_memory_limit_bytes',
@@ -22,12 +40,8 @@ export function specFamilies(view: ContainerView): MetricFamily[] {
       'gauge',
       (c) => c.record.startedAt,
     ),
-    perContainer(
-      view,
-      'container_last_seen',
-      'Last time a container was seen by the exporter',
-      'gauge',
-      (c) => Math.floor(c.sample.timestampMs / 1000),
+    perContainer(view, 'container_last_seen', 'Last time a container was seen by the exporter', 'gauge', (c) =>
+      Math.floor(c.sample.timestampMs / 1000),
     ),
     perContainer(
       view,

@@ -32,10 +32,15 @@ function perWatched(
 /** dockwatch's container families that cAdvisor lacks: state, health, restarts, exit code, info, counts by state. */
 export function stateFamilies(view: ContainerView): MetricFamily[] {
   return [
-    perWatched(view, 'dockwatch_container_state', 'Current state of the container (1 for the state it is in).', (r) => ({
-      value: 1,
-      labels: { state: r.state },
-    })),
+    perWatched(
+      view,
+      'dockwatch_container_state',
+      'Current state of the container (1 for the state it is in).',
+      (r) => ({
+        value: 1,
+        labels: { state: r.state },
+      }),
+    ),
     perWatched(
       view,
       'dockwatch_container_health',

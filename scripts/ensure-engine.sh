@@ -83,6 +83,12 @@ if [ ${#running[@]} -gt 0 ]; then
   die "dockerd (pid ${running[*]}) is running but \`docker info\` fails; it was not started by this script, so it is left alone. Check its log (e.g. journalctl -u docker or /var/log/docker.log)."
 fi
 
+# Hosts without systemd may have no cgroup hierarchy mounted; do what Debian's /etc/init.d/docker does.
+if ! grep -qE '^[^ ]+ /sys/fs/cgroup(/[^ ]*)? cgroup2? ' /proc/mounts && command -v cgroupfs-mount >/dev/null 2>&1; then
+  log "no cgroup filesystem mounted; running cgroupfs-mount"
+  cgroupfs-mount >&2 || log "cgroupfs-mount failed; dockerd may not start"
+fi
+
 rm -f "$DOCKERD_PID_FILE"
 start=$(now_ms)
 log "starting dockerd (log: $DOCKERD_LOG_FILE)"

@@ -6,8 +6,7 @@ export type DockerTls = { ca?: string; cert?: string; key?: string; verify?: boo
 
 /** Where the engine is: a unix socket or a TCP address. */
 export type DockerEndpoint =
-  | { kind: 'unix'; socketPath: string }
-  | { kind: 'tcp'; host: string; port: number; tls: boolean };
+  { kind: 'unix'; socketPath: string } | { kind: 'tcp'; host: string; port: number; tls: boolean };
 
 /** Parses `unix:///var/run/docker.sock`, `tcp://host:2375`, `https://host:2376` (or a bare socket path). */
 export function parseDockerHost(hostUrl: string, tls?: DockerTls): DockerEndpoint {

