@@ -81,12 +81,10 @@ for version in "${missing_tags[@]}"; do
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
   echo "$version" >"$root/VERSION"
   echo "dockwatch test app version $version" >"$root/www/index.html"
-  tar --numeric-owner --owner=0 --group=0 -C "$root" -c . |
-    docker import \
-      --message "$LAYOUT" \
-      --change 'WORKDIR /' \
-      --change 'CMD ["sh"]' \
-      - "$REPO:$version" >/dev/null
+  if ! tar --numeric-owner --owner=0 --group=0 -C "$root" -c . |
+    docker import --message "$LAYOUT" --change 'WORKDIR /' --change 'CMD ["sh"]' - "$REPO:$version" >/dev/null; then
+    die "docker import of $REPO:$version failed (see the engine's error above)"
+  fi
   # An outdated build left untagged; removal fails harmlessly while a container still uses it.
   [ -z "$previous" ] || docker image rm "$previous" >/dev/null 2>&1 || true
   log "built $REPO:$version in $(elapsed_since "$start")"

@@ -16,7 +16,7 @@ import type { StatsCollector } from './statsCollector';
 /** Where the cgroup v1 collector reads: the cgroup mount, `/proc` and `/sys` as seen by the agent. */
 export type CgroupV1CollectorOptions = { cgroupRoot: string; procRoot: string; sysRoot?: string };
 
-/** Kernel clock ticks per second in `cpuacct.stat` (USER_HZ, 100 on every Linux architecture runc supports). */
+/** Kernel clock ticks per second in `cpuacct.stat` (USER_HZ; runc, and so cAdvisor, assumes 100). */
 const USER_HZ = 100;
 const NS_PER_SECOND = 1e9;
 const NO_VALUES: ReadonlyMap<string, number> = new Map();
