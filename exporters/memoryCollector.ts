@@ -39,7 +39,8 @@ export function memoryFamilies(view: ContainerView, events: EventCounters): Metr
       view,
       'container_memory_failcnt',
       'Number of memory usage hits limits',
-      'counter',
+      // cAdvisor calls it a counter, but a counter without _total is invalid OpenMetrics and would be renamed.
+      'gauge',
       (c) => c.sample.memory?.failcnt,
     ),
     perContainer(

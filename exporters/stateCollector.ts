@@ -50,9 +50,14 @@ export function stateFamilies(view: ContainerView): MetricFamily[] {
     perWatched(view, 'dockwatch_container_running', '1 when the container is running, else 0.', (r) => ({
       value: r.state === 'running' ? 1 : 0,
     })),
-    perWatched(view, 'dockwatch_container_restart_count', 'Restarts the engine counted for the container.', (r) => ({
-      value: r.restartCount,
-    })),
+    perWatched(
+      view,
+      'dockwatch_container_restarts',
+      'Restarts the engine counted for the container (RestartCount).',
+      (r) => ({
+        value: r.restartCount,
+      }),
+    ),
     perWatched(view, 'dockwatch_container_last_exit_code', 'Exit code of the last run of the container.', (r) =>
       r.exitCode === undefined ? undefined : { value: r.exitCode },
     ),

@@ -3,14 +3,13 @@ import { BlockDeviceNamer, defaultSysRoot } from './blockDevices';
 import type { DeviceIoCounters } from './blockDevices';
 import { countLines, parseFlatKeyed, parseSingleValue } from './cgroupFileParsers';
 import { CgroupPathResolver } from './cgroupPaths';
-import { CONTAINERS_IN_FLIGHT } from './cgroupReadConcurrency';
+import { mapInSlices } from './cgroupReadConcurrency';
 import { parseBlkioRwstat } from './cgroupV1Parsers';
 import { availableBlkioStatFiles, findCgroupV1Layout } from './cgroupV1Layout';
 import type { BlkioStatFiles, CgroupV1Layout } from './cgroupV1Layout';
 import type { BlockDeviceSample, ContainerSample, CpuSample, MemorySample } from './containerSample';
-import { mapWithConcurrency } from './concurrency';
-import { readOptionalFile } from './optionalFile';
-import { readContainerNetwork } from './procNetDev';
+import { readOptionalFileSync } from './optionalFile';
+import { readContainerNetworkSync } from './procNetDev';
 import type { StatsCollector } from './statsCollector';
 
 /** Where the cgroup v1 collector reads: the cgroup mount, `/proc` and `/sys` as seen by the agent. */
@@ -35,12 +34,10 @@ async function loadContext(cgroupRoot: string): Promise<V1Context | undefined> {
   return { layout, blkioFiles, resolver: new CgroupPathResolver(probeDir) };
 }
 
-async function readCpu(cpuacctDir: string, cpuDir: string | undefined): Promise<CpuSample | undefined> {
-  const [usageText, ticksText, cfsText] = await Promise.all([
-    readOptionalFile(`${cpuacctDir}/cpuacct.usage`),
-    readOptionalFile(`${cpuacctDir}/cpuacct.stat`),
-    cpuDir === undefined ? undefined : readOptionalFile(`${cpuDir}/cpu.stat`),
-  ]);
+function readCpu(cpuacctDir: string, cpuDir: string | undefined): CpuSample | undefined {
+  const usageText = readOptionalFileSync(`${cpuacctDir}/cpuacct.usage`);
+  const ticksText = readOptionalFileSync(`${cpuacctDir}/cpuacct.stat`);
+  const cfsText = cpuDir === undefined ? undefined : readOptionalFileSync(`${cpuDir}/cpu.stat`);
   const usageNs = usageText === undefined ? undefined : parseSingleValue(usageText);
   if (usageNs === undefined) return undefined;
   const ticks = ticksText === undefined ? NO_VALUES : parseFlatKeyed(ticksText);
@@ -55,20 +52,18 @@ async function readCpu(cpuacctDir: string, cpuDir: string | undefined): Promise<
   };
 }
 
-async function readMemory(memoryDir: string): Promise<MemorySample | undefined> {
-  const [usageText, statText, failcntText, oomText] = await Promise.all([
-    readOptionalFile(`${memoryDir}/memory.usage_in_bytes`),
-    readOptionalFile(`${memoryDir}/memory.stat`),
-    readOptionalFile(`${memoryDir}/memory.failcnt`),
-    readOptionalFile(`${memoryDir}/memory.oom_control`),
-  ]);
+function readMemory(memoryDir: string): MemorySample | undefined {
+  const usageText = readOptionalFileSync(`${memoryDir}/memory.usage_in_bytes`);
   const usage = usageText === undefined ? undefined : parseSingleValue(usageText);
   if (usage === undefined) return undefined;
+  const statText = readOptionalFileSync(`${memoryDir}/memory.stat`);
+  const failcntText = readOptionalFileSync(`${memoryDir}/memory.failcnt`);
+  const oomText = readOptionalFileSync(`${memoryDir}/memory.oom_control`);
   const stat = statText === undefined ? NO_VALUES : parseFlatKeyed(statText);
   const inactiveFile = stat.get('total_inactive_file');
   let swap = stat.get('total_swap');
   if (swap === undefined) {
-    const memswText = await readOptionalFile(`${memoryDir}/memory.memsw.usage_in_bytes`);
+    const memswText = readOptionalFileSync(`${memoryDir}/memory.memsw.usage_in_bytes`);
     const memsw = memswText === undefined ? undefined : parseSingleValue(memswText);
     swap = memsw === undefined ? 0 : Math.max(0, memsw - usage);
   }
@@ -85,19 +80,19 @@ async function readMemory(memoryDir: string): Promise<MemorySample | undefined> 
   return sample;
 }
 
-async function readBlkio(
+function readBlkio(
   blkioDir: string,
   files: readonly BlkioStatFiles[],
   devices: BlockDeviceNamer,
-): Promise<BlockDeviceSample[] | undefined> {
+): Promise<BlockDeviceSample[]> | undefined {
   let readAny = false;
   for (const { serviced, bytes } of files) {
-    const servicedText = await readOptionalFile(`${blkioDir}/${serviced}`);
+    const servicedText = readOptionalFileSync(`${blkioDir}/${serviced}`);
     if (servicedText === undefined) continue;
     readAny = true;
     const ios = parseBlkioRwstat(servicedText);
     if (ios.size === 0) continue;
-    const bytesText = await readOptionalFile(`${blkioDir}/${bytes}`);
+    const bytesText = readOptionalFileSync(`${blkioDir}/${bytes}`);
     const byteCounts = bytesText === undefined ? new Map() : parseBlkioRwstat(bytesText);
     const counters = new Map<string, DeviceIoCounters>();
     for (const [device, { read, write }] of ios) {
@@ -114,14 +109,15 @@ async function readBlkio(
     }
     return devices.samples(counters);
   }
-  return readAny ? [] : undefined;
+  return readAny ? Promise.resolve([]) : undefined;
 }
 
 type TaskCounts = { processes?: number; threads?: number };
 const NO_COUNTS: TaskCounts = {};
 
-async function readTaskCounts(dir: string): Promise<TaskCounts> {
-  const [procs, tasks] = await Promise.all([readOptionalFile(`${dir}/cgroup.procs`), readOptionalFile(`${dir}/tasks`)]);
+function readTaskCounts(dir: string): TaskCounts {
+  const procs = readOptionalFileSync(`${dir}/cgroup.procs`);
+  const tasks = readOptionalFileSync(`${dir}/tasks`);
   return {
     processes: procs === undefined ? undefined : countLines(procs),
     threads: tasks === undefined ? undefined : countLines(tasks),
@@ -138,13 +134,13 @@ async function sampleContainer(
   if (cgroupPath === undefined) return undefined;
   const { cpu, cpuacct, memory, blkio, pids } = context.layout;
   const tasksDir = cpu ?? pids ?? memory;
-  const [cpuSample, memorySample, blkioSamples, counts, network] = await Promise.all([
-    cpuacct === undefined ? undefined : readCpu(cpuacct + cgroupPath, cpu === undefined ? undefined : cpu + cgroupPath),
-    memory === undefined ? undefined : readMemory(memory + cgroupPath),
-    blkio === undefined ? undefined : readBlkio(blkio + cgroupPath, context.blkioFiles, devices),
-    tasksDir === undefined ? NO_COUNTS : readTaskCounts(tasksDir + cgroupPath),
-    readContainerNetwork(procRoot, container),
-  ]);
+  const cpuSample =
+    cpuacct === undefined ? undefined : readCpu(cpuacct + cgroupPath, cpu === undefined ? undefined : cpu + cgroupPath);
+  const memorySample = memory === undefined ? undefined : readMemory(memory + cgroupPath);
+  const pendingBlkio = blkio === undefined ? undefined : readBlkio(blkio + cgroupPath, context.blkioFiles, devices);
+  const counts = tasksDir === undefined ? NO_COUNTS : readTaskCounts(tasksDir + cgroupPath);
+  const network = readContainerNetworkSync(procRoot, container);
+  const blkioSamples = pendingBlkio === undefined ? undefined : await pendingBlkio;
   if (cpuSample === undefined && memorySample === undefined) return undefined;
   const sample: ContainerSample = { id: container.id, cgroupPath, timestampMs: Date.now() };
   if (cpuSample) sample.cpu = cpuSample;
@@ -170,7 +166,7 @@ export function cgroupV1Collector(opts: CgroupV1CollectorOptions): StatsCollecto
       if (context === undefined) return [];
       const current = context;
       current.resolver.retainOnly(new Set(containers.map((c) => c.id)));
-      const samples = await mapWithConcurrency(containers, CONTAINERS_IN_FLIGHT, (container) =>
+      const samples = await mapInSlices(containers, (container) =>
         sampleContainer(current, container, opts.procRoot, devices),
       );
       return samples.filter((sample): sample is ContainerSample => sample !== undefined);

@@ -2,12 +2,11 @@ import type { ContainerRecord } from '../inventory/containerRecord';
 import { BlockDeviceNamer, defaultSysRoot } from './blockDevices';
 import { countLines, parseFlatKeyed, parseSingleValue } from './cgroupFileParsers';
 import { CgroupPathResolver } from './cgroupPaths';
-import { CONTAINERS_IN_FLIGHT } from './cgroupReadConcurrency';
+import { mapInSlices } from './cgroupReadConcurrency';
 import { parseIoStat } from './cgroupV2Parsers';
 import type { ContainerSample, CpuSample, MemorySample } from './containerSample';
-import { mapWithConcurrency } from './concurrency';
-import { readOptionalFile } from './optionalFile';
-import { readContainerNetwork } from './procNetDev';
+import { readOptionalFileSync } from './optionalFile';
+import { readContainerNetworkSync } from './procNetDev';
 import type { StatsCollector } from './statsCollector';
 
 /** Where the cgroup v2 collector reads: the cgroup2 mount, `/proc` and `/sys` as seen by the agent. */
@@ -65,17 +64,15 @@ async function sampleContainer(
   const cgroupPath = await resolver.resolve(container);
   if (cgroupPath === undefined) return undefined;
   const dir = cgroupRoot + cgroupPath;
-  const [cpuStat, current, memoryStat, swap, events, ioStat, procs, threads, network] = await Promise.all([
-    readOptionalFile(`${dir}/cpu.stat`),
-    readOptionalFile(`${dir}/memory.current`),
-    readOptionalFile(`${dir}/memory.stat`),
-    readOptionalFile(`${dir}/memory.swap.current`),
-    readOptionalFile(`${dir}/memory.events`),
-    readOptionalFile(`${dir}/io.stat`),
-    readOptionalFile(`${dir}/cgroup.procs`),
-    readOptionalFile(`${dir}/cgroup.threads`),
-    readContainerNetwork(procRoot, container),
-  ]);
+  const cpuStat = readOptionalFileSync(`${dir}/cpu.stat`);
+  const current = readOptionalFileSync(`${dir}/memory.current`);
+  const memoryStat = readOptionalFileSync(`${dir}/memory.stat`);
+  const swap = readOptionalFileSync(`${dir}/memory.swap.current`);
+  const events = readOptionalFileSync(`${dir}/memory.events`);
+  const ioStat = readOptionalFileSync(`${dir}/io.stat`);
+  const procs = readOptionalFileSync(`${dir}/cgroup.procs`);
+  const threads = readOptionalFileSync(`${dir}/cgroup.threads`);
+  const network = readContainerNetworkSync(procRoot, container);
   const cpu = cpuFromStat(cpuStat);
   const memory = memoryFromFiles(current, memoryStat, swap, events);
   if (cpu === undefined && memory === undefined) return undefined;
@@ -101,7 +98,7 @@ export function cgroupV2Collector(opts: CgroupV2CollectorOptions): StatsCollecto
     name: 'cgroup-v2',
     async collect(containers: readonly ContainerRecord[]): Promise<ContainerSample[]> {
       resolver.retainOnly(new Set(containers.map((c) => c.id)));
-      const samples = await mapWithConcurrency(containers, CONTAINERS_IN_FLIGHT, (container) =>
+      const samples = await mapInSlices(containers, (container) =>
         sampleContainer(resolver, cgroupRoot, container, opts.procRoot, devices),
       );
       return samples.filter((sample): sample is ContainerSample => sample !== undefined);

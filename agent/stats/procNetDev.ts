@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import type { NetworkInterfaceSample } from './containerSample';
-import { readOptionalFile } from './optionalFile';
+import { readOptionalFileSync } from './optionalFile';
 
 /** Interface name prefixes cAdvisor leaves out: loopback, the host ends of veth pairs, bridges. */
 const IGNORED_INTERFACE_PREFIXES = ['lo', 'veth', 'docker', 'nerdctl'];
@@ -67,11 +67,11 @@ export function hasOwnNetwork(container: Pick<ContainerRecord, 'networkMode' | '
 }
 
 /** Reads the interfaces of a container's network namespace through `${procRoot}/<pid>/net/dev`; undefined when it has none of its own or the process is gone. */
-export async function readContainerNetwork(
+export function readContainerNetworkSync(
   procRoot: string,
   container: Pick<ContainerRecord, 'networkMode' | 'pid'>,
-): Promise<NetworkInterfaceSample[] | undefined> {
+): NetworkInterfaceSample[] | undefined {
   if (!hasOwnNetwork(container)) return undefined;
-  const text = await readOptionalFile(join(procRoot, String(container.pid), 'net', 'dev'));
+  const text = readOptionalFileSync(join(procRoot, String(container.pid), 'net', 'dev'));
   return text === undefined ? undefined : parseProcNetDev(text);
 }

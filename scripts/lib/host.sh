@@ -96,11 +96,15 @@ our_dockerd_pid() {
   echo "$pid"
 }
 
-# Pids of every running dockerd on this host, whoever started it (reads /proc, so procps is not needed).
+# Pids of running dockerds that serve the default socket (no -H/--host), whoever started them; private test
+# engines listening elsewhere are skipped. Reads /proc, so procps is not needed.
 dockerd_pids() {
-  local comm
-  for comm in /proc/[0-9]*/comm; do
-    [ "$(cat "$comm" 2>/dev/null)" = "dockerd" ] && basename "$(dirname "$comm")"
+  local dir args
+  for dir in /proc/[0-9]*; do
+    [ "$(cat "$dir/comm" 2>/dev/null)" = "dockerd" ] || continue
+    args=$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null) || continue
+    [[ " $args" =~ \ (-H|--host)[=\ ] ]] && continue
+    pid_alive "${dir#/proc/}" && echo "${dir#/proc/}"
   done
   return 0
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 
 export { waitFor } from './waitFor';
@@ -13,8 +14,21 @@ export const TEST_IMAGE_V1 = 'dockwatch-test/busybox:1';
 export const TEST_IMAGE_V2 = 'dockwatch-test/busybox:2';
 export type TestImage = typeof TEST_IMAGE_V1 | typeof TEST_IMAGE_V2;
 
-/** This process's run id (value of {@link TEST_RUN_LABEL}). */
-export const testRunId = `${process.pid}-${randomBytes(3).toString('hex')}`;
+/** Start time of this process in clock ticks since boot (field 22 of /proc/self/stat); undefined off Linux. */
+function processStartTicks(): string | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * This process's run id (value of {@link TEST_RUN_LABEL}): `<pid>.<start ticks>`, which lets
+ * scripts/remove-test-containers.sh spare the containers of a test process that is still running.
+ */
+export const testRunId = `${process.pid}.${processStartTicks() ?? randomBytes(4).toString('hex')}`;
 
 /** A restart policy by name, or on-failure with a retry limit. */
 export type TestRestartPolicy =

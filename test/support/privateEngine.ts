@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { waitFor } from './waitFor';
 
-/** A second dockerd owned by one test (own data root, socket, no bridge), safe to kill and restart. */
+/**
+ * A second dockerd owned by one test (own data root, socket and network namespace from `unshare --net`), safe to kill and restart.
+ * The network namespace matters: a dockerd started with --bridge=none deletes the host's docker0, and any second
+ * daemon in the host namespace would fight the main one over docker0 and iptables.
+ */
 export type PrivateEngine = {
   host: string;
   docker: Docker;
@@ -29,13 +33,14 @@ export function privateEngine(): PrivateEngine {
     docker,
     async start() {
       child = spawn(
-        'dockerd',
+        'unshare',
         [
+          '--net',
+          'dockerd',
           `--data-root=${join(dir, 'data')}`,
           `--exec-root=${join(dir, 'exec')}`,
           `--pidfile=${join(dir, 'dockerd.pid')}`,
           `--host=${host}`,
-          '--bridge=none',
           '--iptables=false',
           '--ip-masq=false',
           '--ip-forward=false',

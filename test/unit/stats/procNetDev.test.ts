@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { hasOwnNetwork, parseProcNetDev, readContainerNetwork } from '../../../agent/stats/procNetDev';
+import { hasOwnNetwork, parseProcNetDev, readContainerNetworkSync } from '../../../agent/stats/procNetDev';
 
 const HEADER = [
   'Inter-|   Receive                                                |  Transmit',
@@ -65,16 +65,16 @@ describe('hasOwnNetwork', () => {
   });
 });
 
-describe('readContainerNetwork', () => {
+describe('readContainerNetworkSync', () => {
   const procRoot = join(__dirname, '../../fixtures/proc');
 
   it('reads <procRoot>/<pid>/net/dev', async () => {
-    const network = await readContainerNetwork(procRoot, { networkMode: 'bridge', pid: 4242 });
+    const network = readContainerNetworkSync(procRoot, { networkMode: 'bridge', pid: 4242 });
     expect(network?.map((n) => [n.interface, n.rxBytes, n.txBytes])).toEqual([['eth0', 123456, 65432]]);
   });
 
   it('is undefined when the process is gone or the container uses the host network', async () => {
-    await expect(readContainerNetwork(procRoot, { networkMode: 'bridge', pid: 999999 })).resolves.toBeUndefined();
-    await expect(readContainerNetwork(procRoot, { networkMode: 'host', pid: 4242 })).resolves.toBeUndefined();
+    expect(readContainerNetworkSync(procRoot, { networkMode: 'bridge', pid: 999999 })).toBeUndefined();
+    expect(readContainerNetworkSync(procRoot, { networkMode: 'host', pid: 4242 })).toBeUndefined();
   });
 });

@@ -1,0 +1,243 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultConfig } from '../config/schema';
+import type { ContainerRecord } from '../agent/inventory/containerRecord';
+import { startAgentProcess, type AgentProcess } from './agentProcess';
+import { measureApiPass } from './apiPass';
+import { hostCgroupCollector } from './benchCollector';
+import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine } from './benchFleet';
+import { traceCollectorFiles } from './collectorFileTrace';
+import { dockerStatsNoStream } from './dockerStatsCli';
+import { engineProcesses } from './engineCpu';
+import { asyncFloorReader, groupByContainer, syncFloorReader } from './floorReader';
+import { compareInterleaved } from './passTiming';
+import { detailTable, mainTable, targetLines, type BenchRow } from './resultTable';
+import { benchScrapes } from './scrapeBench';
+
+/** Command-line options of the bench. */
+type BenchOptions = {
+  counts: number[];
+  passes: number;
+  warmups: number;
+  scrapes: number;
+  openMetricsScrapes: number;
+  apiConcurrency: number;
+  skipApi: boolean;
+  keep: boolean;
+  settleMs: number;
+  agentNodeArgs: string[];
+  out: string;
+};
+
+const REPO_ROOT = join(__dirname, '..', '..');
+const CLI_PATH = join(__dirname, '..', 'cli.js');
+const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--passes 20] [--warmups 3] [--scrapes 200]
+  [--openmetrics-scrapes 20] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
+  [--agent-node-args "--cpu-prof --cpu-prof-dir /tmp/prof"] [--out bench/results/latest.md]`;
+
+function progress(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${value}"\n${USAGE}`);
+  return n;
+}
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      counts: { type: 'string', default: '10,100,500' },
+      passes: { type: 'string', default: '20' },
+      warmups: { type: 'string', default: '3' },
+      scrapes: { type: 'string', default: '200' },
+      'openmetrics-scrapes': { type: 'string', default: '20' },
+      'api-concurrency': { type: 'string', default: String(defaultConfig().stats.apiConcurrency) },
+      'skip-api': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'settle-seconds': { type: 'string', default: '5' },
+      'agent-node-args': { type: 'string', default: '' },
+      out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.md') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const counts = [...new Set(values.counts.split(',').map((c) => positiveInt('counts', c.trim())))];
+  return {
+    counts: counts.sort((a, b) => a - b),
+    passes: positiveInt('passes', values.passes),
+    warmups: Number(values.warmups) || 0,
+    scrapes: positiveInt('scrapes', values.scrapes),
+    openMetricsScrapes: positiveInt('openmetrics-scrapes', values['openmetrics-scrapes']),
+    apiConcurrency: positiveInt('api-concurrency', values['api-concurrency']),
+    skipApi: values['skip-api'],
+    keep: values.keep,
+    settleMs: (Number(values['settle-seconds']) || 0) * 1000,
+    agentNodeArgs: values['agent-node-args'].split(' ').filter((a) => a !== ''),
+    out: values.out,
+  };
+}
+
+/** Everything measured at one container count, in an order that keeps one measurement from disturbing the next. */
+async function measure(
+  engine: BenchEngine,
+  records: ContainerRecord[],
+  opts: BenchOptions,
+  track: (agent: AgentProcess | undefined) => void,
+): Promise<BenchRow> {
+  const n = records.length;
+  const collector = await hostCgroupCollector();
+  progress(`  tracing which files one ${collector.name} pass opens (strace)`);
+  const trace = await traceCollectorFiles(records);
+  const sampled = (await collector.collect(records)).length;
+  if (sampled !== n) progress(`  warning: the ${collector.name} collector sampled ${sampled} of ${n} containers`);
+  progress(`  ${collector.name} pass vs floors (${trace.paths.length} files), ${opts.warmups}+${opts.passes} rounds`);
+  const passes = await compareInterleaved(
+    {
+      cgroup: () => collector.collect(records),
+      floorSync: syncFloorReader(trace.paths),
+      floorAsync: asyncFloorReader(groupByContainer(trace.paths, records)),
+    },
+    opts,
+  );
+
+  const enginePids = engineProcesses(new Set(records.map((r) => r.id)));
+  progress(`  docker stats --no-stream over ${n} containers`);
+  const dockerStats = await dockerStatsNoStream(
+    records.map((r) => r.id),
+    enginePids,
+  );
+  if (dockerStats.rows !== n) progress(`  warning: docker stats printed ${dockerStats.rows} rows for ${n} containers`);
+
+  let api;
+  if (!opts.skipApi) {
+    progress(`  API collector pass (concurrency ${opts.apiConcurrency}; ~${Math.ceil(n / opts.apiConcurrency)} s)`);
+    api = await measureApiPass(engine, records, enginePids, opts.apiConcurrency);
+    if (api.samples !== n) progress(`  warning: API pass sampled ${api.samples} of ${n} (${api.errors} errors)`);
+  }
+
+  progress(`  agent process: ${opts.scrapes} scrapes of /metrics (+${opts.openMetricsScrapes} OpenMetrics)`);
+  const agent = await startAgentProcess({ cliPath: CLI_PATH, nodeArgs: opts.agentNodeArgs });
+  track(agent);
+  let scrape;
+  try {
+    scrape = await benchScrapes(agent, n, {
+      scrapes: opts.scrapes,
+      openMetricsScrapes: opts.openMetricsScrapes,
+      warmups: 5,
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nagent output:\n${agent.output()}`);
+  } finally {
+    await agent.stop();
+    track(undefined);
+  }
+  return {
+    containers: n,
+    collector: collector.name,
+    filesPerPass: trace.paths.length,
+    cgroup: passes.cgroup,
+    floorSync: passes.floorSync,
+    floorAsync: passes.floorAsync,
+    api,
+    dockerStats,
+    scrape,
+  };
+}
+
+function report(rows: readonly BenchRow[], opts: BenchOptions, environment: string): string {
+  const command = ['npm run build && node dist/bench/agentBench.js', `--counts ${opts.counts.join(',')}`];
+  if (opts.skipApi) command.push('--skip-api');
+  return [
+    `## dockwatch agent bench (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+    '',
+    `Command: \`${command.join(' ')}\``,
+    '',
+    environment,
+    '',
+    ...mainTable(rows),
+    '',
+    ...targetLines(rows),
+    '',
+    'Details:',
+    '',
+    ...detailTable(rows),
+    '',
+  ].join('\n');
+}
+
+async function describeEnvironment(engine: BenchEngine, opts: BenchOptions): Promise<string> {
+  const [version, info] = await Promise.all([engine.docker.version(), engine.docker.info()]);
+  const info2 = info as { CgroupVersion?: string; CgroupDriver?: string; ContainersRunning?: number };
+  return [
+    `Host: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Linux ${release()}, Node ${process.version};`,
+    `engine ${version.Version} (API ${engine.apiVersion}), cgroup v${info2.CgroupVersion ?? '?'} ${info2.CgroupDriver ?? ''},`,
+    `${info2.ContainersRunning ?? '?'} containers running at start (load ${loadavg()[0]?.toFixed(2)}).`,
+    `Method: the collector and the two floors (the files a traced pass opened, read with no parsing: sync =`,
+    `open/read/close into one buffer; async = fs.promises.readFile, a container's files in parallel, 32 containers`,
+    `in flight) alternate, ${opts.warmups} warm-ups then median of ${opts.passes}; floor = the cheaper of the two.`,
+    `CPU = process.cpuUsage (user+system, all threads). API pass: one pass, concurrency ${opts.apiConcurrency}.`,
+    `/metrics: ${opts.scrapes} sequential GETs on one kept-alive connection after 5 warm-ups; agent interval 5 s.`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const engine = await connectEngine();
+  await engine.docker
+    .getImage(BENCH_IMAGE)
+    .inspect()
+    .catch(() => {
+      throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
+    });
+  const fleet = new BenchFleet(engine.docker, progress);
+  let agent: AgentProcess | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await agent?.stop().catch(() => undefined);
+      if (opts.keep) return progress(`--keep: leaving the containers labelled ${BENCH_LABEL}=1`);
+      progress(`removing the bench containers (${BENCH_LABEL}=1)`);
+      await fleet.removeAll().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  const environment = await describeEnvironment(engine, opts);
+  const rows: BenchRow[] = [];
+  const started = Date.now();
+  try {
+    for (const count of opts.counts) {
+      progress(`${count} containers: scaling`);
+      await fleet.scaleTo(count);
+      if (opts.settleMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.settleMs));
+      const records = await fleet.records();
+      if (records.length !== count) throw new Error(`${records.length} of ${count} bench containers are running`);
+      rows.push(await measure(engine, records, opts, (a) => (agent = a)));
+      process.stderr.write(`${mainTable(rows).slice(-1)[0]}\n`);
+    }
+  } finally {
+    await cleanup();
+  }
+  const markdown = report(rows, opts, environment);
+  process.stdout.write(`\n${markdown}`);
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, markdown);
+  progress(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; written to ${relative(process.cwd(), opts.out)}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

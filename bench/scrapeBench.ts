@@ -1,0 +1,148 @@
+import http from 'node:http';
+import { processMemory, type AgentProcess } from './agentProcess';
+import { processCpuMs } from './engineCpu';
+import { percentile } from './passTiming';
+
+/** Accept header Prometheus sends when it prefers OpenMetrics. */
+const OPENMETRICS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';
+
+/** What scraping the agent's /metrics cost, and the agent's memory after it. */
+export type ScrapeCost = {
+  scrapes: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  openMetricsP50Ms: number;
+  openMetricsP99Ms: number;
+  /** Render time inside the agent (`dockwatch_scrape_duration_seconds`), without HTTP. */
+  renderP50Ms: number;
+  renderP99Ms: number;
+  /** Agent CPU time per scrape (includes any sampling pass that fell into the scrapes). */
+  agentCpuMsPerScrape: number;
+  bodyBytes: number;
+  openMetricsBodyBytes: number;
+  series: number;
+  rssBytes: number;
+  peakBytes: number;
+};
+
+/** Options of {@link benchScrapes}. */
+export type ScrapeOptions = { scrapes: number; openMetricsScrapes: number; warmups: number };
+
+type Response = { status: number; body: string; ms: number };
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** GET over one kept-alive connection, as Prometheus scrapes; `ms` runs from the request to the last body byte. */
+export function get(url: string, accept?: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = http.get(url, { agent: keepAlive, headers: accept ? { accept } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+/** Polls `check` every 250 ms until it returns true; throws with `what` when `ms` pass first. */
+export async function waitUntil(
+  what: string | (() => string),
+  ms: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${ms / 1000} s waiting for ${typeof what === 'string' ? what : what()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Distinct containers with a CPU usage series in an exposition. */
+export function countExposedContainers(body: string): number {
+  const ids = new Set<string>();
+  for (const line of body.split('\n')) {
+    if (!line.startsWith('container_cpu_usage_seconds_total{')) continue;
+    const id = /[{,]id="([^"]*)"/.exec(line)?.[1];
+    if (id !== undefined) ids.add(id);
+  }
+  return ids.size;
+}
+
+function gaugeValue(body: string, name: string): number | undefined {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(body);
+  return match ? Number(match[1]) : undefined;
+}
+
+function countSeries(body: string): number {
+  let n = 0;
+  for (const line of body.split('\n')) if (line !== '' && !line.startsWith('#')) n++;
+  return n;
+}
+
+/**
+ * Waits until the agent is ready and exposes all `expected` containers, then scrapes /metrics sequentially (plain
+ * text, then OpenMetrics) and reads the agent's memory.
+ */
+export async function benchScrapes(agent: AgentProcess, expected: number, opts: ScrapeOptions): Promise<ScrapeCost> {
+  const metrics = `${agent.url}/metrics`;
+  await waitUntil('/readyz', 60_000, async () => (await get(`${agent.url}/readyz`)).status === 200);
+  let exposed = 0;
+  await waitUntil(
+    () => `all ${expected} containers in /metrics (last count: ${exposed})`,
+    60_000,
+    async () => {
+      exposed = countExposedContainers((await get(metrics)).body);
+      return exposed === expected;
+    },
+  );
+  for (let i = 0; i < opts.warmups; i++) await get(metrics);
+  const cpuBefore = processCpuMs(agent.pid);
+  const times: number[] = [];
+  const renders: number[] = [];
+  let body = '';
+  for (let i = 0; i < opts.scrapes; i++) {
+    const res = await get(metrics);
+    if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+    times.push(res.ms);
+    body = res.body;
+    const render = gaugeValue(body, 'dockwatch_scrape_duration_seconds');
+    if (render !== undefined && i > 0) renders.push(render * 1000);
+  }
+  const agentCpuMsPerScrape = (processCpuMs(agent.pid) - cpuBefore) / opts.scrapes;
+  const omTimes: number[] = [];
+  let omBody = '';
+  for (let i = 0; i < opts.openMetricsScrapes; i++) {
+    const res = await get(metrics, OPENMETRICS_ACCEPT);
+    omTimes.push(res.ms);
+    omBody = res.body;
+  }
+  const memory = processMemory(agent.pid);
+  return {
+    scrapes: times.length,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    maxMs: Math.max(...times),
+    openMetricsP50Ms: percentile(omTimes, 50),
+    openMetricsP99Ms: percentile(omTimes, 99),
+    renderP50Ms: percentile(renders, 50),
+    renderP99Ms: percentile(renders, 99),
+    agentCpuMsPerScrape,
+    bodyBytes: Buffer.byteLength(body),
+    openMetricsBodyBytes: Buffer.byteLength(omBody),
+    series: countSeries(body),
+    ...memory,
+  };
+}
