@@ -11,6 +11,7 @@ import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine }
 import { traceCollectorFiles } from './collectorFileTrace';
 import { dockerStatsNoStream } from './dockerStatsCli';
 import { engineProcesses } from './engineCpu';
+import { unmountedAttachedControllers } from './engineStatsCheck';
 import { asyncFloorReader, groupByContainer, syncFloorReader } from './floorReader';
 import { compareInterleaved } from './passTiming';
 import { detailTable, mainTable, targetLines, type BenchRow } from './resultTable';
@@ -114,7 +115,9 @@ async function measure(
     records.map((r) => r.id),
     enginePids,
   );
-  if (dockerStats.rows !== n) progress(`  warning: docker stats printed ${dockerStats.rows} rows for ${n} containers`);
+  if (dockerStats.rows !== n || dockerStats.emptyRows > 0) {
+    progress(`  warning: docker stats printed ${dockerStats.rows} rows (${dockerStats.emptyRows} empty) for ${n} containers`);
+  }
 
   let api;
   if (!opts.skipApi) {
@@ -176,7 +179,17 @@ function report(rows: readonly BenchRow[], opts: BenchOptions, environment: stri
 async function describeEnvironment(engine: BenchEngine, opts: BenchOptions): Promise<string> {
   const [version, info] = await Promise.all([engine.docker.version(), engine.docker.info()]);
   const info2 = info as { CgroupVersion?: string; CgroupDriver?: string; ContainersRunning?: number };
+  const unmounted = unmountedAttachedControllers();
+  const engineStats =
+    unmounted.length === 0
+      ? []
+      : [
+          `WARNING: cgroup controllers ${unmounted.join(', ')} are attached to hierarchies mounted in another mount`,
+          `namespace only; containerd's shim then loads no cgroup for containers started now and the Engine API`,
+          `answers their stats with empty payloads: the API and docker stats columns measure that failure path.`,
+        ];
   return [
+    ...engineStats,
     `Host: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Linux ${release()}, Node ${process.version};`,
     `engine ${version.Version} (API ${engine.apiVersion}), cgroup v${info2.CgroupVersion ?? '?'} ${info2.CgroupDriver ?? ''},`,
     `${info2.ContainersRunning ?? '?'} containers running at start (load ${loadavg()[0]?.toFixed(2)}).`,
@@ -215,6 +228,7 @@ async function main(): Promise<void> {
   }
 
   const environment = await describeEnvironment(engine, opts);
+  if (environment.startsWith('WARNING')) progress(environment.split('\nHost:')[0]?.replace(/\n/g, ' ') ?? '');
   const rows: BenchRow[] = [];
   const started = Date.now();
   try {

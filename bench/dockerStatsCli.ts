@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import { engineCpuDuring } from './engineCpu';
 
 /** What one `docker stats --no-stream` over the bench containers cost. */
-export type DockerStatsCost = { wallMs: number; cliCpuMs: number; engineCpuMs: number; rows: number };
+export type DockerStatsCost = {
+  wallMs: number;
+  cliCpuMs: number;
+  engineCpuMs: number;
+  rows: number;
+  /** Rows with no data (`0B / 0B` memory): the engine had no stats for that container. */
+  emptyRows: number;
+};
 
 const USER_HZ = 100;
 
@@ -23,7 +30,7 @@ export async function dockerStatsNoStream(
   ids: readonly string[],
   enginePids: readonly number[],
 ): Promise<DockerStatsCost> {
-  const args = ['-c', WRAPPER, 'sh', 'stats', '--no-stream', '--format', '{{.ID}} {{.CPUPerc}}', ...ids];
+  const args = ['-c', WRAPPER, 'sh', 'stats', '--no-stream', '--format', '{{.ID}} {{.MemUsage}}', ...ids];
   const started = process.hrtime.bigint();
   const { result, engineCpuMs } = await engineCpuDuring(
     enginePids,
@@ -38,10 +45,12 @@ export async function dockerStatsNoStream(
   );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const statLine = result.stderr.trim().split('\n').pop() ?? '';
+  const rows = result.stdout.split('\n').filter((line) => line.trim() !== '');
   return {
     wallMs,
     cliCpuMs: childCpuMs(statLine),
     engineCpuMs,
-    rows: result.stdout.split('\n').filter((line) => line.trim() !== '').length,
+    rows: rows.length,
+    emptyRows: rows.filter((row) => /\s0B \/ 0B$/.test(row)).length,
   };
 }

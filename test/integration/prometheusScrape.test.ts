@@ -5,7 +5,7 @@ import { removeTestContainers, runTestContainer, waitFor } from '../support/engi
 import { startNodeExporter } from '../support/nodeExporter';
 import { promtoolCheckMetrics, startPrometheus, type RunningPrometheus } from '../support/prometheus';
 
-const DASHBOARD = join(__dirname, '../../../shared/compat/dockprom-docker_containers.json');
+const DASHBOARD = join(__dirname, '../fixtures/dockprom/docker_containers.json');
 
 /** Every PromQL expression of a Grafana dashboard (old `rows` layout and new `panels` alike). */
 function dashboardQueries(json: unknown): { title: string; expr: string }[] {
