@@ -116,7 +116,9 @@ async function measure(
     enginePids,
   );
   if (dockerStats.rows !== n || dockerStats.emptyRows > 0) {
-    progress(`  warning: docker stats printed ${dockerStats.rows} rows (${dockerStats.emptyRows} empty) for ${n} containers`);
+    progress(
+      `  warning: docker stats printed ${dockerStats.rows} rows (${dockerStats.emptyRows} empty) for ${n} containers`,
+    );
   }
 
   let api;
@@ -176,20 +178,22 @@ function report(rows: readonly BenchRow[], opts: BenchOptions, environment: stri
   ].join('\n');
 }
 
-async function describeEnvironment(engine: BenchEngine, opts: BenchOptions): Promise<string> {
+/** Why the Engine API may answer with empty stats on this host right now, or undefined. */
+function engineStatsWarning(): string | undefined {
+  const unmounted = unmountedAttachedControllers();
+  if (unmounted.length === 0) return undefined;
+  return (
+    `WARNING: cgroup controllers ${unmounted.join(', ')} are attached to hierarchies mounted only in another mount ` +
+    "namespace; containerd's shim then loads no cgroup for containers started now, and the Engine API answers their " +
+    'stats with empty payloads: the API and docker stats columns measure that failure path.'
+  );
+}
+
+async function describeEnvironment(engine: BenchEngine, opts: BenchOptions, warning?: string): Promise<string> {
   const [version, info] = await Promise.all([engine.docker.version(), engine.docker.info()]);
   const info2 = info as { CgroupVersion?: string; CgroupDriver?: string; ContainersRunning?: number };
-  const unmounted = unmountedAttachedControllers();
-  const engineStats =
-    unmounted.length === 0
-      ? []
-      : [
-          `WARNING: cgroup controllers ${unmounted.join(', ')} are attached to hierarchies mounted in another mount`,
-          `namespace only; containerd's shim then loads no cgroup for containers started now and the Engine API`,
-          `answers their stats with empty payloads: the API and docker stats columns measure that failure path.`,
-        ];
   return [
-    ...engineStats,
+    ...(warning ? [warning, ''] : []),
     `Host: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Linux ${release()}, Node ${process.version};`,
     `engine ${version.Version} (API ${engine.apiVersion}), cgroup v${info2.CgroupVersion ?? '?'} ${info2.CgroupDriver ?? ''},`,
     `${info2.ContainersRunning ?? '?'} containers running at start (load ${loadavg()[0]?.toFixed(2)}).`,
@@ -227,8 +231,9 @@ async function main(): Promise<void> {
     });
   }
 
-  const environment = await describeEnvironment(engine, opts);
-  if (environment.startsWith('WARNING')) progress(environment.split('\nHost:')[0]?.replace(/\n/g, ' ') ?? '');
+  const warning = engineStatsWarning();
+  if (warning) progress(warning);
+  const environment = await describeEnvironment(engine, opts, warning);
   const rows: BenchRow[] = [];
   const started = Date.now();
   try {

@@ -1,5 +1,6 @@
 import type { DockerOptions } from 'dockerode';
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 
 /** TLS files for a `tcp://` engine, as in DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem). */
 export type DockerTls = { ca?: string; cert?: string; key?: string; verify?: boolean };
@@ -40,6 +41,15 @@ export function dockerOptions(ep: DockerEndpoint, tls: DockerTls | undefined, ve
     if (tls.ca) opts.ca = readFileSync(tls.ca);
     if (tls.cert) opts.cert = readFileSync(tls.cert);
     if (tls.key) opts.key = readFileSync(tls.key);
+    if (tls.verify === false) {
+      // docker-modem has no switch for this; an agent of our own carries the client certificate without verification.
+      (opts as { agent?: Agent }).agent = new Agent({
+        ca: opts.ca,
+        cert: opts.cert,
+        key: opts.key,
+        rejectUnauthorized: false,
+      });
+    }
   }
   return opts;
 }

@@ -72,7 +72,7 @@ apt_install_missing() {
     log "apt-get update (the package lists lack ${missing[*]}); output in $apt_log"
     "${apt[@]}" update >>"$apt_log" 2>&1 || apt_failed "apt-get update" "$apt_log"
   fi
-  log "apt-get install ${opts[*]} ${missing[*]}; output in $apt_log"
+  log "apt-get install ${opts[*]:+${opts[*]} }${missing[*]}; output in $apt_log"
   if ! "${apt[@]}" install "${opts[@]}" "${missing[@]}" >>"$apt_log" 2>&1; then
     log "install failed; refreshing the package lists and retrying once"
     "${apt[@]}" update >>"$apt_log" 2>&1 || apt_failed "apt-get update" "$apt_log"

@@ -46,6 +46,6 @@ ensure_node_modules() {
   local start
   start=$(now_ms)
   log "npm ci"
-  npm ci --no-audit --no-fund >&2 || die "npm ci failed; see npm's output above"
+  npm ci --no-audit --no-fund --no-update-notifier >&2 || die "npm ci failed; see npm's output above"
   log "npm ci done in $(elapsed_since "$start")"
 }

@@ -108,10 +108,11 @@ describe('agent against the real engine', () => {
       30_000,
     );
     expect(ooms).toBeGreaterThanOrEqual(1);
-    const events = await agent.scrape();
-    expect(
-      valueOf(events, 'dockwatch_engine_events_total', { type: 'container', action: 'oom' }),
-    ).toBeGreaterThanOrEqual(1);
+    const engineOoms = await until('the engine oom event counted', (s) => {
+      const v = valueOf(s, 'dockwatch_engine_events_total', { type: 'container', action: 'oom' });
+      return v !== undefined && v >= 1 ? v : undefined;
+    });
+    expect(engineOoms).toBeGreaterThanOrEqual(1);
   });
 
   it('shows a stop within one interval and drops a removed container', async () => {

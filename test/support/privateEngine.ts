@@ -20,33 +20,38 @@ export type PrivateEngine = {
   destroy(): Promise<void>;
 };
 
-/** Creates (but does not start) a private engine under /tmp; images are loaded from the main engine. */
-export function privateEngine(): PrivateEngine {
+/**
+ * Creates (but does not start) a private engine under /tmp; `extraArgs` go to dockerd. With `hostNetwork` it stays
+ * in the host's network namespace (so a TCP listener on 127.0.0.1 is reachable) and gets a bridge of its own.
+ */
+export function privateEngine(extraArgs: string[] = [], opts: { hostNetwork?: boolean } = {}): PrivateEngine {
   const dir = mkdtempSync(join(tmpdir(), 'dwde-'));
   const socket = join(dir, 'docker.sock');
   const host = `unix://${socket}`;
   const docker = new Docker({ socketPath: socket });
+  const bridge = `dw${process.pid % 100000}${Math.random().toString(36).slice(2, 6)}`;
+  if (opts.hostNetwork) execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge']);
+  const launcher = opts.hostNetwork ? [] : ['unshare', '--net'];
   let child: ChildProcess | undefined;
   let log = '';
   const engine: PrivateEngine = {
     host,
     docker,
     async start() {
-      child = spawn(
-        'unshare',
-        [
-          '--net',
-          'dockerd',
-          `--data-root=${join(dir, 'data')}`,
-          `--exec-root=${join(dir, 'exec')}`,
-          `--pidfile=${join(dir, 'dockerd.pid')}`,
-          `--host=${host}`,
-          '--iptables=false',
-          '--ip-masq=false',
-          '--ip-forward=false',
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
+      const [command, ...args] = [
+        ...launcher,
+        'dockerd',
+        `--data-root=${join(dir, 'data')}`,
+        `--exec-root=${join(dir, 'exec')}`,
+        `--pidfile=${join(dir, 'dockerd.pid')}`,
+        `--host=${host}`,
+        '--iptables=false',
+        '--ip-masq=false',
+        '--ip-forward=false',
+        ...extraArgs,
+        ...(opts.hostNetwork ? [`--bridge=${bridge}`] : []),
+      ];
+      child = spawn(command as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
       await waitFor(async () => (await docker.ping()) !== undefined, {
         what: `private dockerd at ${socket} to answer (log: ${log.slice(-500)})`,
@@ -70,6 +75,7 @@ export function privateEngine(): PrivateEngine {
         // nothing mounted
       }
       rmSync(dir, { recursive: true, force: true });
+      if (opts.hostNetwork) execFileSync('ip', ['link', 'delete', bridge], { stdio: 'ignore' });
     },
   };
   return engine;
