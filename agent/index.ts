@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema';
 import { isWatched } from '../config/containerSelector';
+import { parseHostPort } from '../config/hostPort';
 import { isLocalEndpoint, parseDockerHost } from './engine/dockerHost';
 import { EngineResources } from './engine/engineResources';
 import { EngineSupervisor } from './engine/engineSupervisor';
@@ -20,14 +21,7 @@ import { StatsSampler } from './stats/sampler';
 import { ContainerView } from '../exporters/containerView';
 import { buildRegistries, type MetricsRegistries } from '../exporters/metricsRegistry';
 import { MetricsServer } from '../exporters/metricsServer';
-import { cpuFamilies } from '../exporters/cpuCollector';
-import { memoryFamilies } from '../exporters/memoryCollector';
-import { networkFamilies } from '../exporters/networkCollector';
-import { blkioFamilies } from '../exporters/blkioCollector';
-import { specFamilies } from '../exporters/specCollector';
-import { stateFamilies } from '../exporters/stateCollector';
-import { engineFamilies } from '../exporters/engineCollector';
-import { selfFamilies } from '../exporters/selfCollector';
+import { buildFamilies } from '../exporters/families';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
 export type RunningAgent = {
@@ -39,13 +33,6 @@ export type RunningAgent = {
   sampler: StatsSampler;
   stop(): Promise<void>;
 };
-
-/** Splits `HOST:PORT` (IPv6 as `[::1]:PORT`). */
-export function splitListen(listen: string): { host: string; port: number } {
-  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(listen);
-  if (!m) throw new Error(`listen address "${listen}" is not HOST:PORT`);
-  return { host: m[1] as string, port: Number(m[2]) };
-}
 
 /** Builds the agent from the config (the one wiring place of this role) and starts it. */
 export async function startAgent(config: Config, logger: Logger): Promise<RunningAgent> {
@@ -125,18 +112,20 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
   });
 
   const view = new ContainerView(inventory, samples, watched, config.metrics.containerLabels);
-  const registries = buildRegistries([
-    ...cpuFamilies(view),
-    ...memoryFamilies(view, events),
-    ...networkFamilies(view),
-    ...blkioFamilies(view, resources),
-    ...specFamilies(view),
-    ...stateFamilies(view),
-    ...engineFamilies(engine, events, resources),
-    ...selfFamilies(self, Math.floor(Date.now() / 1000 - process.uptime())),
-  ]);
+  const registries = buildRegistries(
+    buildFamilies({
+      view,
+      events,
+      resources,
+      engine,
+      self,
+      startTimeSeconds: Math.floor(Date.now() / 1000 - process.uptime()),
+    }),
+  );
   const server = new MetricsServer({ registries, self, logger, isReady: () => samples.generation > 0 });
-  const { host, port } = splitListen(config.agent.listen);
+  const listen = parseHostPort(config.agent.listen);
+  if (!listen) throw new Error(`agent.listen "${config.agent.listen}" is not HOST:PORT`);
+  const { host, port } = listen;
   const address = await server.listen(host, port);
   logger.info('agent listening', { address: `${address.address}:${address.port}`, docker: config.docker.host });
 

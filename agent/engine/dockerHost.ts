@@ -9,9 +9,8 @@ export type DockerTls = { ca?: string; cert?: string; key?: string; verify?: boo
 export type DockerEndpoint =
   { kind: 'unix'; socketPath: string } | { kind: 'tcp'; host: string; port: number; tls: boolean };
 
-/** Parses `unix:///var/run/docker.sock`, `tcp://host:2375`, `https://host:2376` (or a bare socket path). */
+/** Parses `unix:///var/run/docker.sock`, `tcp://host:2375` or `https://host:2376` (validated by the config first). */
 export function parseDockerHost(hostUrl: string, tls?: DockerTls): DockerEndpoint {
-  if (hostUrl.startsWith('/')) return { kind: 'unix', socketPath: hostUrl };
   const m = /^(unix|tcp|http|https):\/\/(.*)$/.exec(hostUrl);
   if (!m) throw new Error(`docker host "${hostUrl}" must start with unix://, tcp://, http:// or https://`);
   const scheme = m[1] as string;

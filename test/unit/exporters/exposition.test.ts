@@ -5,16 +5,10 @@ import { Inventory } from '../../../agent/inventory/inventory';
 import { SelfStats } from '../../../agent/selfStats';
 import type { ContainerSample } from '../../../agent/stats/containerSample';
 import { SampleStore } from '../../../agent/stats/sampleStore';
-import { blkioFamilies } from '../../../exporters/blkioCollector';
 import { ContainerView } from '../../../exporters/containerView';
-import { cpuFamilies } from '../../../exporters/cpuCollector';
-import { engineFamilies } from '../../../exporters/engineCollector';
-import { memoryFamilies } from '../../../exporters/memoryCollector';
 import { buildRegistries } from '../../../exporters/metricsRegistry';
 import { renderMetrics } from '../../../exporters/metricsServer';
-import { networkFamilies } from '../../../exporters/networkCollector';
-import { specFamilies } from '../../../exporters/specCollector';
-import { stateFamilies } from '../../../exporters/stateCollector';
+import { buildFamilies } from '../../../exporters/families';
 
 const ID = 'a'.repeat(64);
 const record = (over: Partial<ContainerRecord> = {}): ContainerRecord => ({
@@ -86,6 +80,7 @@ function setup(records: ContainerRecord[], samples: ContainerSample[]) {
     'com.docker.compose.service',
   ]);
   const events = new EventCounters();
+  const self = new SelfStats();
   const resources = new EngineResources();
   const engine = {
     up: true,
@@ -101,16 +96,7 @@ function setup(records: ContainerRecord[], samples: ContainerSample[]) {
       memoryBytes: 25_000_000_000,
     },
   };
-  const self = new SelfStats();
-  const registries = buildRegistries([
-    ...cpuFamilies(view),
-    ...memoryFamilies(view, events),
-    ...networkFamilies(view),
-    ...blkioFamilies(view, resources),
-    ...specFamilies(view),
-    ...stateFamilies(view),
-    ...engineFamilies(engine, events, resources),
-  ]);
+  const registries = buildRegistries(buildFamilies({ view, events, resources, engine, self, startTimeSeconds: 1 }));
   return { inventory, store, registries, self, events };
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
+import { testRecord } from '../../support/records';
 import type { EngineStatsPayload } from '../../../agent/stats/engineStatsParser';
 import { apiCollector, apiVersionAtLeast, dockerStatsFetcher } from '../../../agent/stats/apiCollector';
 
@@ -12,22 +13,8 @@ const fixtureText = (name: string): string =>
   readFileSync(join(__dirname, '../../fixtures/engine-stats', name), 'utf8');
 const fixture = (name: string): EngineStatsPayload => JSON.parse(fixtureText(name)) as EngineStatsPayload;
 
-const record = (id: string, overrides: Partial<ContainerRecord> = {}): ContainerRecord => ({
-  id,
-  name: `c-${id}`,
-  image: 'dockwatch-test/busybox:1',
-  imageId: 'sha256:0',
-  labels: {},
-  state: 'running',
-  health: 'none',
-  restartCount: 0,
-  createdAt: 0,
-  pid: 1,
-  cgroupParent: '',
-  networkMode: 'bridge',
-  spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
-  ...overrides,
-});
+const record = (id: string, overrides: Partial<ContainerRecord> = {}): ContainerRecord =>
+  testRecord(id, { name: `c-${id}`, pid: 1, ...overrides });
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
+import { testRecord } from '../../support/records';
 import { cgroupV2Collector } from '../../../agent/stats/cgroupV2Collector';
 import type { ContainerSample } from '../../../agent/stats/containerSample';
 
@@ -14,22 +15,8 @@ const B = 'b'.repeat(64);
 const C = 'c'.repeat(64);
 const GONE = 'd'.repeat(64);
 
-const record = (id: string, overrides: Partial<ContainerRecord> = {}): ContainerRecord => ({
-  id,
-  name: `c-${id.slice(0, 4)}`,
-  image: 'dockwatch-test/busybox:1',
-  imageId: 'sha256:0',
-  labels: {},
-  state: 'running',
-  health: 'none',
-  restartCount: 0,
-  createdAt: 0,
-  pid: 4242,
-  cgroupParent: '',
-  networkMode: 'bridge',
-  spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
-  ...overrides,
-});
+const record = (id: string, overrides: Partial<ContainerRecord> = {}): ContainerRecord =>
+  testRecord(id, { name: `c-${id.slice(0, 4)}`, pid: 4242, ...overrides });
 
 const byId = (samples: ContainerSample[], id: string): ContainerSample => {
   const sample = samples.find((s) => s.id === id);

@@ -1,0 +1,38 @@
+import type { EngineResources } from '../agent/engine/engineResources';
+import type { EngineSupervisor } from '../agent/engine/engineSupervisor';
+import type { EventCounters } from '../agent/engine/eventCounters';
+import type { SelfStats } from '../agent/selfStats';
+import { blkioFamilies } from './blkioCollector';
+import type { ContainerView } from './containerView';
+import { cpuFamilies } from './cpuCollector';
+import { engineFamilies } from './engineCollector';
+import { memoryFamilies } from './memoryCollector';
+import type { MetricFamily } from './metricFamily';
+import { networkFamilies } from './networkCollector';
+import { selfFamilies } from './selfCollector';
+import { specFamilies } from './specCollector';
+import { stateFamilies } from './stateCollector';
+
+/** What the exporters read: the agent's caches, injected. */
+export type FamilySources = {
+  view: ContainerView;
+  events: EventCounters;
+  resources: EngineResources;
+  engine: Pick<EngineSupervisor, 'up' | 'info'>;
+  self: SelfStats;
+  startTimeSeconds: number;
+};
+
+/** Every metric family dockwatch exports, one line per collector module, in exposition order. */
+export function buildFamilies(s: FamilySources): MetricFamily[] {
+  return [
+    ...cpuFamilies(s.view),
+    ...memoryFamilies(s.view, s.events),
+    ...networkFamilies(s.view),
+    ...blkioFamilies(s.view, s.resources),
+    ...specFamilies(s.view),
+    ...stateFamilies(s.view),
+    ...engineFamilies(s.engine, s.events, s.resources),
+    ...selfFamilies(s.self, s.startTimeSeconds),
+  ];
+}
