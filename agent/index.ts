@@ -19,9 +19,9 @@ import { chooseCollector } from './stats/chooseCollector';
 import { SampleStore } from './stats/sampleStore';
 import { StatsSampler } from './stats/sampler';
 import { ContainerView } from '../exporters/containerView';
-import { buildRegistries, type MetricsRegistries } from '../exporters/metricsRegistry';
+import { Exposition } from '../exporters/exposition';
 import { MetricsServer } from '../exporters/metricsServer';
-import { buildFamilies } from '../exporters/families';
+import { buildFamilies, dataVersion } from '../exporters/families';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
 export type RunningAgent = {
@@ -29,7 +29,7 @@ export type RunningAgent = {
   inventory: Inventory;
   samples: SampleStore;
   engine: EngineSupervisor;
-  registries: MetricsRegistries;
+  exposition: Exposition;
   sampler: StatsSampler;
   stop(): Promise<void>;
 };
@@ -109,20 +109,25 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
     self,
     logger,
     intervalMs: config.stats.interval,
+    onPass: () => exposition.prerender(),
   });
 
   const view = new ContainerView(inventory, samples, watched, config.metrics.containerLabels);
-  const registries = buildRegistries(
-    buildFamilies({
-      view,
-      events,
-      resources,
-      engine,
-      self,
-      startTimeSeconds: Math.floor(Date.now() / 1000 - process.uptime()),
-    }),
+  const families = buildFamilies({
+    view,
+    events,
+    resources,
+    engine,
+    self,
+    startTimeSeconds: Math.floor(Date.now() / 1000 - process.uptime()),
+  });
+  const exposition = new Exposition(
+    families.cached,
+    families.live,
+    () => dataVersion({ inventory, samples, resources }),
+    self,
   );
-  const server = new MetricsServer({ registries, self, logger, isReady: () => samples.generation > 0 });
+  const server = new MetricsServer({ exposition, logger, isReady: () => samples.generation > 0 });
   const listen = parseHostPort(config.agent.listen);
   if (!listen) throw new Error(`agent.listen "${config.agent.listen}" is not HOST:PORT`);
   const { host, port } = listen;
@@ -136,7 +141,7 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
     inventory,
     samples,
     engine,
-    registries,
+    exposition,
     sampler,
     async stop() {
       sampler.stop();

@@ -36,7 +36,7 @@ const REPO_ROOT = join(__dirname, '..', '..');
 const CLI_PATH = join(__dirname, '..', 'cli.js');
 const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--passes 20] [--warmups 3] [--scrapes 200]
   [--openmetrics-scrapes 20] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
-  [--agent-node-args "--cpu-prof --cpu-prof-dir /tmp/prof"] [--out bench/results/latest.md]`;
+  [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out bench/results/latest.md]`;
 
 function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -23,16 +23,29 @@ export type FamilySources = {
   startTimeSeconds: number;
 };
 
-/** Every metric family dockwatch exports, one line per collector module, in exposition order. */
-export function buildFamilies(s: FamilySources): MetricFamily[] {
-  return [
-    ...cpuFamilies(s.view),
-    ...memoryFamilies(s.view, s.events),
-    ...networkFamilies(s.view),
-    ...blkioFamilies(s.view, s.resources),
-    ...specFamilies(s.view),
-    ...stateFamilies(s.view),
-    ...engineFamilies(s.engine, s.events, s.resources),
-    ...selfFamilies(s.self, s.startTimeSeconds),
-  ];
+/**
+ * Every metric family dockwatch exports, one line per collector module, in exposition order: `cached` ones change
+ * only with the inventory, a sampling pass or a resource refresh (see `dataVersion`); `live` ones on every scrape.
+ */
+export function buildFamilies(s: FamilySources): { cached: MetricFamily[]; live: MetricFamily[] } {
+  return {
+    cached: [
+      ...cpuFamilies(s.view),
+      ...memoryFamilies(s.view, s.events),
+      ...networkFamilies(s.view),
+      ...blkioFamilies(s.view, s.resources),
+      ...specFamilies(s.view),
+      ...stateFamilies(s.view),
+    ],
+    live: [...engineFamilies(s.engine, s.events, s.resources), ...selfFamilies(s.self, s.startTimeSeconds)],
+  };
+}
+
+/** The version of everything the cached families read; a new value means they must be rendered again. */
+export function dataVersion(s: {
+  inventory: { revision: number };
+  samples: { generation: number };
+  resources: { version: number };
+}): string {
+  return `${s.inventory.revision}:${s.samples.generation}:${s.resources.version}`;
 }

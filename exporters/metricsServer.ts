@@ -1,34 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../agent/logger';
-import type { SelfStats } from '../agent/selfStats';
-import type { MetricsRegistries } from './metricsRegistry';
+import type { Exposition } from './exposition';
 
 /** What the HTTP server needs from the agent. */
 export type MetricsServerDeps = {
-  registries: MetricsRegistries;
-  self: SelfStats;
+  exposition: Pick<Exposition, 'render'>;
   logger: Logger;
   /** Ready once the first sampling pass has stored its results. */
   isReady: () => boolean;
 };
-
-/** True when the scraper prefers OpenMetrics (Prometheus sends it first in Accept). */
-export function wantsOpenMetrics(accept: string | undefined): boolean {
-  return accept !== undefined && /application\/openmetrics-text/.test(accept);
-}
-
-/** Renders the exposition in the negotiated format and times it. */
-export async function renderMetrics(
-  deps: Pick<MetricsServerDeps, 'registries' | 'self'>,
-  accept: string | undefined,
-): Promise<{ body: string; contentType: string }> {
-  const started = process.hrtime.bigint();
-  const registry = wantsOpenMetrics(accept) ? deps.registries.openMetrics : deps.registries.prometheus;
-  const body = await registry.metrics();
-  deps.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
-  return { body, contentType: registry.contentType };
-}
 
 /** The agent's HTTP server: /metrics, /healthz and /readyz (the control API joins it later). */
 export class MetricsServer {
@@ -63,7 +44,7 @@ export class MetricsServer {
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') return this.send(res, 405, 'method not allowed\n');
       if (path === '/metrics') {
-        const { body, contentType } = await renderMetrics(this.deps, req.headers.accept);
+        const { body, contentType } = await this.deps.exposition.render(req.headers.accept);
         return this.send(res, 200, body, contentType);
       }
       if (path === '/healthz') return this.send(res, 200, 'ok\n');

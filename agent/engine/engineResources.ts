@@ -5,6 +5,12 @@ export class EngineResources {
   images = { count: 0, sizeBytes: 0 };
   private fsUsage = new Map<string, number>();
   private lastFsRefresh = 0;
+  private refreshes = 0;
+
+  /** Bumped whenever the writable-layer sizes change, for caches of what is derived from them. */
+  get version(): number {
+    return this.refreshes;
+  }
 
   /** Refreshes image totals, and writable-layer sizes when `fsUsageIntervalMs` has passed. */
   async refresh(docker: Docker, fsUsageIntervalMs: number, now = Date.now()): Promise<void> {
@@ -14,6 +20,7 @@ export class EngineResources {
       this.lastFsRefresh = now;
       const sized = await docker.listContainers({ all: false, size: true });
       this.fsUsage = new Map(sized.map((c) => [c.Id, (c as { SizeRw?: number }).SizeRw ?? 0]));
+      this.refreshes++;
     }
   }
 

@@ -13,6 +13,8 @@ export type SamplerOptions = {
   self: SelfStats;
   logger: Logger;
   intervalMs: number;
+  /** Called after each pass has stored its samples (the exporter renders ahead). */
+  onPass?: () => void;
 };
 
 /**
@@ -69,6 +71,7 @@ export class StatsSampler {
         this.misses = 0;
       }
       this.opts.store.replace(samples);
+      this.opts.onPass?.();
     } catch (err) {
       this.opts.logger.warn('sampling pass failed', { collector: this.collector.name, error: (err as Error).message });
     }

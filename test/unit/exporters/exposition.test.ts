@@ -6,9 +6,8 @@ import { SelfStats } from '../../../agent/selfStats';
 import type { ContainerSample } from '../../../agent/stats/containerSample';
 import { SampleStore } from '../../../agent/stats/sampleStore';
 import { ContainerView } from '../../../exporters/containerView';
-import { buildRegistries } from '../../../exporters/metricsRegistry';
-import { renderMetrics } from '../../../exporters/metricsServer';
-import { buildFamilies } from '../../../exporters/families';
+import { Exposition } from '../../../exporters/exposition';
+import { buildFamilies, dataVersion } from '../../../exporters/families';
 
 const ID = 'a'.repeat(64);
 const record = (over: Partial<ContainerRecord> = {}): ContainerRecord => ({
@@ -96,16 +95,22 @@ function setup(records: ContainerRecord[], samples: ContainerSample[]) {
       memoryBytes: 25_000_000_000,
     },
   };
-  const registries = buildRegistries(buildFamilies({ view, events, resources, engine, self, startTimeSeconds: 1 }));
-  return { inventory, store, registries, self, events };
+  const families = buildFamilies({ view, events, resources, engine, self, startTimeSeconds: 1 });
+  const exposition = new Exposition(
+    families.cached,
+    families.live,
+    () => dataVersion({ inventory, samples: store, resources }),
+    self,
+  );
+  return { inventory, store, exposition, self, events };
 }
 
 const BASE = `id="/docker/${ID}",image="shop/web:2",name="web-1",container_label_com_docker_compose_project="shop",container_label_com_docker_compose_service="web"`;
 
 describe('exposition', () => {
   it('renders cAdvisor names, labels and values from the cached sample', async () => {
-    const { registries, self } = setup([record()], [sample]);
-    const { body, contentType } = await renderMetrics({ registries, self }, undefined);
+    const { exposition } = setup([record()], [sample]);
+    const { body, contentType } = await exposition.render(undefined);
     expect(contentType).toMatch(/^text\/plain; version=0.0.4/);
     const lines = body.split('\n');
     expect(lines).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
@@ -134,39 +139,52 @@ describe('exposition', () => {
 
   it('leaves out CFS series without a quota, and ignored containers entirely', async () => {
     const other = 'c'.repeat(64);
-    const { registries, self } = setup(
+    const { exposition } = setup(
       [
         record({ spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 } }),
         record({ id: other, name: 'skip', labels: { 'dockwatch.ignore': 'true' } }),
       ],
       [sample, { ...sample, id: other, cgroupPath: `/docker/${other}` }],
     );
-    const { body } = await renderMetrics({ registries, self }, undefined);
+    const { body } = await exposition.render(undefined);
     expect(body).not.toMatch(/^container_cpu_cfs_periods_total\{/m);
     expect(body).not.toMatch(/^container_spec_cpu_quota\{/m);
     expect(body).not.toContain('name="skip"');
   });
 
   it('drops a stopped container from container_* at the next pass but keeps its state series', async () => {
-    const { registries, self, inventory, store } = setup([record()], [sample]);
+    const { exposition, inventory, store } = setup([record()], [sample]);
     inventory.upsert(record({ state: 'exited', pid: 0 }));
     store.replace([]);
-    const { body } = await renderMetrics({ registries, self }, undefined);
+    const { body } = await exposition.render(undefined);
     expect(body).not.toMatch(/^container_cpu_usage_seconds_total\{/m);
     expect(body).toContain('dockwatch_container_state{name="web-1",container_id="aaaaaaaaaaaa",state="exited"} 1');
   });
 
   it('serves OpenMetrics when asked, with counters suffixed once and # EOF', async () => {
-    const { registries, self } = setup([record()], [sample]);
-    const { body, contentType } = await renderMetrics(
-      { registries, self },
+    const { exposition } = setup([record()], [sample]);
+    const { body, contentType } = await exposition.render(
       'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
     );
     expect(contentType).toMatch(/^application\/openmetrics-text/);
     expect(body).toContain('# TYPE container_cpu_usage_seconds counter');
     expect(body).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
     expect(body.trimEnd().endsWith('# EOF')).toBe(true);
-    const again = await renderMetrics({ registries, self }, undefined);
+    const again = await exposition.render(undefined);
     expect(again.body).toContain('# TYPE container_cpu_usage_seconds_total counter');
+  });
+
+  it('renders per-container series once per data version, live series on every scrape', async () => {
+    const { exposition, store } = setup([record()], [sample]);
+    const first = await exposition.render(undefined);
+    const second = await exposition.render(undefined);
+    expect(second.body).toContain('dockwatch_scrapes_total 1');
+    expect(first.body).toContain('dockwatch_scrapes_total 0');
+    store.replace([{ ...sample, cpu: { ...sample.cpu!, usageSeconds: 99 } }]);
+    const third = await exposition.render(undefined);
+    expect(third.body).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 99`);
+    const om = await exposition.render('application/openmetrics-text;version=1.0.0');
+    expect(om.body.match(/# EOF/g)).toHaveLength(1);
+    expect(om.body).toContain('# TYPE dockwatch_scrapes counter');
   });
 });

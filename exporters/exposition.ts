@@ -1,0 +1,90 @@
+import type { Registry } from 'prom-client';
+import type { SelfStats } from '../agent/selfStats';
+import type { MetricFamily } from './metricFamily';
+import { buildRegistries, type MetricsRegistries } from './metricsRegistry';
+
+/** The two text formats /metrics speaks. */
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+/** True when the scraper prefers OpenMetrics (Prometheus sends it first in Accept). */
+export function wantsOpenMetrics(accept: string | undefined): boolean {
+  return accept !== undefined && /application\/openmetrics-text/.test(accept);
+}
+
+/** How long a format counts as wanted after a scrape asked for it, for rendering ahead. */
+const WANTED_FOR_MS = 10 * 60_000;
+const EOF = '# EOF\n';
+
+/**
+ * Renders a registry family by family with prom-client, yielding to the event loop between families so a render of
+ * thousands of series never holds up other requests; the output is exactly what `registry.metrics()` returns.
+ */
+async function renderInSlices(registry: Registry, names: readonly string[], format: ExpositionFormat): Promise<string> {
+  const parts: string[] = [];
+  for (const name of names) {
+    const metric = registry.getSingleMetric(name) as unknown as { name: string; type: string };
+    // As registry.metrics() does: OpenMetrics names a counter family without _total and suffixes its samples.
+    if (format === 'openmetrics' && metric.type === 'counter') metric.name = name.replace(/_total$/, '');
+    parts.push(await registry.getSingleMetricAsString(name));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return format === 'openmetrics' ? `${parts.join('\n')}\n${EOF}` : `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * The /metrics body. Per-container families change only when the inventory or a sampling pass does, so prom-client
+ * renders them once per data version (ahead of time, right after each pass, for the formats being scraped) and a
+ * scrape only adds the few live families (engine state, the agent's own cost): its cost does not grow with the
+ * number of containers.
+ */
+export class Exposition {
+  private readonly cached: MetricsRegistries;
+  private readonly live: MetricsRegistries;
+  private readonly cachedNames: string[];
+  private readonly liveNames: string[];
+  private readonly cache = new Map<ExpositionFormat, { version: string; text: Promise<string> }>();
+  private readonly wantedAt = new Map<ExpositionFormat, number>();
+
+  constructor(
+    cachedFamilies: readonly MetricFamily[],
+    liveFamilies: readonly MetricFamily[],
+    private readonly version: () => string,
+    private readonly self: SelfStats,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.cached = buildRegistries(cachedFamilies);
+    this.live = buildRegistries(liveFamilies);
+    this.cachedNames = cachedFamilies.map((f) => f.name);
+    this.liveNames = liveFamilies.map((f) => f.name);
+  }
+
+  /** The body and content type for a scraper's Accept header; records the render time in the agent's own stats. */
+  async render(accept: string | undefined): Promise<{ body: string; contentType: string }> {
+    const started = process.hrtime.bigint();
+    const format: ExpositionFormat = wantsOpenMetrics(accept) ? 'openmetrics' : 'prometheus';
+    this.wantedAt.set(format, this.now());
+    const registries = format === 'openmetrics' ? this.live.openMetrics : this.live.prometheus;
+    const cached = await this.cachedText(format);
+    const live = await renderInSlices(registries as Registry, this.liveNames, format);
+    const body = format === 'openmetrics' ? cached.slice(0, -EOF.length) + live : cached + live;
+    this.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
+    return { body, contentType: registries.contentType };
+  }
+
+  /** Renders the cached part ahead for every format scraped recently; call after each sampling pass. */
+  prerender(): void {
+    for (const [format, at] of this.wantedAt) {
+      if (this.now() - at <= WANTED_FOR_MS) void this.cachedText(format);
+    }
+  }
+
+  private cachedText(format: ExpositionFormat): Promise<string> {
+    const version = this.version();
+    const hit = this.cache.get(format);
+    if (hit && hit.version === version) return hit.text;
+    const registry = format === 'openmetrics' ? this.cached.openMetrics : this.cached.prometheus;
+    const text = renderInSlices(registry as Registry, this.cachedNames, format);
+    this.cache.set(format, { version, text });
+    return text;
+  }
+}
