@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes a Docker engine reachable. Does nothing when `docker info` already works. Otherwise, as root on Debian:
-# installs docker.io and busybox-static if missing, starts dockerd in the background (log and pid under
-# $DOCKWATCH_STATE_DIR, default /tmp/dockwatch-test) and waits for it. Anywhere else: says what to do and fails.
+# Makes a Docker engine reachable. Does nothing when the engine already answers (`docker version`). Otherwise,
+# as root on Debian: installs docker.io and busybox-static if missing, starts dockerd in the background (log and
+# pid under $DOCKWATCH_STATE_DIR, default /tmp/dockwatch-test) and waits for it. Elsewhere: says what to do, fails.
 # Only a dockerd started here is recorded in the pid file, so scripts/stop-engine.sh never stops anyone else's.
 # Env: DOCKWATCH_STATE_DIR, DOCKWATCH_ENGINE_TIMEOUT (seconds to wait for readiness, default 30).
 set -euo pipefail
@@ -11,9 +11,9 @@ source "$(dirname "$0")/lib/host.sh"
 
 timeout_s="${DOCKWATCH_ENGINE_TIMEOUT:-30}"
 
-server_version() { timeout 15 docker info --format '{{.ServerVersion}}' 2>/dev/null || echo unknown; }
+server_version() { timeout 15 docker version --format '{{.Server.Version}}' 2>/dev/null || echo unknown; }
 
-# Polls `docker info` until it answers, $1 (a dockerd pid we wait on, or empty) dies, or the deadline passes.
+# Polls the engine until it answers, $1 (a dockerd pid we wait on, or empty) dies, or the deadline passes.
 wait_for_engine() {
   local watch_pid=$1 deadline=$(($(date +%s) + timeout_s))
   while [ "$(date +%s)" -lt "$deadline" ]; do
@@ -24,7 +24,7 @@ wait_for_engine() {
     fi
     sleep 0.2
   done
-  log "the engine did not answer \`docker info\` within ${timeout_s}s"
+  log "the engine did not answer within ${timeout_s}s"
   return 1
 }
 
@@ -37,7 +37,8 @@ print_dockerd_log() {
 explain_manual_setup() {
   cat >&2 <<EOF
 
-No Docker engine is reachable (\`docker info\` failed) and this script only installs one as root on Debian.
+No Docker engine is reachable (\`docker version\` gets no answer from a server), and this script only
+installs and starts one as root on Debian.
 Do one of these, then run the command again:
   - start your Docker engine (e.g. \`sudo systemctl start docker\`, or Docker Desktop), and make sure this user
     can use it (member of the \`docker\` group, or DOCKER_HOST pointing at a reachable engine);
@@ -80,7 +81,7 @@ if [ ${#running[@]} -gt 0 ]; then
     log "Docker engine reachable (server $(server_version))"
     exit 0
   fi
-  die "dockerd (pid ${running[*]}) is running but \`docker info\` fails; it was not started by this script, so it is left alone. Check its log (e.g. journalctl -u docker or /var/log/docker.log)."
+  die "dockerd (pid ${running[*]}) is running but does not answer; it was not started by this script, so it is left alone. Check its log (e.g. journalctl -u docker or /var/log/docker.log)."
 fi
 
 # Hosts without systemd may have no cgroup hierarchy mounted; do what Debian's /etc/init.d/docker does.

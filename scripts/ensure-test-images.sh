@@ -32,8 +32,10 @@ done
 # Runs a throwaway container, so a broken engine (e.g. no docker0 bridge) fails here with a hint, not in every test.
 smoke_test() {
   local out
-  if out=$(docker run --rm --label "$TEST_LABEL" "$REPO:1" cat /VERSION 2>&1) && [ "$out" = 1 ]; then return 0; fi
-  log "the engine cannot run a test container: $out"
+  if out=$(timeout 60 docker run --rm --label "$TEST_LABEL" "$REPO:1" cat /VERSION 2>&1) && [ "$out" = 1 ]; then
+    return 0
+  fi
+  log "the engine cannot run a test container within 60 s: ${out:-no output (timed out?)}"
   if [[ "$out" == *"bridge docker0"* ]]; then
     log "hint: the docker0 bridge is gone (a second dockerd on this host can remove it); restart dockerd, or:"
     log "      ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up"

@@ -19,11 +19,12 @@ run_start=$(now_ms)
 started_engine=0
 timings=()
 phase() {
-  local name=$1 start
+  local name=$1 start rc=0
   shift
   start=$(now_ms)
-  "$@"
-  timings+=("$(printf '%-22s %s' "$name" "$(elapsed_since "$start")")")
+  "$@" || rc=$?
+  timings+=("$(printf '%-22s %s%s' "$name" "$(elapsed_since "$start")" "$([ "$rc" = 0 ] || echo " (failed, exit $rc)")")")
+  return "$rc"
 }
 
 # shellcheck disable=SC2317  # invoked through the EXIT trap

@@ -8,7 +8,7 @@ import { parseBlkioRwstat } from './cgroupV1Parsers';
 import { availableBlkioStatFiles, findCgroupV1Layout } from './cgroupV1Layout';
 import type { BlkioStatFiles, CgroupV1Layout } from './cgroupV1Layout';
 import type { BlockDeviceSample, ContainerSample, CpuSample, MemorySample } from './containerSample';
-import { readOptionalFileSync } from './optionalFile';
+import { KernelFileReader } from './kernelFileReader';
 import { readContainerNetworkSync } from './procNetDev';
 import type { StatsCollector } from './statsCollector';
 
@@ -19,6 +19,9 @@ export type CgroupV1CollectorOptions = { cgroupRoot: string; procRoot: string; s
 const USER_HZ = 100;
 const NS_PER_SECOND = 1e9;
 const NO_VALUES: ReadonlyMap<string, number> = new Map();
+
+/** Reads one kernel file of the container being sampled; undefined when missing. */
+type ReadFile = (path: string) => string | undefined;
 
 type V1Context = {
   layout: CgroupV1Layout;
@@ -34,10 +37,10 @@ async function loadContext(cgroupRoot: string): Promise<V1Context | undefined> {
   return { layout, blkioFiles, resolver: new CgroupPathResolver(probeDir) };
 }
 
-function readCpu(cpuacctDir: string, cpuDir: string | undefined): CpuSample | undefined {
-  const usageText = readOptionalFileSync(`${cpuacctDir}/cpuacct.usage`);
-  const ticksText = readOptionalFileSync(`${cpuacctDir}/cpuacct.stat`);
-  const cfsText = cpuDir === undefined ? undefined : readOptionalFileSync(`${cpuDir}/cpu.stat`);
+function readCpu(read: ReadFile, cpuacctDir: string, cpuDir: string | undefined): CpuSample | undefined {
+  const usageText = read(`${cpuacctDir}/cpuacct.usage`);
+  const ticksText = read(`${cpuacctDir}/cpuacct.stat`);
+  const cfsText = cpuDir === undefined ? undefined : read(`${cpuDir}/cpu.stat`);
   const usageNs = usageText === undefined ? undefined : parseSingleValue(usageText);
   if (usageNs === undefined) return undefined;
   const ticks = ticksText === undefined ? NO_VALUES : parseFlatKeyed(ticksText);
@@ -52,18 +55,18 @@ function readCpu(cpuacctDir: string, cpuDir: string | undefined): CpuSample | un
   };
 }
 
-function readMemory(memoryDir: string): MemorySample | undefined {
-  const usageText = readOptionalFileSync(`${memoryDir}/memory.usage_in_bytes`);
+function readMemory(read: ReadFile, memoryDir: string): MemorySample | undefined {
+  const usageText = read(`${memoryDir}/memory.usage_in_bytes`);
   const usage = usageText === undefined ? undefined : parseSingleValue(usageText);
   if (usage === undefined) return undefined;
-  const statText = readOptionalFileSync(`${memoryDir}/memory.stat`);
-  const failcntText = readOptionalFileSync(`${memoryDir}/memory.failcnt`);
-  const oomText = readOptionalFileSync(`${memoryDir}/memory.oom_control`);
+  const statText = read(`${memoryDir}/memory.stat`);
+  const failcntText = read(`${memoryDir}/memory.failcnt`);
+  const oomText = read(`${memoryDir}/memory.oom_control`);
   const stat = statText === undefined ? NO_VALUES : parseFlatKeyed(statText);
   const inactiveFile = stat.get('total_inactive_file');
   let swap = stat.get('total_swap');
   if (swap === undefined) {
-    const memswText = readOptionalFileSync(`${memoryDir}/memory.memsw.usage_in_bytes`);
+    const memswText = read(`${memoryDir}/memory.memsw.usage_in_bytes`);
     const memsw = memswText === undefined ? undefined : parseSingleValue(memswText);
     swap = memsw === undefined ? 0 : Math.max(0, memsw - usage);
   }
@@ -81,18 +84,19 @@ function readMemory(memoryDir: string): MemorySample | undefined {
 }
 
 function readBlkio(
+  read: ReadFile,
   blkioDir: string,
   files: readonly BlkioStatFiles[],
   devices: BlockDeviceNamer,
 ): Promise<BlockDeviceSample[]> | undefined {
   let readAny = false;
   for (const { serviced, bytes } of files) {
-    const servicedText = readOptionalFileSync(`${blkioDir}/${serviced}`);
+    const servicedText = read(`${blkioDir}/${serviced}`);
     if (servicedText === undefined) continue;
     readAny = true;
     const ios = parseBlkioRwstat(servicedText);
     if (ios.size === 0) continue;
-    const bytesText = readOptionalFileSync(`${blkioDir}/${bytes}`);
+    const bytesText = read(`${blkioDir}/${bytes}`);
     const byteCounts = bytesText === undefined ? new Map() : parseBlkioRwstat(bytesText);
     const counters = new Map<string, DeviceIoCounters>();
     for (const [device, { read, write }] of ios) {
@@ -115,9 +119,9 @@ function readBlkio(
 type TaskCounts = { processes?: number; threads?: number };
 const NO_COUNTS: TaskCounts = {};
 
-function readTaskCounts(dir: string): TaskCounts {
-  const procs = readOptionalFileSync(`${dir}/cgroup.procs`);
-  const tasks = readOptionalFileSync(`${dir}/tasks`);
+function readTaskCounts(read: ReadFile, dir: string): TaskCounts {
+  const procs = read(`${dir}/cgroup.procs`);
+  const tasks = read(`${dir}/tasks`);
   return {
     processes: procs === undefined ? undefined : countLines(procs),
     threads: tasks === undefined ? undefined : countLines(tasks),
@@ -129,17 +133,22 @@ async function sampleContainer(
   container: ContainerRecord,
   procRoot: string,
   devices: BlockDeviceNamer,
+  files: KernelFileReader,
 ): Promise<ContainerSample | undefined> {
   const cgroupPath = await context.resolver.resolve(container);
   if (cgroupPath === undefined) return undefined;
+  const read: ReadFile = (path) => files.read(container.id, path);
   const { cpu, cpuacct, memory, blkio, pids } = context.layout;
   const tasksDir = cpu ?? pids ?? memory;
   const cpuSample =
-    cpuacct === undefined ? undefined : readCpu(cpuacct + cgroupPath, cpu === undefined ? undefined : cpu + cgroupPath);
-  const memorySample = memory === undefined ? undefined : readMemory(memory + cgroupPath);
-  const pendingBlkio = blkio === undefined ? undefined : readBlkio(blkio + cgroupPath, context.blkioFiles, devices);
-  const counts = tasksDir === undefined ? NO_COUNTS : readTaskCounts(tasksDir + cgroupPath);
-  const network = readContainerNetworkSync(procRoot, container);
+    cpuacct === undefined
+      ? undefined
+      : readCpu(read, cpuacct + cgroupPath, cpu === undefined ? undefined : cpu + cgroupPath);
+  const memorySample = memory === undefined ? undefined : readMemory(read, memory + cgroupPath);
+  const pendingBlkio =
+    blkio === undefined ? undefined : readBlkio(read, blkio + cgroupPath, context.blkioFiles, devices);
+  const counts = tasksDir === undefined ? NO_COUNTS : readTaskCounts(read, tasksDir + cgroupPath);
+  const network = readContainerNetworkSync(procRoot, container, read);
   const blkioSamples = pendingBlkio === undefined ? undefined : await pendingBlkio;
   if (cpuSample === undefined && memorySample === undefined) return undefined;
   const sample: ContainerSample = { id: container.id, cgroupPath, timestampMs: Date.now() };
@@ -158,16 +167,19 @@ async function sampleContainer(
  */
 export function cgroupV1Collector(opts: CgroupV1CollectorOptions): StatsCollector {
   const devices = new BlockDeviceNamer(opts.sysRoot ?? defaultSysRoot(opts.cgroupRoot));
+  const files = new KernelFileReader();
   let context: V1Context | undefined;
   return {
     name: 'cgroup-v1',
+    close: () => files.closeAll(),
     async collect(containers: readonly ContainerRecord[]): Promise<ContainerSample[]> {
       context ??= await loadContext(opts.cgroupRoot);
       if (context === undefined) return [];
       const current = context;
       current.resolver.retainOnly(new Set(containers.map((c) => c.id)));
+      files.retain(containers);
       const samples = await mapInSlices(containers, (container) =>
-        sampleContainer(current, container, opts.procRoot, devices),
+        sampleContainer(current, container, opts.procRoot, devices, files),
       );
       return samples.filter((sample): sample is ContainerSample => sample !== undefined);
     },

@@ -5,7 +5,7 @@ import { CgroupPathResolver } from './cgroupPaths';
 import { mapInSlices } from './cgroupReadConcurrency';
 import { parseIoStat } from './cgroupV2Parsers';
 import type { ContainerSample, CpuSample, MemorySample } from './containerSample';
-import { readOptionalFileSync } from './optionalFile';
+import { KernelFileReader } from './kernelFileReader';
 import { readContainerNetworkSync } from './procNetDev';
 import type { StatsCollector } from './statsCollector';
 
@@ -60,19 +60,21 @@ async function sampleContainer(
   container: ContainerRecord,
   procRoot: string,
   devices: BlockDeviceNamer,
+  files: KernelFileReader,
 ): Promise<ContainerSample | undefined> {
   const cgroupPath = await resolver.resolve(container);
   if (cgroupPath === undefined) return undefined;
+  const read = (path: string) => files.read(container.id, path);
   const dir = cgroupRoot + cgroupPath;
-  const cpuStat = readOptionalFileSync(`${dir}/cpu.stat`);
-  const current = readOptionalFileSync(`${dir}/memory.current`);
-  const memoryStat = readOptionalFileSync(`${dir}/memory.stat`);
-  const swap = readOptionalFileSync(`${dir}/memory.swap.current`);
-  const events = readOptionalFileSync(`${dir}/memory.events`);
-  const ioStat = readOptionalFileSync(`${dir}/io.stat`);
-  const procs = readOptionalFileSync(`${dir}/cgroup.procs`);
-  const threads = readOptionalFileSync(`${dir}/cgroup.threads`);
-  const network = readContainerNetworkSync(procRoot, container);
+  const cpuStat = read(`${dir}/cpu.stat`);
+  const current = read(`${dir}/memory.current`);
+  const memoryStat = read(`${dir}/memory.stat`);
+  const swap = read(`${dir}/memory.swap.current`);
+  const events = read(`${dir}/memory.events`);
+  const ioStat = read(`${dir}/io.stat`);
+  const procs = read(`${dir}/cgroup.procs`);
+  const threads = read(`${dir}/cgroup.threads`);
+  const network = readContainerNetworkSync(procRoot, container, read);
   const cpu = cpuFromStat(cpuStat);
   const memory = memoryFromFiles(current, memoryStat, swap, events);
   if (cpu === undefined && memory === undefined) return undefined;
@@ -93,13 +95,16 @@ async function sampleContainer(
 export function cgroupV2Collector(opts: CgroupV2CollectorOptions): StatsCollector {
   const devices = new BlockDeviceNamer(opts.sysRoot ?? defaultSysRoot(opts.cgroupRoot));
   const resolver = new CgroupPathResolver(opts.cgroupRoot);
+  const files = new KernelFileReader();
   const cgroupRoot = opts.cgroupRoot.replace(/\/+$/, '');
   return {
     name: 'cgroup-v2',
+    close: () => files.closeAll(),
     async collect(containers: readonly ContainerRecord[]): Promise<ContainerSample[]> {
       resolver.retainOnly(new Set(containers.map((c) => c.id)));
+      files.retain(containers);
       const samples = await mapInSlices(containers, (container) =>
-        sampleContainer(resolver, cgroupRoot, container, opts.procRoot, devices),
+        sampleContainer(resolver, cgroupRoot, container, opts.procRoot, devices, files),
       );
       return samples.filter((sample): sample is ContainerSample => sample !== undefined);
     },

@@ -70,8 +70,9 @@ export function hasOwnNetwork(container: Pick<ContainerRecord, 'networkMode' | '
 export function readContainerNetworkSync(
   procRoot: string,
   container: Pick<ContainerRecord, 'networkMode' | 'pid'>,
+  read: (path: string) => string | undefined = readOptionalFileSync,
 ): NetworkInterfaceSample[] | undefined {
   if (!hasOwnNetwork(container)) return undefined;
-  const text = readOptionalFileSync(join(procRoot, String(container.pid), 'net', 'dev'));
+  const text = read(join(procRoot, String(container.pid), 'net', 'dev'));
   return text === undefined ? undefined : parseProcNetDev(text);
 }

@@ -26,6 +26,7 @@ export class StatsSampler {
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> | undefined;
   private misses = 0;
+  private stopped = false;
 
   constructor(private readonly opts: SamplerOptions) {
     this.collector = opts.collector;
@@ -40,16 +41,23 @@ export class StatsSampler {
   /** Runs a first pass at once, then one per interval. */
   start(): void {
     const loop = async () => {
+      if (this.stopped) return;
       await this.runOnce();
+      if (this.stopped) return;
       this.timer = setTimeout(loop, this.opts.intervalMs);
       this.timer.unref();
     };
     void loop();
   }
 
-  /** Stops the interval; a pass under way finishes. */
+  /** Stops the interval and releases the collectors' files; a pass under way finishes. */
   stop(): void {
     clearTimeout(this.timer);
+    this.stopped = true;
+    void (this.busy ?? Promise.resolve()).then(() => {
+      this.collector.close?.();
+      this.opts.fallback?.close?.();
+    });
   }
 
   /** One sampling pass (shared with a pass already under way). */

@@ -12,4 +12,6 @@ export interface StatsCollector {
    * is left out of the result instead of failing the pass.
    */
   collect(containers: readonly ContainerRecord[]): Promise<ContainerSample[]>;
+  /** Releases what the collector holds open (file descriptors); called once when the agent stops. */
+  close?(): void;
 }

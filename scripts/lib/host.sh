@@ -20,10 +20,11 @@ is_debian() { [ -r /etc/debian_version ] && grep -qiE '^(ID|ID_LIKE)=.*debian' /
 now_ms() { date +%s%3N; }
 elapsed_since() { local start=$1; printf '%d.%01ds' $((($(now_ms) - start) / 1000)) $(((($(now_ms) - start) % 1000) / 100)); }
 
-# True when the Docker CLI exists and `docker info` answers within 15 s.
+# True when the Docker CLI exists and the engine answers GET /version within 15 s. Not `docker info`: on a busy
+# engine /info can block for minutes behind libnetwork's store (seen here with 500 containers) while /version answers.
 engine_reachable() {
   command -v docker >/dev/null 2>&1 || return 1
-  timeout 15 docker info >/dev/null 2>&1
+  timeout 15 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
 # True when a Debian package is installed (not merely known or half-configured).

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -69,12 +69,20 @@ export function privateEngine(extraArgs: string[] = [], opts: { hostNetwork?: bo
     },
     async destroy() {
       await engine.kill();
-      try {
-        execFileSync('umount', ['-R', join(dir, 'exec')], { stdio: 'ignore' });
-      } catch {
-        // nothing mounted
+      // dockerd leaves overlay and netns mounts behind when it is killed; unmount them, deepest first.
+      const mounts = readFileSync('/proc/mounts', 'utf8')
+        .split('\n')
+        .map((line) => line.split(' ')[1] ?? '')
+        .filter((mount) => mount.startsWith(dir))
+        .sort((a, b) => b.length - a.length);
+      for (const mount of mounts) {
+        try {
+          execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+        } catch {
+          // already gone
+        }
       }
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
       if (opts.hostNetwork) execFileSync('ip', ['link', 'delete', bridge], { stdio: 'ignore' });
     },
   };
