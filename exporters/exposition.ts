@@ -31,18 +31,23 @@ async function renderInSlices(registry: Registry, names: readonly string[], form
   return format === 'openmetrics' ? `${parts.join('\n')}\n${EOF}` : `${parts.join('\n\n')}\n`;
 }
 
+/** A rendered cached part: the data version it shows and its bytes (OpenMetrics without the closing `# EOF`). */
+type Rendered = { version: string; bytes: Buffer };
+
 /**
  * The /metrics body. Per-container families change only when the inventory or a sampling pass does, so prom-client
- * renders them once per data version (ahead of time, right after each pass, for the formats being scraped) and a
- * scrape only adds the few live families (engine state, the agent's own cost): its cost does not grow with the
- * number of containers.
+ * renders them once per data version, ahead of time right after each pass for the formats being scraped, and keeps
+ * the bytes. A scrape sends those bytes plus the few live families (engine state, the agent's own cost), so its cost
+ * does not grow with the number of containers; while a newer version is being rendered, scrapes get the previous
+ * one (at most one sampling interval old) instead of waiting.
  */
 export class Exposition {
   private readonly cached: MetricsRegistries;
   private readonly live: MetricsRegistries;
   private readonly cachedNames: string[];
   private readonly liveNames: string[];
-  private readonly cache = new Map<ExpositionFormat, { version: string; text: Promise<string> }>();
+  private readonly done = new Map<ExpositionFormat, Rendered>();
+  private readonly pending = new Map<ExpositionFormat, { version: string; bytes: Promise<Buffer> }>();
   private readonly wantedAt = new Map<ExpositionFormat, number>();
 
   constructor(
@@ -59,14 +64,14 @@ export class Exposition {
   }
 
   /** The body and content type for a scraper's Accept header; records the render time in the agent's own stats. */
-  async render(accept: string | undefined): Promise<{ body: string; contentType: string }> {
+  async render(accept: string | undefined): Promise<{ body: Buffer; contentType: string }> {
     const started = process.hrtime.bigint();
     const format: ExpositionFormat = wantsOpenMetrics(accept) ? 'openmetrics' : 'prometheus';
     this.wantedAt.set(format, this.now());
     const registries = format === 'openmetrics' ? this.live.openMetrics : this.live.prometheus;
-    const cached = await this.cachedText(format);
-    const live = await renderInSlices(registries as Registry, this.liveNames, format);
-    const body = format === 'openmetrics' ? cached.slice(0, -EOF.length) + live : cached + live;
+    const cached = await this.cachedBytes(format);
+    const live = Buffer.from(await renderInSlices(registries as Registry, this.liveNames, format), 'utf8');
+    const body = Buffer.concat([cached, live]);
     this.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
     return { body, contentType: registries.contentType };
   }
@@ -74,17 +79,26 @@ export class Exposition {
   /** Renders the cached part ahead for every format scraped recently; call after each sampling pass. */
   prerender(): void {
     for (const [format, at] of this.wantedAt) {
-      if (this.now() - at <= WANTED_FOR_MS) void this.cachedText(format);
+      if (this.now() - at <= WANTED_FOR_MS) void this.cachedBytes(format);
     }
   }
 
-  private cachedText(format: ExpositionFormat): Promise<string> {
+  private cachedBytes(format: ExpositionFormat): Promise<Buffer> {
     const version = this.version();
-    const hit = this.cache.get(format);
-    if (hit && hit.version === version) return hit.text;
-    const registry = format === 'openmetrics' ? this.cached.openMetrics : this.cached.prometheus;
-    const text = renderInSlices(registry as Registry, this.cachedNames, format);
-    this.cache.set(format, { version, text });
-    return text;
+    const done = this.done.get(format);
+    if (done?.version === version) return Promise.resolve(done.bytes);
+    let pending = this.pending.get(format);
+    if (pending?.version !== version) {
+      const registry = format === 'openmetrics' ? this.cached.openMetrics : this.cached.prometheus;
+      const bytes = renderInSlices(registry as Registry, this.cachedNames, format).then((text) => {
+        const buffer = Buffer.from(format === 'openmetrics' ? text.slice(0, -EOF.length) : text, 'utf8');
+        if (this.pending.get(format)?.version === version) this.pending.delete(format);
+        this.done.set(format, { version, bytes: buffer });
+        return buffer;
+      });
+      pending = { version, bytes };
+      this.pending.set(format, pending);
+    }
+    return done ? Promise.resolve(done.bytes) : pending.bytes;
   }
 }

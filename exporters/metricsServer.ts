@@ -61,7 +61,12 @@ export class MetricsServer {
     }
   }
 
-  private send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  private send(
+    res: http.ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type = 'text/plain; charset=utf-8',
+  ): void {
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }

@@ -3,7 +3,7 @@ import { EventCounters } from '../../../agent/engine/eventCounters';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import { Inventory } from '../../../agent/inventory/inventory';
 import { SelfStats } from '../../../agent/selfStats';
-import type { ContainerSample } from '../../../agent/stats/containerSample';
+import type { ContainerSample, CpuSample } from '../../../agent/stats/containerSample';
 import { SampleStore } from '../../../agent/stats/sampleStore';
 import { ContainerView } from '../../../exporters/containerView';
 import { Exposition } from '../../../exporters/exposition';
@@ -69,6 +69,12 @@ const sample: ContainerSample = {
   threads: 5,
 };
 
+/** A render as text, as a scraper reads it. */
+async function text(exposition: Exposition, accept?: string) {
+  const r = await exposition.render(accept);
+  return { body: r.body.toString('utf8'), contentType: r.contentType };
+}
+
 function setup(records: ContainerRecord[], samples: ContainerSample[]) {
   const inventory = new Inventory();
   for (const r of records) inventory.upsert(r);
@@ -110,7 +116,7 @@ const BASE = `id="/docker/${ID}",image="shop/web:2",name="web-1",container_label
 describe('exposition', () => {
   it('renders cAdvisor names, labels and values from the cached sample', async () => {
     const { exposition } = setup([record()], [sample]);
-    const { body, contentType } = await exposition.render(undefined);
+    const { body, contentType } = await text(exposition);
     expect(contentType).toMatch(/^text\/plain; version=0.0.4/);
     const lines = body.split('\n');
     expect(lines).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
@@ -146,7 +152,7 @@ describe('exposition', () => {
       ],
       [sample, { ...sample, id: other, cgroupPath: `/docker/${other}` }],
     );
-    const { body } = await exposition.render(undefined);
+    const { body } = await text(exposition);
     expect(body).not.toMatch(/^container_cpu_cfs_periods_total\{/m);
     expect(body).not.toMatch(/^container_spec_cpu_quota\{/m);
     expect(body).not.toContain('name="skip"');
@@ -156,34 +162,39 @@ describe('exposition', () => {
     const { exposition, inventory, store } = setup([record()], [sample]);
     inventory.upsert(record({ state: 'exited', pid: 0 }));
     store.replace([]);
-    const { body } = await exposition.render(undefined);
+    const { body } = await text(exposition);
     expect(body).not.toMatch(/^container_cpu_usage_seconds_total\{/m);
     expect(body).toContain('dockwatch_container_state{name="web-1",container_id="aaaaaaaaaaaa",state="exited"} 1');
   });
 
   it('serves OpenMetrics when asked, with counters suffixed once and # EOF', async () => {
     const { exposition } = setup([record()], [sample]);
-    const { body, contentType } = await exposition.render(
+    const { body, contentType } = await text(
+      exposition,
       'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
     );
     expect(contentType).toMatch(/^application\/openmetrics-text/);
     expect(body).toContain('# TYPE container_cpu_usage_seconds counter');
     expect(body).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
     expect(body.trimEnd().endsWith('# EOF')).toBe(true);
-    const again = await exposition.render(undefined);
+    const again = await text(exposition);
     expect(again.body).toContain('# TYPE container_cpu_usage_seconds_total counter');
   });
 
   it('renders per-container series once per data version, live series on every scrape', async () => {
     const { exposition, store } = setup([record()], [sample]);
-    const first = await exposition.render(undefined);
-    const second = await exposition.render(undefined);
+    const first = await text(exposition);
+    const second = await text(exposition);
     expect(second.body).toContain('dockwatch_scrapes_total 1');
     expect(first.body).toContain('dockwatch_scrapes_total 0');
-    store.replace([{ ...sample, cpu: { ...sample.cpu!, usageSeconds: 99 } }]);
-    const third = await exposition.render(undefined);
-    expect(third.body).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 99`);
-    const om = await exposition.render('application/openmetrics-text;version=1.0.0');
+    store.replace([{ ...sample, cpu: { ...(sample.cpu as CpuSample), usageSeconds: 99 } }]);
+    // Scrapes during the new render get the previous pass; the new values follow once it is done.
+    const stale = await text(exposition);
+    expect(stale.body).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
+    let fresh = stale.body;
+    for (let i = 0; i < 100 && !fresh.includes('} 99\n'); i++) fresh = (await text(exposition)).body;
+    expect(fresh).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 99`);
+    const om = await text(exposition, 'application/openmetrics-text;version=1.0.0');
     expect(om.body.match(/# EOF/g)).toHaveLength(1);
     expect(om.body).toContain('# TYPE dockwatch_scrapes counter');
   });
