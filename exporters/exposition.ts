@@ -45,7 +45,6 @@ export class Exposition {
   private readonly cached: MetricsRegistries;
   private readonly live: MetricsRegistries;
   private readonly cachedNames: string[];
-  private readonly liveNames: string[];
   private readonly done = new Map<ExpositionFormat, Rendered>();
   private readonly pending = new Map<ExpositionFormat, { version: string; bytes: Promise<Buffer> }>();
   private readonly wantedAt = new Map<ExpositionFormat, number>();
@@ -60,7 +59,6 @@ export class Exposition {
     this.cached = buildRegistries(cachedFamilies);
     this.live = buildRegistries(liveFamilies);
     this.cachedNames = cachedFamilies.map((f) => f.name);
-    this.liveNames = liveFamilies.map((f) => f.name);
   }
 
   /** The body and content type for a scraper's Accept header; records the render time in the agent's own stats. */
@@ -70,7 +68,8 @@ export class Exposition {
     this.wantedAt.set(format, this.now());
     const registries = format === 'openmetrics' ? this.live.openMetrics : this.live.prometheus;
     const cached = await this.cachedBytes(format);
-    const live = Buffer.from(await renderInSlices(registries as Registry, this.liveNames, format), 'utf8');
+    // The live part is small: rendered in one go, so a scrape never waits behind slices of a background render.
+    const live = Buffer.from(await registries.metrics(), 'utf8');
     const body = Buffer.concat([cached, live]);
     this.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
     return { body, contentType: registries.contentType };

@@ -192,7 +192,10 @@ describe('exposition', () => {
     const stale = await text(exposition);
     expect(stale.body).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 12.5`);
     let fresh = stale.body;
-    for (let i = 0; i < 100 && !fresh.includes('} 99\n'); i++) fresh = (await text(exposition)).body;
+    for (let i = 0; i < 100 && !fresh.includes('} 99\n'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      fresh = (await text(exposition)).body;
+    }
     expect(fresh).toContain(`container_cpu_usage_seconds_total{cpu="total",${BASE}} 99`);
     const om = await text(exposition, 'application/openmetrics-text;version=1.0.0');
     expect(om.body.match(/# EOF/g)).toHaveLength(1);
