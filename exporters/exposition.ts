@@ -61,8 +61,11 @@ export class Exposition {
     this.cachedNames = cachedFamilies.map((f) => f.name);
   }
 
-  /** The body and content type for a scraper's Accept header; records the render time in the agent's own stats. */
-  async render(accept: string | undefined): Promise<{ body: Buffer; contentType: string }> {
+  /**
+   * The body (the shared cached bytes, then this scrape's live bytes: written one after the other, never copied) and
+   * content type for a scraper's Accept header; records the render time in the agent's own stats.
+   */
+  async render(accept: string | undefined): Promise<{ parts: readonly Buffer[]; contentType: string }> {
     const started = process.hrtime.bigint();
     const format: ExpositionFormat = wantsOpenMetrics(accept) ? 'openmetrics' : 'prometheus';
     this.wantedAt.set(format, this.now());
@@ -70,9 +73,8 @@ export class Exposition {
     const cached = await this.cachedBytes(format);
     // The live part is small: rendered in one go, so a scrape never waits behind slices of a background render.
     const live = Buffer.from(await registries.metrics(), 'utf8');
-    const body = Buffer.concat([cached, live]);
     this.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
-    return { body, contentType: registries.contentType };
+    return { parts: [cached, live], contentType: registries.contentType };
   }
 
   /** Renders the cached part ahead for every format scraped recently; call after each sampling pass. */

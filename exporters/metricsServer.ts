@@ -44,8 +44,12 @@ export class MetricsServer {
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') return this.send(res, 405, 'method not allowed\n');
       if (path === '/metrics') {
-        const { body, contentType } = await this.deps.exposition.render(req.headers.accept);
-        return this.send(res, 200, body, contentType);
+        const { parts, contentType } = await this.deps.exposition.render(req.headers.accept);
+        const length = parts.reduce((n, p) => n + p.length, 0);
+        res.writeHead(200, { 'content-type': contentType, 'content-length': length });
+        if (req.method === 'HEAD') return void res.end();
+        for (const part of parts) res.write(part);
+        return void res.end();
       }
       if (path === '/healthz') return this.send(res, 200, 'ok\n');
       if (path === '/readyz') {

@@ -72,7 +72,7 @@ const sample: ContainerSample = {
 /** A render as text, as a scraper reads it. */
 async function text(exposition: Exposition, accept?: string) {
   const r = await exposition.render(accept);
-  return { body: r.body.toString('utf8'), contentType: r.contentType };
+  return { body: Buffer.concat(r.parts).toString('utf8'), contentType: r.contentType };
 }
 
 function setup(records: ContainerRecord[], samples: ContainerSample[]) {
