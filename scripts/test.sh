@@ -63,9 +63,18 @@ phase "leftover containers" bash "$here/remove-test-containers.sh"
 
 log "npm test $*"
 test_start=$(now_ms)
+test_log="$DOCKWATCH_STATE_DIR/npm-test.log"
+mkdir -p "$DOCKWATCH_STATE_DIR"
 set +e
-npm test -- "$@"
-rc=$?
+npm test -- "$@" 2>&1 | tee "$test_log"
+rc=${PIPESTATUS[0]}
 set -e
 timings+=("$(printf '%-22s %s' "npm test" "$(elapsed_since "$test_start")")")
+# jest's own summary ("Tests: 2 failed, 325 passed, 327 total") restated as the plain closing line CI reads.
+summary=$(grep -E '^Tests:' "$test_log" | tail -n 1 || true)
+passed=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$summary")
+failed=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$summary")
+if [ -n "$summary" ]; then
+  printf 'tests: %s passed, %s failed\n' "${passed:-0}" "${failed:-0}"
+fi
 exit "$rc"
