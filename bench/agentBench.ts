@@ -7,12 +7,12 @@ import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import { startAgentProcess, type AgentProcess } from './agentProcess';
 import { measureApiPass } from './apiPass';
 import { hostCgroupCollector } from './benchCollector';
-import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine } from './benchFleet';
+import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
 import { traceCollectorFiles } from './collectorFileTrace';
 import { dockerStatsNoStream } from './dockerStatsCli';
 import { engineProcesses } from './engineCpu';
 import { unmountedAttachedControllers } from './engineStatsCheck';
-import { asyncFloorReader, groupByContainer, syncFloorReader } from './floorReader';
+import { asyncFloorReader, groupByContainer, preadFloorReader, syncFloorReader } from './floorReader';
 import { compareInterleaved } from './passTiming';
 import { detailTable, mainTable, targetLines, type BenchRow } from './resultTable';
 import { benchScrapes } from './scrapeBench';
@@ -20,6 +20,7 @@ import { benchScrapes } from './scrapeBench';
 /** Command-line options of the bench. */
 type BenchOptions = {
   counts: number[];
+  network: BenchNetwork;
   passes: number;
   warmups: number;
   scrapes: number;
@@ -34,7 +35,7 @@ type BenchOptions = {
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const CLI_PATH = join(__dirname, '..', 'cli.js');
-const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--passes 20] [--warmups 3] [--scrapes 200]
+const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--network none|bridge] [--passes 20] [--warmups 3] [--scrapes 200]
   [--openmetrics-scrapes 20] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
   [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out bench/results/latest.md]`;
 
@@ -53,6 +54,7 @@ function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       counts: { type: 'string', default: '10,100,500' },
+      network: { type: 'string', default: 'none' },
       passes: { type: 'string', default: '20' },
       warmups: { type: 'string', default: '3' },
       scrapes: { type: 'string', default: '200' },
@@ -61,7 +63,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'skip-api': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'settle-seconds': { type: 'string', default: '5' },
-      'agent-node-args': { type: 'string', default: '' },
+      'agent-node-args': { type: 'string', default: '--max-semi-space-size=2' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.md') },
       help: { type: 'boolean', default: false },
     },
@@ -71,8 +73,12 @@ function parseOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const counts = [...new Set(values.counts.split(',').map((c) => positiveInt('counts', c.trim())))];
+  if (values.network !== 'none' && values.network !== 'bridge') {
+    throw new Error(`--network must be none or bridge, got "${values.network}"\n${USAGE}`);
+  }
   return {
     counts: counts.sort((a, b) => a - b),
+    network: values.network,
     passes: positiveInt('passes', values.passes),
     warmups: Number(values.warmups) || 0,
     scrapes: positiveInt('scrapes', values.scrapes),
@@ -100,14 +106,21 @@ async function measure(
   const sampled = (await collector.collect(records)).length;
   if (sampled !== n) progress(`  warning: the ${collector.name} collector sampled ${sampled} of ${n} containers`);
   progress(`  ${collector.name} pass vs floors (${trace.paths.length} files), ${opts.warmups}+${opts.passes} rounds`);
-  const passes = await compareInterleaved(
-    {
-      cgroup: () => collector.collect(records),
-      floorSync: syncFloorReader(trace.paths),
-      floorAsync: asyncFloorReader(groupByContainer(trace.paths, records)),
-    },
-    opts,
-  );
+  const preadFloor = preadFloorReader(trace.paths);
+  let passes;
+  try {
+    passes = await compareInterleaved(
+      {
+        cgroup: () => collector.collect(records),
+        floorPread: preadFloor.run,
+        floorSync: syncFloorReader(trace.paths),
+        floorAsync: asyncFloorReader(groupByContainer(trace.paths, records)),
+      },
+      opts,
+    );
+  } finally {
+    preadFloor.close();
+  }
 
   const enginePids = engineProcesses(new Set(records.map((r) => r.id)));
   progress(`  docker stats --no-stream over ${n} containers`);
@@ -149,16 +162,22 @@ async function measure(
     collector: collector.name,
     filesPerPass: trace.paths.length,
     cgroup: passes.cgroup,
+    floorPread: passes.floorPread,
     floorSync: passes.floorSync,
     floorAsync: passes.floorAsync,
     api,
     dockerStats,
     scrape,
+    load: loadavg()[0] ?? NaN,
   };
 }
 
 function report(rows: readonly BenchRow[], opts: BenchOptions, environment: string): string {
-  const command = ['npm run build && node dist/bench/agentBench.js', `--counts ${opts.counts.join(',')}`];
+  const command = [
+    'npm run build && node dist/bench/agentBench.js',
+    `--counts ${opts.counts.join(',')}`,
+    `--network ${opts.network}`,
+  ];
   if (opts.skipApi) command.push('--skip-api');
   return [
     `## dockwatch agent bench (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
@@ -195,11 +214,13 @@ async function describeEnvironment(engine: BenchEngine, opts: BenchOptions, warn
   return [
     ...(warning ? [warning, ''] : []),
     `Host: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Linux ${release()}, Node ${process.version};`,
-    `engine ${version.Version} (API ${engine.apiVersion}), cgroup v${info2.CgroupVersion ?? '?'} ${info2.CgroupDriver ?? ''},`,
-    `${info2.ContainersRunning ?? '?'} containers running at start (load ${loadavg()[0]?.toFixed(2)}).`,
-    `Method: the collector and the two floors (the files a traced pass opened, read with no parsing: sync =`,
-    `open/read/close into one buffer; async = fs.promises.readFile, a container's files in parallel, 32 containers`,
-    `in flight) alternate, ${opts.warmups} warm-ups then median of ${opts.passes}; floor = the cheaper of the two.`,
+    `engine ${version.Version} at ${engine.host} (API ${engine.apiVersion}), cgroup v${info2.CgroupVersion ?? '?'} ${info2.CgroupDriver ?? ''},`,
+    `${info2.ContainersRunning ?? '?'} containers running at start (load ${loadavg()[0]?.toFixed(2)});`,
+    `bench containers: \`sleep\` on ${BENCH_IMAGE}, network ${opts.network}.`,
+    `Method: the collector and three floors alternate, ${opts.warmups} warm-ups then median of ${opts.passes}. A floor`,
+    `reads the files a strace'd collector pass read, with no decoding or parsing: pread = descriptors kept open, one`,
+    `pread at offset 0 per file; sync = open/read/close into one buffer; async = fs.promises.readFile, a container's`,
+    `files in parallel, 32 containers in flight. The ratio is against the cheapest floor.`,
     `CPU = process.cpuUsage (user+system, all threads). API pass: one pass, concurrency ${opts.apiConcurrency}.`,
     `/metrics: ${opts.scrapes} sequential GETs on one kept-alive connection after 5 warm-ups; agent interval 5 s.`,
   ].join('\n');
@@ -214,7 +235,7 @@ async function main(): Promise<void> {
     .catch(() => {
       throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
     });
-  const fleet = new BenchFleet(engine.docker, progress);
+  const fleet = new BenchFleet(engine.docker, opts.network, progress);
   let agent: AgentProcess | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
@@ -256,7 +277,16 @@ async function main(): Promise<void> {
   progress(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; written to ${relative(process.cwd(), opts.out)}`);
 }
 
+/** What to check when the engine stops answering mid-run. */
+const WEDGED_ENGINE_HINT =
+  'hint: if the engine stopped answering, dump its goroutines (kill -USR1 <dockerd pid>, see the dockerd log for ' +
+  'the file); processEndpointDelete and getSvcRecords waiting on each other is the dockerd 20.10 libnetwork ' +
+  'deadlock (moby/moby#46661), which only a dockerd restart clears. Leftovers: docker rm -f $(docker ps -aq ' +
+  `--filter label=${BENCH_LABEL}=1)`;
+
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  const message = (err as Error).stack ?? String(err);
+  const hint = /timeout|ETIMEDOUT|socket hang up/i.test(message) ? `\n${WEDGED_ENGINE_HINT}` : '';
+  process.stderr.write(`bench failed: ${message}${hint}\n`);
   process.exit(1);
 });

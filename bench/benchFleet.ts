@@ -10,8 +10,18 @@ import { mapWithConcurrency } from '../agent/stats/concurrency';
 export const BENCH_LABEL = 'dockwatch.bench';
 /** The image the idle containers run; built by scripts/ensure-test-images.sh. */
 export const BENCH_IMAGE = 'dockwatch-test/busybox:1';
-/** Engine requests in flight while creating, inspecting and removing containers. */
+/** Engine requests in flight while creating and inspecting containers. */
 const BATCH = 20;
+/** Deadline of one engine request: a wedged engine fails the bench instead of hanging it. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * Network of the bench containers. `none` still gives each container a network namespace and a `/proc/<pid>/net/dev`
+ * (loopback only, so no network series); `bridge` adds eth0 and its series, but removing hundreds of bridge containers
+ * can deadlock dockerd 20.10 (libnetwork processEndpointDelete vs getSvcRecords, moby/moby#46661), so they are removed
+ * one at a time.
+ */
+export type BenchNetwork = 'none' | 'bridge';
 
 /** A connected engine client, spoken to at the negotiated API version (as the agent does). */
 export type BenchEngine = { docker: Dockerode; apiVersion: string; host: string };
@@ -21,14 +31,18 @@ export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promi
   const host = env.DOCKER_HOST || 'unix:///var/run/docker.sock';
   const endpoint = parseDockerHost(host);
   const Dockerode = loadDockerode();
-  const version = await new Dockerode(dockerOptions(endpoint, undefined)).version();
+  const options = (version?: string) => ({
+    ...dockerOptions(endpoint, undefined, version),
+    timeout: REQUEST_TIMEOUT_MS,
+  });
+  const version = await new Dockerode(options()).version();
   const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion);
-  return { docker: new Dockerode(dockerOptions(endpoint, undefined, apiVersion)), apiVersion, host };
+  return { docker: new Dockerode(options(apiVersion)), apiVersion, host };
 }
 
 /**
- * The idle containers the bench measures: `sleep` on the test image, on the default bridge (so each has a network
- * namespace and a `net/dev` to read), labelled {@link BENCH_LABEL}. Grows by adding containers, reusing leftovers.
+ * The idle containers the bench measures: `sleep` on the test image in the given network mode, labelled
+ * {@link BENCH_LABEL}. Grows by adding containers, reusing leftovers of the same network mode.
  */
 export class BenchFleet {
   private created = 0;
@@ -37,20 +51,24 @@ export class BenchFleet {
 
   constructor(
     private readonly docker: Dockerode,
+    private readonly network: BenchNetwork,
     private readonly progress: (message: string) => void,
   ) {}
 
-  /** IDs of every labelled container, with whether it runs. */
-  async list(): Promise<Array<{ id: string; running: boolean }>> {
+  /** IDs of every labelled container, with whether it runs in the fleet's network mode. */
+  async list(): Promise<Array<{ id: string; usable: boolean }>> {
     const listed = await this.docker.listContainers({ all: true, filters: { label: [`${BENCH_LABEL}=1`] } });
-    return listed.map((c) => ({ id: c.Id, running: c.State === 'running' }));
+    return listed.map((c) => ({
+      id: c.Id,
+      usable: c.State === 'running' && c.HostConfig?.NetworkMode === this.network,
+    }));
   }
 
-  /** Makes exactly `n` labelled containers run: removes stopped and surplus ones, creates the missing ones. */
+  /** Makes exactly `n` labelled containers run: removes stopped, other-network and surplus ones, creates the rest. */
   async scaleTo(n: number): Promise<void> {
     const listed = await this.list();
-    const running = listed.filter((c) => c.running).map((c) => c.id);
-    const surplus = [...listed.filter((c) => !c.running).map((c) => c.id), ...running.slice(n)];
+    const running = listed.filter((c) => c.usable).map((c) => c.id);
+    const surplus = [...listed.filter((c) => !c.usable).map((c) => c.id), ...running.slice(n)];
     if (surplus.length > 0) await this.remove(surplus);
     const missing = Math.max(0, n - running.length);
     if (missing === 0) return;
@@ -70,7 +88,7 @@ export class BenchFleet {
 
   /** The agent's record of every running labelled container (from `docker inspect`, as the inventory builds it). */
   async records(): Promise<ContainerRecord[]> {
-    const ids = (await this.list()).filter((c) => c.running).map((c) => c.id);
+    const ids = (await this.list()).filter((c) => c.usable).map((c) => c.id);
     const infos = await mapWithConcurrency(ids, BATCH, (id) => this.docker.getContainer(id).inspect());
     return infos.map(inspectToRecord).filter((r) => r.state === 'running' && r.pid > 0);
   }
@@ -90,7 +108,7 @@ export class BenchFleet {
   private async remove(ids: readonly string[]): Promise<void> {
     const started = Date.now();
     let done = 0;
-    await mapWithConcurrency(ids, BATCH, async (id) => {
+    await mapWithConcurrency(ids, this.network === 'bridge' ? 1 : BATCH, async (id) => {
       await this.docker
         .getContainer(id)
         .remove({ force: true, v: true })
@@ -120,7 +138,7 @@ export class BenchFleet {
       Image: BENCH_IMAGE,
       Cmd: ['sleep', '100000'],
       Labels: { [BENCH_LABEL]: '1' },
-      HostConfig: { NetworkMode: 'bridge' },
+      HostConfig: { NetworkMode: this.network },
     });
     await container.start();
   }

@@ -33,20 +33,20 @@ type Response = { status: number; body: string; ms: number };
 
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-/** GET over one kept-alive connection, as Prometheus scrapes; `ms` runs from the request to the last body byte. */
+/**
+ * GET over one kept-alive connection, as Prometheus scrapes; `ms` runs from the request to the last body byte (the
+ * client's own decoding of the body is left out).
+ */
 export function get(url: string, accept?: string): Promise<Response> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = http.get(url, { agent: keepAlive, headers: accept ? { accept } : {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        }),
-      );
+      res.on('end', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms });
+      });
       res.on('error', reject);
     });
     req.setTimeout(30_000, () => req.destroy(new Error(`GET ${url} timed out`)));

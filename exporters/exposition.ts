@@ -13,26 +13,33 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
 
 /** How long a format counts as wanted after a scrape asked for it, for rendering ahead. */
 const WANTED_FOR_MS = 10 * 60_000;
-const EOF = '# EOF\n';
 
 /**
  * Renders a registry family by family with prom-client, yielding to the event loop between families so a render of
- * thousands of series never holds up other requests; the output is exactly what `registry.metrics()` returns.
+ * thousands of series never holds up other requests; the concatenated bytes are what `registry.metrics()` returns,
+ * less OpenMetrics' closing `# EOF` (the live part brings it).
  */
-async function renderInSlices(registry: Registry, names: readonly string[], format: ExpositionFormat): Promise<string> {
-  const parts: string[] = [];
-  for (const name of names) {
+async function renderInSlices(
+  registry: Registry,
+  names: readonly string[],
+  format: ExpositionFormat,
+): Promise<Buffer[]> {
+  const parts: Buffer[] = [];
+  for (const [i, name] of names.entries()) {
     const metric = registry.getSingleMetric(name) as unknown as { name: string; type: string };
     // As registry.metrics() does: OpenMetrics names a counter family without _total and suffixes its samples.
     if (format === 'openmetrics' && metric.type === 'counter') metric.name = name.replace(/_total$/, '');
-    parts.push(await registry.getSingleMetricAsString(name));
+    // Each family is encoded in its own slice: no multi-megabyte join or encode ever holds the event loop.
+    const separator = i === 0 ? '' : format === 'openmetrics' ? '\n' : '\n\n';
+    parts.push(Buffer.from(separator + (await registry.getSingleMetricAsString(name)), 'utf8'));
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return format === 'openmetrics' ? `${parts.join('\n')}\n${EOF}` : `${parts.join('\n\n')}\n`;
+  parts.push(Buffer.from('\n', 'utf8'));
+  return parts;
 }
 
 /** A rendered cached part: the data version it shows and its bytes (OpenMetrics without the closing `# EOF`). */
-type Rendered = { version: string; bytes: Buffer };
+type Rendered = { version: string; bytes: Buffer[] };
 
 /**
  * The /metrics body. Per-container families change only when the inventory or a sampling pass does, so prom-client
@@ -46,7 +53,7 @@ export class Exposition {
   private readonly live: MetricsRegistries;
   private readonly cachedNames: string[];
   private readonly done = new Map<ExpositionFormat, Rendered>();
-  private readonly pending = new Map<ExpositionFormat, { version: string; bytes: Promise<Buffer> }>();
+  private readonly pending = new Map<ExpositionFormat, { version: string; bytes: Promise<Buffer[]> }>();
   private readonly wantedAt = new Map<ExpositionFormat, number>();
 
   constructor(
@@ -74,7 +81,7 @@ export class Exposition {
     // The live part is small: rendered in one go, so a scrape never waits behind slices of a background render.
     const live = Buffer.from(await registries.metrics(), 'utf8');
     this.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
-    return { parts: [cached, live], contentType: registries.contentType };
+    return { parts: [...cached, live], contentType: registries.contentType };
   }
 
   /** Renders the cached part ahead for every format scraped recently; call after each sampling pass. */
@@ -84,18 +91,17 @@ export class Exposition {
     }
   }
 
-  private cachedBytes(format: ExpositionFormat): Promise<Buffer> {
+  private cachedBytes(format: ExpositionFormat): Promise<Buffer[]> {
     const version = this.version();
     const done = this.done.get(format);
     if (done?.version === version) return Promise.resolve(done.bytes);
     let pending = this.pending.get(format);
     if (pending?.version !== version) {
       const registry = format === 'openmetrics' ? this.cached.openMetrics : this.cached.prometheus;
-      const bytes = renderInSlices(registry as Registry, this.cachedNames, format).then((text) => {
-        const buffer = Buffer.from(format === 'openmetrics' ? text.slice(0, -EOF.length) : text, 'utf8');
+      const bytes = renderInSlices(registry as Registry, this.cachedNames, format).then((buffers) => {
         if (this.pending.get(format)?.version === version) this.pending.delete(format);
-        this.done.set(format, { version, bytes: buffer });
-        return buffer;
+        this.done.set(format, { version, bytes: buffers });
+        return buffers;
       });
       pending = { version, bytes };
       this.pending.set(format, pending);
