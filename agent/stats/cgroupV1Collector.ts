@@ -3,7 +3,7 @@ import { BlockDeviceNamer, defaultSysRoot } from './blockDevices';
 import type { DeviceIoCounters } from './blockDevices';
 import { countLines, parseFlatKeyed, parseSingleValue } from './cgroupFileParsers';
 import { CgroupPathResolver } from './cgroupPaths';
-import { mapInSlices } from './cgroupReadConcurrency';
+import { mapInSlices } from './passSlices';
 import { parseBlkioRwstat } from './cgroupV1Parsers';
 import { availableBlkioStatFiles, findCgroupV1Layout } from './cgroupV1Layout';
 import type { BlkioStatFiles, CgroupV1Layout } from './cgroupV1Layout';

@@ -2,7 +2,7 @@ import type { ContainerRecord } from '../inventory/containerRecord';
 import { BlockDeviceNamer, defaultSysRoot } from './blockDevices';
 import { countLines, parseFlatKeyed, parseSingleValue } from './cgroupFileParsers';
 import { CgroupPathResolver } from './cgroupPaths';
-import { mapInSlices } from './cgroupReadConcurrency';
+import { mapInSlices } from './passSlices';
 import { parseIoStat } from './cgroupV2Parsers';
 import type { ContainerSample, CpuSample, MemorySample } from './containerSample';
 import { KernelFileReader } from './kernelFileReader';
