@@ -11,7 +11,8 @@ import { InventorySync } from './inventory/inventorySync';
 import type { ContainerRecord } from './inventory/containerRecord';
 import type { Logger } from './logger';
 import { SelfStats } from './selfStats';
-import { apiCollector, dockerStatsFetcher } from './stats/apiCollector';
+import type Docker from 'dockerode';
+import { apiCollector, dockerStatsFetcher, type FetchEngineStats } from './stats/apiCollector';
 import { cgroupV1Collector } from './stats/cgroupV1Collector';
 import { cgroupV2Collector } from './stats/cgroupV2Collector';
 import { detectCgroupVersion } from './stats/cgroupVersion';
@@ -78,6 +79,7 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
     countError,
   );
 
+  let fetcher: { docker: Docker; fetch: FetchEngineStats } | undefined;
   const api = () =>
     apiCollector({
       concurrency: config.stats.apiConcurrency,
@@ -85,7 +87,8 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
         const docker = engine.client;
         const info = engine.info;
         if (!docker || !info) return Promise.reject(new Error('engine unreachable'));
-        return dockerStatsFetcher(docker, info.apiVersion)(id);
+        if (fetcher?.docker !== docker) fetcher = { docker, fetch: dockerStatsFetcher(docker, info.apiVersion) };
+        return fetcher.fetch(id);
       },
       onError: () => countError('stats'),
     });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../../../config/configError';
 import { loadConfig } from '../../../config/load';
-import { FIXTURE_DIR, fixture } from './fixtureDir';
+import { FIXTURE_DIR, fixture, problemsOf } from './fixtureDir';
 
 const failures = readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.yaml') && f !== 'full.yaml');
 
@@ -10,16 +10,6 @@ function expectedProblems(name: string): string[] {
     .split('\n')
     .filter((line) => line.startsWith('# expect: '))
     .map((line) => line.slice('# expect: '.length));
-}
-
-function problemsOf(load: () => unknown): readonly string[] {
-  try {
-    load();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError, but the config loaded');
 }
 
 describe('config failure fixtures', () => {

@@ -5,7 +5,7 @@ import { ConfigError } from '../../../config/configError';
 import { loadConfig, resolveConfigPath } from '../../../config/load';
 import type { Config } from '../../../config/schema';
 import { defaultConfig } from '../../../config/schema';
-import { fixture } from './fixtureDir';
+import { fixture, problemsOf } from './fixtureDir';
 
 const DEFAULTS: Config = {
   docker: { host: 'unix:///var/run/docker.sock', cgroupRoot: '/sys/fs/cgroup', procRoot: '/proc' },
@@ -14,16 +14,6 @@ const DEFAULTS: Config = {
   stats: { interval: 5_000, collector: 'auto', apiConcurrency: 8, fsUsageInterval: 300_000, resyncInterval: 300_000 },
   metrics: { containerLabels: ['com.docker.compose.project', 'com.docker.compose.service'] },
 };
-
-function problemsOf(load: () => unknown): readonly string[] {
-  try {
-    load();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError, but the config loaded');
-}
 
 describe('loadConfig', () => {
   it('gives every default without a file', () => {
