@@ -23,6 +23,13 @@ import { ContainerView } from '../exporters/containerView';
 import { Exposition } from '../exporters/exposition';
 import { MetricsServer } from '../exporters/metricsServer';
 import { buildFamilies, dataVersion } from '../exporters/families';
+import { openLogStream } from './logs/openLogStream';
+import { LogCheckpointParticipant } from './logs/logCheckpointParticipant';
+import { LogCheckpointStore } from './logs/logCheckpointStore';
+import type { LogEntry } from './logs/logEntry';
+import { LogTailer } from './logs/logTailer';
+import { openStore, type Store } from './store/database';
+import { StoreCommitter, type CommitParticipant } from './store/storeCommitter';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
 export type RunningAgent = {
@@ -32,12 +39,23 @@ export type RunningAgent = {
   engine: EngineSupervisor;
   exposition: Exposition;
   sampler: StatsSampler;
+  store: Store;
+  logs: LogTailer;
   stop(): Promise<void>;
 };
 
+/** What other roles plug into the agent: log consumers and parts stored in the agent's commit transaction. */
+export type AgentPlugins = {
+  /** Every log event of a followed container, in order, exactly once across restarts (with the participants). */
+  onLogEntry?: (entry: LogEntry) => void;
+  /** Committed atomically with the log checkpoints. */
+  participants?: (store: Store) => CommitParticipant[];
+};
+
 /** Builds the agent from the config (the one wiring place of this role) and starts it. */
-export async function startAgent(config: Config, logger: Logger): Promise<RunningAgent> {
+export async function startAgent(config: Config, logger: Logger, plugins: AgentPlugins = {}): Promise<RunningAgent> {
   const endpoint = parseDockerHost(config.docker.host, config.docker.tls);
+  const store = openStore(config.agent.dataDir);
   const inventory = new Inventory();
   const samples = new SampleStore();
   const self = new SelfStats();
@@ -48,14 +66,41 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
   const watched = (r: ContainerRecord) => isWatched(r, config.containers);
   let lastResync = 0;
   let samplerStarted = false;
+  let connected: Docker | undefined;
+
+  const checkpoints = new LogCheckpointStore(store);
+  const logs = new LogTailer({
+    inventory,
+    checkpoints,
+    selected: (r) => watched(r) && isWatched(r, config.logs),
+    opener: () => {
+      const docker = connected;
+      return docker ? (id, since) => openLogStream(docker, id, since) : undefined;
+    },
+    maxLineBytes: config.logs.maxLineBytes,
+    multiline: config.logs.multiline && {
+      start: new RegExp(config.logs.multiline.start),
+      maxLines: config.logs.multiline.maxLines,
+      timeoutMs: config.logs.multiline.timeout,
+    },
+    onEntry: (entry) => plugins.onLogEntry?.(entry),
+    logger,
+  });
+  const committer = new StoreCommitter(
+    store,
+    [new LogCheckpointParticipant(logs, checkpoints), ...(plugins.participants?.(store) ?? [])],
+    logger,
+  );
 
   const engine = new EngineSupervisor(
     endpoint,
     config.docker.tls,
     {
       async onConnected(docker) {
+        connected = docker;
         await sync.resync(docker);
         lastResync = Date.now();
+        logs.reconcile();
         await resources.refresh(docker, 0).catch(() => countError('images'));
         if (!samplerStarted) {
           samplerStarted = true;
@@ -65,6 +110,9 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
       onEvent(docker, e) {
         events.record(e);
         sync.onEvent(docker, e).catch(() => undefined);
+      },
+      onStateChange(up) {
+        if (!up) connected = undefined;
       },
       async onTick(docker) {
         if (Date.now() - lastResync >= config.stats.resyncInterval - 1000) {
@@ -137,6 +185,8 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
   const address = await server.listen(host, port);
   logger.info('agent listening', { address: `${address.address}:${address.port}`, docker: config.docker.host });
 
+  logs.start();
+  committer.start();
   engine.start();
 
   return {
@@ -146,9 +196,14 @@ export async function startAgent(config: Config, logger: Logger): Promise<Runnin
     engine,
     exposition,
     sampler,
+    store,
+    logs,
     async stop() {
       sampler.stop();
       engine.stop();
+      logs.stop();
+      committer.stop();
+      store.close();
       await server.close();
     },
   };

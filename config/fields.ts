@@ -109,3 +109,15 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   return String(value);
 }
+
+/** A JavaScript regular expression source, checked by compiling it. */
+export function regexSource() {
+  return z.string().superRefine((s, ctx) => {
+    try {
+      new RegExp(s);
+    } catch (err) {
+      const reason = (err as Error).message.replace(/^Invalid regular expression: /, '');
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)} is not a valid regular expression: ${reason}` });
+    }
+  });
+}

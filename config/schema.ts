@@ -17,6 +17,7 @@ import {
 } from './fields';
 import { isLoopbackHost, parseHostPort } from './hostPort';
 import { isMapping } from './keyPath';
+import { logsSchema } from './logsSchema';
 
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -113,6 +114,7 @@ export const configSchema = z.strictObject({
   containers: containersSchema.prefault({}),
   stats: statsSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
+  logs: logsSchema.prefault({}),
 });
 
 /** The validated configuration with defaults applied; durations (`stats.interval`, …) are milliseconds. */

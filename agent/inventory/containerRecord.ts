@@ -46,5 +46,9 @@ export type ContainerRecord = {
   cgroupParent: string;
   /** `HostConfig.NetworkMode`: `host` containers share the host's interfaces. */
   networkMode: string;
+  /** `Config.Tty`: the log stream is raw (stdout only), not multiplexed. */
+  tty: boolean;
+  /** `HostConfig.LogConfig.Type` (`json-file`, `local`, `journald`, …). */
+  logDriver: string;
   spec: ContainerSpec;
 };

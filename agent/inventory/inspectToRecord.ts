@@ -44,6 +44,8 @@ export function inspectToRecord(info: ContainerInspectInfo): ContainerRecord {
     pid: state.Pid ?? 0,
     cgroupParent: host.CgroupParent ?? '',
     networkMode: host.NetworkMode ?? 'default',
+    tty: info.Config?.Tty ?? false,
+    logDriver: host.LogConfig?.Type ?? '',
     spec: {
       cpuQuota: quota,
       cpuPeriod: period,

@@ -15,6 +15,8 @@ export function testRecord(id: string, overrides: Partial<ContainerRecord> = {})
     pid: 4242,
     cgroupParent: '',
     networkMode: 'bridge',
+    tty: false,
+    logDriver: 'json-file',
     spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
     ...overrides,
   };

@@ -29,6 +29,12 @@ describe('env overrides', () => {
       'DOCKWATCH_STATS_FS_USAGE_INTERVAL stats.fsUsageInterval duration',
       'DOCKWATCH_STATS_RESYNC_INTERVAL stats.resyncInterval duration',
       'DOCKWATCH_METRICS_CONTAINER_LABELS metrics.containerLabels stringList',
+      'DOCKWATCH_LOGS_INCLUDE_NAMES logs.include.names stringList',
+      'DOCKWATCH_LOGS_EXCLUDE_NAMES logs.exclude.names stringList',
+      'DOCKWATCH_LOGS_MAX_LINE_BYTES logs.maxLineBytes number',
+      'DOCKWATCH_LOGS_MULTILINE_START logs.multiline.start string',
+      'DOCKWATCH_LOGS_MULTILINE_MAX_LINES logs.multiline.maxLines number',
+      'DOCKWATCH_LOGS_MULTILINE_TIMEOUT logs.multiline.timeout duration',
     ]);
   });
 

@@ -13,6 +13,7 @@ const DEFAULTS: Config = {
   containers: { include: { names: ['*'] }, exclude: { labels: { 'dockwatch.ignore': 'true' } } },
   stats: { interval: 5_000, collector: 'auto', apiConcurrency: 8, fsUsageInterval: 300_000, resyncInterval: 300_000 },
   metrics: { containerLabels: ['com.docker.compose.project', 'com.docker.compose.service'] },
+  logs: { include: { names: ['*'] }, exclude: {}, maxLineBytes: 16384 },
 };
 
 describe('loadConfig', () => {
@@ -63,6 +64,12 @@ describe('loadConfig', () => {
           'com.docker.compose.service',
           'org.opencontainers.image.version',
         ],
+      },
+      logs: {
+        include: { labels: { 'com.docker.compose.project': 'shop' } },
+        exclude: { names: ['*-debug'] },
+        maxLineBytes: 4096,
+        multiline: { start: '^\\S', maxLines: 50, timeout: 500 },
       },
     } satisfies Config);
   });

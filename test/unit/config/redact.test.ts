@@ -79,6 +79,12 @@ describe('renderEffectiveConfig', () => {
         '  containerLabels:',
         '    - com.docker.compose.project',
         '    - com.docker.compose.service',
+        'logs:',
+        '  include:',
+        '    names:',
+        '      - "*"',
+        '  exclude: {}',
+        '  maxLineBytes: 16384',
         '',
       ].join('\n'),
     );

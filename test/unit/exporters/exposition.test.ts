@@ -27,6 +27,8 @@ const record = (over: Partial<ContainerRecord> = {}): ContainerRecord => ({
   pid: 42,
   cgroupParent: '',
   networkMode: 'bridge',
+  tty: false,
+  logDriver: 'json-file',
   spec: { cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 67108864 },
   ...over,
 });

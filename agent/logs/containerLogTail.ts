@@ -1,0 +1,215 @@
+import { LogFrameDecoder, type LogStreamName } from './logFrameDecoder';
+import type { LogEntry } from './logEntry';
+import { LogLineAssembler, type AssembledLine } from './logLineAssembler';
+import { isBefore, resumeFrom, type LogCheckpoint, type LogPosition } from './logPosition';
+import { formatSince, nsToMs } from './logTimestamp';
+import { MultilineJoiner, type JoinedEvent, type MultilineOptions } from './multilineJoiner';
+
+/** The container a tail follows. */
+export type TailTarget = { id: string; name: string; labels: Record<string, string>; tty: boolean };
+
+/** Opens the engine's log stream of a container from `since` (`seconds.nanoseconds`), following it. */
+export type OpenLogStream = (id: string, since: string) => Promise<NodeJS.ReadableStream & { destroy(): void }>;
+
+/** How a tail's run ended: `ended` when the engine closed the stream (the container stopped), else `failed`. */
+export type TailRunResult = { outcome: 'ended' } | { outcome: 'failed'; error: Error } | { outcome: 'closed' };
+
+/** Options of {@link ContainerLogTail}. */
+export type ContainerLogTailOptions = {
+  open: OpenLogStream;
+  maxLineBytes: number;
+  multiline?: MultilineOptions;
+  onEntry: (entry: LogEntry) => void;
+  now: () => number;
+};
+
+/** A stream whose last message is this much older than the other stream's may be moved up to it (ns). */
+const IDLE_MARGIN_NS = 1_000_000_000n;
+
+type StreamState = { assembler: LogLineAssembler; joiner: MultilineJoiner };
+
+/**
+ * Follows one container's log from its checkpoint: decodes frames, assembles lines, joins multi-line events, skips
+ * what the checkpoint already covers and hands every new event to `onEntry` exactly once. The checkpoint only moves
+ * past events that were handed over, so a restart resumes exactly after the last of them.
+ */
+export class ContainerLogTail {
+  private committed: LogCheckpoint;
+  private streams: Record<LogStreamName, StreamState> | undefined;
+  private handle: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
+  private closed = false;
+  private changed = false;
+  /** Lines read since the tail was made, per stream. */
+  readonly linesRead: Record<LogStreamName, number> = { stdout: 0, stderr: 0 };
+
+  constructor(
+    readonly target: TailTarget,
+    checkpoint: LogCheckpoint,
+    private readonly opts: ContainerLogTailOptions,
+  ) {
+    this.committed = { stdout: { ...checkpoint.stdout }, stderr: { ...checkpoint.stderr } };
+  }
+
+  /** Whether the stream is open now. */
+  get open(): boolean {
+    return this.handle !== undefined;
+  }
+
+  /** Opens the stream from the checkpoint and reads it until it ends, fails or is closed. */
+  async run(): Promise<TailRunResult> {
+    if (this.closed) return { outcome: 'closed' };
+    const cp = this.committed;
+    this.streams = {
+      stdout: this.streamState(cp.stdout),
+      stderr: this.streamState(cp.stderr),
+    };
+    let stream: NodeJS.ReadableStream & { destroy(): void };
+    try {
+      stream = await this.opts.open(this.target.id, formatSince(resumeFrom(cp)));
+    } catch (err) {
+      return { outcome: 'failed', error: err as Error };
+    }
+    if (this.closed) {
+      stream.destroy();
+      return { outcome: 'closed' };
+    }
+    this.handle = stream;
+    const decoder = new LogFrameDecoder();
+    return new Promise<TailRunResult>((resolve) => {
+      let done = false;
+      const finish = (result: TailRunResult) => {
+        if (done) return;
+        done = true;
+        this.handle = undefined;
+        resolve(this.closed ? { outcome: 'closed' } : result);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        if (this.closed) return;
+        if (this.target.tty) this.takeRaw(chunk);
+        else for (const f of decoder.push(chunk)) this.takeMessage(f.stream, f.data);
+      });
+      stream.on('end', () => {
+        if (!this.closed) this.flushAll();
+        finish({ outcome: 'ended' });
+      });
+      stream.on('error', (error: Error) => finish({ outcome: 'failed', error }));
+      stream.on('close', () => finish({ outcome: 'failed', error: new Error('log stream closed before its end') }));
+    });
+  }
+
+  /** Emits multi-line events whose timeout has passed. */
+  tick(): void {
+    if (!this.streams) return;
+    const now = this.opts.now();
+    for (const name of ['stdout', 'stderr'] as const) {
+      const out: JoinedEvent[] = [];
+      this.streams[name].joiner.flushDue(now, out);
+      this.emit(name, out);
+    }
+  }
+
+  /** The checkpoint to store now, or undefined when it has not moved since the last call. */
+  takeCheckpoint(): LogCheckpoint | undefined {
+    this.advanceIdleStreams();
+    if (!this.changed) return undefined;
+    this.changed = false;
+    return { stdout: { ...this.committed.stdout }, stderr: { ...this.committed.stderr } };
+  }
+
+  /** The current checkpoint. */
+  get checkpoint(): LogCheckpoint {
+    return this.committed;
+  }
+
+  /** Stops following; events not yet handed over stay behind the checkpoint for the next run. */
+  close(): void {
+    this.closed = true;
+    this.handle?.destroy();
+    this.handle = undefined;
+  }
+
+  private streamState(at: LogPosition): StreamState {
+    return {
+      assembler: new LogLineAssembler(at, this.opts.maxLineBytes),
+      joiner: new MultilineJoiner(this.opts.multiline),
+    };
+  }
+
+  private takeMessage(name: LogStreamName, data: Buffer): void {
+    const state = (this.streams as Record<LogStreamName, StreamState>)[name];
+    const lines: AssembledLine[] = [];
+    state.assembler.pushMessage(data, lines);
+    this.joinAndEmit(name, state, lines);
+  }
+
+  private takeRaw(chunk: Buffer): void {
+    const state = (this.streams as Record<LogStreamName, StreamState>).stdout;
+    const lines: AssembledLine[] = [];
+    state.assembler.pushRaw(chunk, lines);
+    this.joinAndEmit('stdout', state, lines);
+  }
+
+  private joinAndEmit(name: LogStreamName, state: StreamState, lines: AssembledLine[]): void {
+    if (!lines.length) return;
+    this.linesRead[name] += lines.length;
+    const now = this.opts.now();
+    const out: JoinedEvent[] = [];
+    for (const line of lines) state.joiner.push(line, now, out);
+    this.emit(name, out);
+  }
+
+  private flushAll(): void {
+    if (!this.streams) return;
+    for (const name of ['stdout', 'stderr'] as const) {
+      const state = this.streams[name];
+      const lines: AssembledLine[] = [];
+      state.assembler.flushPartial(lines);
+      this.linesRead[name] += lines.length;
+      const out: JoinedEvent[] = [];
+      for (const line of lines) state.joiner.push(line, this.opts.now(), out);
+      state.joiner.flush(out);
+      this.emit(name, out);
+    }
+  }
+
+  private emit(name: LogStreamName, events: JoinedEvent[]): void {
+    for (const e of events) {
+      this.opts.onEntry({
+        containerId: this.target.id,
+        container: this.target.name,
+        labels: this.target.labels,
+        stream: name,
+        ts: e.ts,
+        timeMs: nsToMs(e.ts),
+        text: e.text,
+        lines: e.lines,
+        truncated: e.truncated,
+      });
+      if (isBefore(this.committed[name], e.end)) {
+        this.committed[name] = e.end;
+        this.changed = true;
+      }
+    }
+  }
+
+  /**
+   * A stream with nothing held back has seen everything the engine wrote before the other stream's latest message,
+   * give or take the race between the engine's two copiers: move it up to IDLE_MARGIN_NS behind that.
+   */
+  private advanceIdleStreams(): void {
+    if (!this.streams) return;
+    const latest = [this.streams.stdout, this.streams.stderr].reduce(
+      (max, s) => (s.assembler.lastMessageTs > max ? s.assembler.lastMessageTs : max),
+      0n,
+    );
+    const to = latest - IDLE_MARGIN_NS;
+    for (const name of ['stdout', 'stderr'] as const) {
+      const s = this.streams[name];
+      if (s.assembler.hasPartial || s.joiner.hasPending) continue;
+      if (to > this.committed[name].ts) {
+        this.committed[name] = { ts: to, n: s.assembler.streamCursor.countAt(to) };
+        this.changed = true;
+      }
+    }
+  }
+}

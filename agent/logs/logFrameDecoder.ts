@@ -1,0 +1,38 @@
+/** The stream a log frame came from. */
+export type LogStreamName = 'stdout' | 'stderr';
+
+/** One frame of Docker's multiplexed log stream: the bytes of one log message of one stream. */
+export type LogFrame = { stream: LogStreamName; data: Buffer };
+
+const HEADER = 8;
+
+/**
+ * Incremental decoder of Docker's multiplexed stream (8-byte header: stream type, 3 zero bytes, big-endian
+ * uint32 size), fed chunks as they arrive, which may split headers and payloads anywhere. TTY containers' streams have
+ * no headers and are not decoded.
+ */
+export class LogFrameDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+
+  /** Decodes `chunk`; returns the complete frames, keeping any incomplete tail for the next call. */
+  push(chunk: Buffer): LogFrame[] {
+    const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const frames: LogFrame[] = [];
+    let at = 0;
+    while (buf.length - at >= HEADER) {
+      const type = buf[at];
+      const size = buf.readUInt32BE(at + 4);
+      if (buf.length - at - HEADER < size) break;
+      const data = buf.subarray(at + HEADER, at + HEADER + size);
+      frames.push({ stream: type === 2 ? 'stderr' : 'stdout', data });
+      at += HEADER + size;
+    }
+    this.pending = at < buf.length ? Buffer.from(buf.subarray(at)) : Buffer.alloc(0);
+    return frames;
+  }
+
+  /** Bytes held back waiting for the rest of a frame. */
+  get bufferedBytes(): number {
+    return this.pending.length;
+  }
+}

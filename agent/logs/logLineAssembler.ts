@@ -1,0 +1,124 @@
+import { parseLogTimestamp } from './logTimestamp';
+import type { LogPosition } from './logPosition';
+import { StreamCursor } from './logPosition';
+
+/** One complete log line of one stream. */
+export type AssembledLine = {
+  text: string;
+  /** Time of the line's first message (ns since the epoch). */
+  ts: bigint;
+  /** The position just after the line's last message: a checkpoint there has taken this line. */
+  end: LogPosition;
+  /** Cut at the configured maximum length. */
+  truncated: boolean;
+};
+
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+
+/**
+ * Turns the log messages of one stream (each `TIMESTAMP SP content`, as the engine sends them with
+ * `timestamps=true`) into whole lines: a message without a trailing newline (the engine splits lines over 16 KiB) is
+ * joined with the next, lines past `maxLineBytes` are cut, CRLF (TTY) ends a line like LF, and messages a checkpoint
+ * already covers are skipped.
+ */
+export class LogLineAssembler {
+  private readonly cursor: StreamCursor;
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  private partTs: bigint | undefined;
+  private partEnd: LogPosition | undefined;
+  private cut = false;
+  private ttyTail: Buffer = Buffer.alloc(0);
+  private lastTs = 0n;
+
+  constructor(
+    resumeAt: LogPosition,
+    private readonly maxLineBytes: number,
+  ) {
+    this.cursor = new StreamCursor(resumeAt);
+  }
+
+  /** The cursor numbering this stream's messages. */
+  get streamCursor(): StreamCursor {
+    return this.cursor;
+  }
+
+  /** Whether part of a line is held waiting for its end. */
+  get hasPartial(): boolean {
+    return this.partTs !== undefined;
+  }
+
+  /** Time of the last message seen on this stream. */
+  get lastMessageTs(): bigint {
+    return this.lastTs;
+  }
+
+  /** Takes one framed message (non-TTY: one frame is one message). */
+  pushMessage(message: Buffer, out: AssembledLine[]): void {
+    let ts: bigint | undefined;
+    let content = message;
+    const space = message.indexOf(SPACE);
+    if (space > 0 && space <= 40) ts = parseLogTimestamp(message.toString('latin1', 0, space));
+    if (ts === undefined) ts = this.lastTs;
+    else content = message.subarray(space + 1);
+    this.lastTs = ts;
+    const { position, skip } = this.cursor.next(ts);
+    if (skip) {
+      this.resetPartial();
+      return;
+    }
+    const complete = content.length > 0 && content[content.length - 1] === NEWLINE;
+    this.append(complete ? content.subarray(0, content.length - 1) : content, ts);
+    if (complete) out.push(this.finish(position));
+    else this.partEnd = position;
+  }
+
+  /** Ends a line left without its newline (the stream ended: the container's last output). */
+  flushPartial(out: AssembledLine[]): void {
+    if (this.partEnd) out.push(this.finish(this.partEnd));
+  }
+
+  /** Takes a chunk of a TTY container's raw stream (messages one after another, no frames). */
+  pushRaw(chunk: Buffer, out: AssembledLine[]): void {
+    const buf = this.ttyTail.length ? Buffer.concat([this.ttyTail, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(NEWLINE, start); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
+      this.pushMessage(buf.subarray(start, nl + 1), out);
+      start = nl + 1;
+    }
+    this.ttyTail = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
+  }
+
+  private append(content: Buffer, ts: bigint): void {
+    if (this.partTs === undefined) this.partTs = ts;
+    const room = this.maxLineBytes - this.partBytes;
+    if (content.length > room) {
+      this.cut = true;
+      if (room > 0) {
+        this.parts.push(content.subarray(0, room));
+        this.partBytes += room;
+      }
+      return;
+    }
+    this.parts.push(content);
+    this.partBytes += content.length;
+  }
+
+  private finish(end: LogPosition): AssembledLine {
+    let text =
+      this.parts.length === 1 ? (this.parts[0] as Buffer).toString('utf8') : Buffer.concat(this.parts).toString('utf8');
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    const line = { text, ts: this.partTs ?? end.ts, end, truncated: this.cut };
+    this.resetPartial();
+    return line;
+  }
+
+  private resetPartial(): void {
+    this.parts = [];
+    this.partBytes = 0;
+    this.partTs = undefined;
+    this.partEnd = undefined;
+    this.cut = false;
+  }
+}

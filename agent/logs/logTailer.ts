@@ -1,0 +1,210 @@
+import { Backoff } from '../engine/backoff';
+import type { ContainerRecord } from '../inventory/containerRecord';
+import type { Inventory } from '../inventory/inventory';
+import type { Logger } from '../logger';
+import { ContainerLogTail, type OpenLogStream } from './containerLogTail';
+import type { LogCheckpointStore } from './logCheckpointStore';
+import type { LogEntry } from './logEntry';
+import { checkpointAt, type LogCheckpoint } from './logPosition';
+import { msToNs } from './logTimestamp';
+import type { MultilineOptions } from './multilineJoiner';
+
+/** Options of {@link LogTailer}. */
+export type LogTailerOptions = {
+  inventory: Inventory;
+  checkpoints: LogCheckpointStore;
+  /** Whether a container's logs are followed (the `containers` and `logs` selectors). */
+  selected: (record: ContainerRecord) => boolean;
+  /** The engine's log stream opener while the engine is up, else undefined. */
+  opener: () => OpenLogStream | undefined;
+  maxLineBytes: number;
+  multiline?: MultilineOptions;
+  onEntry: (entry: LogEntry) => void;
+  logger: Logger;
+  now?: () => number;
+};
+
+type Follow = { tail: ContainerLogTail; looping: boolean; drained: boolean; backoff: Backoff; removed: boolean };
+
+const LIVE_STATES = new Set(['running', 'restarting', 'paused']);
+
+/**
+ * Follows the logs of every selected container: from the moment it starts, across its restarts, through engine
+ * outages and agent restarts (from the stored checkpoints, including the last lines of containers that exited while
+ * the agent was down). Checkpoints are handed out by {@link takeCheckpoints} for the caller to store in the same
+ * transaction as what the lines led to.
+ */
+export class LogTailer {
+  private readonly follows = new Map<string, Follow>();
+  private stored = new Map<string, LogCheckpoint>();
+  private firstTailedAt = 0n;
+  private readonly removedIds: string[] = [];
+  private reconcileQueued = false;
+  private started = false;
+  private stopped = false;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: LogTailerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Loads the checkpoints and starts following changes of the inventory; call {@link reconcile} once it is synced. */
+  start(): void {
+    this.stored = this.opts.checkpoints.loadAll();
+    this.firstTailedAt = this.opts.checkpoints.firstTailedAt(msToNs(this.now()));
+    this.opts.inventory.onChange((change) => {
+      if (change.kind === 'remove') this.onRemoved(change.record.id);
+      this.queueReconcile();
+    });
+    this.tickTimer = setInterval(() => {
+      for (const f of this.follows.values()) f.tail.tick();
+    }, 100);
+    this.tickTimer.unref();
+  }
+
+  /** Opens a tail for every selected container that has lines to read; forgets checkpoints of vanished ones. */
+  reconcile(): void {
+    if (this.stopped || !this.opts.opener()) return;
+    for (const record of this.opts.inventory.all()) {
+      if (!this.opts.selected(record)) continue;
+      let follow = this.follows.get(record.id);
+      const live = LIVE_STATES.has(record.state);
+      if (!follow) {
+        if (!live && !this.hasUnread(record)) continue;
+        follow = this.makeFollow(record);
+      } else if (live) {
+        follow.drained = false;
+      }
+      if (!follow.looping && !follow.drained) void this.loop(record.id, follow);
+    }
+    if (!this.started) {
+      this.started = true;
+      for (const id of this.stored.keys()) if (!this.opts.inventory.get(id)) this.removedIds.push(id);
+    }
+  }
+
+  /** Checkpoints that moved since the last call, and IDs of removed containers whose checkpoints can go. */
+  takeCheckpoints(): { save: { id: string; name: string; checkpoint: LogCheckpoint }[]; remove: string[] } {
+    const save = [];
+    for (const [id, f] of this.follows) {
+      if (f.removed) continue;
+      const checkpoint = f.tail.takeCheckpoint();
+      if (checkpoint) save.push({ id, name: f.tail.target.name, checkpoint });
+    }
+    return { save, remove: this.removedIds.splice(0) };
+  }
+
+  /** Lines read per container and stream since the agent started. */
+  lineCounts(): { container: string; stream: 'stdout' | 'stderr'; lines: number }[] {
+    const out = [];
+    for (const f of this.follows.values()) {
+      out.push({ container: f.tail.target.name, stream: 'stdout' as const, lines: f.tail.linesRead.stdout });
+      out.push({ container: f.tail.target.name, stream: 'stderr' as const, lines: f.tail.linesRead.stderr });
+    }
+    return out;
+  }
+
+  /** Number of containers whose log stream is open. */
+  get openStreams(): number {
+    let n = 0;
+    for (const f of this.follows.values()) if (f.tail.open) n++;
+    return n;
+  }
+
+  /** Closes every stream; what was not handed over stays behind the checkpoints. */
+  stop(): void {
+    this.stopped = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const f of this.follows.values()) f.tail.close();
+  }
+
+  private queueReconcile(): void {
+    if (this.reconcileQueued) return;
+    this.reconcileQueued = true;
+    setImmediate(() => {
+      this.reconcileQueued = false;
+      this.reconcile();
+    });
+  }
+
+  /** A stopped container with lines the agent has not read: a checkpoint, or created since tailing began. */
+  private hasUnread(record: ContainerRecord): boolean {
+    return this.stored.has(record.id) || msToNs(record.createdAt * 1000) >= this.firstTailedAt;
+  }
+
+  private makeFollow(record: ContainerRecord): Follow {
+    const checkpoint = this.stored.get(record.id) ?? checkpointAt(this.initialPosition(record));
+    const target = { id: record.id, name: record.name, labels: record.labels, tty: record.tty };
+    const tail = new ContainerLogTail(target, checkpoint, {
+      open: (id, since) => {
+        const open = this.opts.opener();
+        if (!open) return Promise.reject(new Error('engine unreachable'));
+        return open(id, since);
+      },
+      maxLineBytes: this.opts.maxLineBytes,
+      multiline: this.opts.multiline,
+      onEntry: this.opts.onEntry,
+      now: this.now,
+    });
+    const follow = { tail, looping: false, drained: false, backoff: new Backoff(500, 30_000), removed: false };
+    this.follows.set(record.id, follow);
+    return follow;
+  }
+
+  /**
+   * Where a container without a checkpoint starts: at its first line when it was created after this store began
+   * tailing; else at its current run's start if that came later; else now (history from before dockwatch is skipped).
+   */
+  private initialPosition(record: ContainerRecord): bigint {
+    if (msToNs(record.createdAt * 1000) >= this.firstTailedAt) return 0n;
+    const started = record.startedAt !== undefined ? msToNs(record.startedAt * 1000) : 0n;
+    if (started > this.firstTailedAt) return started;
+    return this.started ? this.firstTailedAt : msToNs(this.now());
+  }
+
+  private async loop(id: string, follow: Follow): Promise<void> {
+    follow.looping = true;
+    try {
+      while (!this.stopped && !follow.removed) {
+        const runStarted = this.now();
+        const result = await follow.tail.run();
+        if (result.outcome === 'closed') return;
+        if (result.outcome === 'ended') {
+          follow.backoff.reset();
+          const record = this.opts.inventory.get(id);
+          if (!record || follow.removed || !LIVE_STATES.has(record.state)) {
+            follow.drained = true;
+            return;
+          }
+          if (this.now() - runStarted < 500) await delay(500);
+          continue;
+        }
+        if (!this.opts.opener() || !this.opts.inventory.get(id)) return;
+        const wait = follow.backoff.next();
+        this.opts.logger.warn('log stream failed, retrying', {
+          container: follow.tail.target.name,
+          error: result.error.message,
+          retryInMs: wait,
+        });
+        await delay(wait);
+      }
+    } finally {
+      follow.looping = false;
+      if (follow.removed) this.follows.delete(id);
+    }
+  }
+
+  private onRemoved(id: string): void {
+    const follow = this.follows.get(id);
+    this.stored.delete(id);
+    this.removedIds.push(id);
+    if (!follow) return;
+    follow.removed = true;
+    if (!follow.looping) this.follows.delete(id);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

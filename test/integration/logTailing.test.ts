@@ -1,0 +1,102 @@
+import { LogSinkAgent, type SeenLine } from '../support/logSinkAgent';
+import { removeTestContainers, runTestContainer, testDocker, waitFor } from '../support/engine';
+
+const CONFIG = [
+  'containers:',
+  '  include: { labels: { dockwatch.test: "1" } }',
+  'logs:',
+  '  multiline: { start: "^\\\\S", maxLines: 50, timeout: 300ms }',
+].join('\n');
+
+/** A shell loop printing `out 1..n` on stdout and every 5th `err i` on stderr, ~1000 lines/s. */
+function counter(n: number, delaySeconds = 0): string[] {
+  return [
+    'sh',
+    '-c',
+    `sleep ${delaySeconds}; i=0; while [ $i -lt ${n} ]; do i=$((i+1)); echo "out $i"; ` +
+      `[ $((i%5)) = 0 ] && echo "err $i" >&2; [ $((i%100)) = 0 ] && sleep 0.1; done; true`,
+  ];
+}
+
+function texts(seen: SeenLine[], container: string, stream: string): string[] {
+  return seen.filter((s) => s.container === container && s.stream === stream).map((s) => s.text);
+}
+
+function numbered(prefix: string, n: number, every = 1): string[] {
+  const out = [];
+  for (let i = every; i <= n; i += every) out.push(`${prefix} ${i}`);
+  return out;
+}
+
+async function exited(id: string): Promise<boolean> {
+  const info = await testDocker().getContainer(id).inspect();
+  return info.State.Status === 'exited';
+}
+
+describe('log tailing against the real engine', () => {
+  const agents: LogSinkAgent[] = [];
+  beforeAll(() => removeTestContainers());
+  afterAll(async () => {
+    for (const a of agents) await a.destroy();
+    await removeTestContainers();
+  });
+
+  it('takes every line exactly once across a SIGKILL, also of containers that ran and exited meanwhile', async () => {
+    const agent = new LogSinkAgent(CONFIG);
+    agents.push(agent);
+    await agent.start();
+    const busy = await runTestContainer({ name: 'counter', cmd: counter(3000) });
+    await waitFor(async () => texts(agent.seen(), busy.name, 'stdout').length >= 300, {
+      what: 'the first lines of the counter',
+      timeoutMs: 20_000,
+    });
+    await agent.kill();
+    const whileDown = await runTestContainer({ name: 'while-down', cmd: counter(500) });
+    await waitFor(async () => (await exited(busy.id)) && (await exited(whileDown.id)), {
+      what: 'both containers to exit while the agent is down',
+      timeoutMs: 30_000,
+    });
+    await agent.start();
+    await waitFor(
+      async () =>
+        texts(agent.seen(), busy.name, 'stdout').length >= 3000 &&
+        texts(agent.seen(), whileDown.name, 'stdout').length >= 500,
+      { what: 'every line after the restart', timeoutMs: 30_000 },
+    );
+    await agent.stop();
+    const seen = agent.seen();
+    expect(texts(seen, busy.name, 'stdout')).toEqual(numbered('out', 3000));
+    expect(texts(seen, busy.name, 'stderr')).toEqual(numbered('err', 3000, 5));
+    expect(texts(seen, whileDown.name, 'stdout')).toEqual(numbered('out', 500));
+    expect(texts(seen, whileDown.name, 'stderr')).toEqual(numbered('err', 500, 5));
+  }, 120_000);
+
+  it('joins a stack trace into one event, follows a restart and reads a TTY container', async () => {
+    const agent = new LogSinkAgent(CONFIG);
+    agents.push(agent);
+    await agent.start();
+    const script =
+      'echo "request ok"; echo "Exception in thread main: boom"; printf "\\tat a.b(C.java:1)\\n\\tat d.e(F.java:2)\\n"; ' +
+      'echo "request ok again"; sleep 1; echo "run over"';
+    const trace = await runTestContainer({ name: 'trace', cmd: ['sh', '-c', script] });
+    const tty = await runTestContainer({ name: 'tty', cmd: counter(50), tty: true });
+    await waitFor(async () => texts(agent.seen(), trace.name, 'stdout').includes('run over'), {
+      what: 'the trace container lines',
+    });
+    await testDocker().getContainer(trace.id).start();
+    await waitFor(async () => texts(agent.seen(), trace.name, 'stdout').length >= 8, { what: 'the second run' });
+    await waitFor(async () => texts(agent.seen(), tty.name, 'stdout').length >= 50, { what: 'the TTY lines' });
+    const seen = agent.seen();
+    const run = [
+      'request ok',
+      'Exception in thread main: boom\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)',
+      'request ok again',
+      'run over',
+    ];
+    expect(texts(seen, trace.name, 'stdout')).toEqual([...run, ...run]);
+    expect(seen.find((s) => s.text.startsWith('Exception'))?.lines).toBe(3);
+    const ttyLines = texts(seen, tty.name, 'stdout');
+    expect(ttyLines.filter((t) => t.startsWith('out'))).toEqual(numbered('out', 50));
+    expect(ttyLines.filter((t) => t.startsWith('err'))).toEqual(numbered('err', 50, 5));
+  }, 60_000);
+});

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { STORE_FILE } from '../../agent/store/database';
+import { waitFor } from './waitFor';
+
+const DIST = join(__dirname, '../../dist');
+
+/**
+ * The built agent (dist/) in a child process whose every log event is written to a `seen` table in the same
+ * transaction as the log checkpoints, so a test can kill it with SIGKILL at any moment and count what it took.
+ */
+const CHILD = `
+const { startAgent } = require(${JSON.stringify(join(DIST, 'agent/index.js'))});
+const { loadConfig } = require(${JSON.stringify(join(DIST, 'config/load.js'))});
+const { createLogger } = require(${JSON.stringify(join(DIST, 'agent/logger.js'))});
+const config = loadConfig({ file: process.argv[1], env: process.env });
+const logger = createLogger({ level: 'warn', format: 'text' });
+let pending = [];
+startAgent(config, logger, {
+  onLogEntry: (e) => pending.push(e),
+  participants: (db) => {
+    db.exec('CREATE TABLE IF NOT EXISTS seen (container TEXT, stream TEXT, text TEXT, lines INTEGER)');
+    const insert = db.prepare('INSERT INTO seen VALUES (?, ?, ?, ?)');
+    return [{
+      commit() { for (const e of pending) insert.run(e.container, e.stream, e.text, e.lines); },
+      committed() { pending = []; },
+    }];
+  },
+}).then((agent) => {
+  process.stdout.write('ready\\n');
+  process.on('SIGTERM', () => agent.stop().then(() => process.exit(0)));
+});
+`;
+
+/** One log event as the sink stored it. */
+export type SeenLine = { container: string; stream: string; text: string; lines: number };
+
+/** A log-sink agent process and its data dir. */
+export class LogSinkAgent {
+  private child: ChildProcess | undefined;
+  private output = '';
+  readonly dir = mkdtempSync(join(tmpdir(), 'dockwatch-logsink-'));
+
+  /** `yaml` is the whole config; `dataDir` and the listen address are set here. */
+  constructor(private readonly yaml: string) {}
+
+  /** Starts (or restarts) the agent and waits until it listens. */
+  async start(): Promise<void> {
+    const file = join(this.dir, 'dockwatch.yaml');
+    writeFileSync(file, `${this.yaml}\nagent:\n  listen: 127.0.0.1:0\n  dataDir: ${join(this.dir, 'data')}\n`);
+    const child = spawn(process.execPath, ['-e', CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
+    await waitFor(async () => this.output.includes('ready') || child.exitCode !== null, {
+      what: 'the log-sink agent to listen',
+    });
+    if (child.exitCode !== null) throw new Error(`log-sink agent exited: ${this.output}`);
+  }
+
+  /** Kills the agent at once, as a crash would (SIGKILL: no last commit). */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Stops the agent cleanly. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  /** Everything the agent has taken so far (committed), in order. */
+  seen(): SeenLine[] {
+    const db = new Database(join(this.dir, 'data', STORE_FILE), { readonly: true, fileMustExist: true });
+    try {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'seen'").get();
+      return has ? (db.prepare('SELECT * FROM seen ORDER BY rowid').all() as SeenLine[]) : [];
+    } finally {
+      db.close();
+    }
+  }
+
+  /** What the agent printed (warnings and errors). */
+  get log(): string {
+    return this.output;
+  }
+
+  /** Stops the agent and removes its files. */
+  async destroy(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
