@@ -6,9 +6,11 @@ import { isLocalEndpoint, parseDockerHost } from './engine/dockerHost';
 import { EngineResources } from './engine/engineResources';
 import { EngineSupervisor } from './engine/engineSupervisor';
 import { EventCounters } from './engine/eventCounters';
+import { EventPositionStore } from './engine/eventPositionStore';
 import { Inventory } from './inventory/inventory';
 import { InventorySync } from './inventory/inventorySync';
 import type { ContainerRecord } from './inventory/containerRecord';
+import type { EngineEvent } from './engine/engineEvent';
 import type { Logger } from './logger';
 import { SelfStats } from './selfStats';
 import type Docker from 'dockerode';
@@ -48,6 +50,12 @@ export type RunningAgent = {
 export type AgentPlugins = {
   /** Every log event of a followed container, in order, exactly once across restarts (with the participants). */
   onLogEntry?: (entry: LogEntry) => void;
+  /** Every engine event, in order, also those replayed from the stored position after a restart. */
+  onEngineEvent?: (event: EngineEvent) => void;
+  /** Engine reachability changes. */
+  onEngineState?: (up: boolean) => void;
+  /** After every sampling pass. */
+  onSamplingPass?: () => void;
   /** Committed atomically with the log checkpoints. */
   participants?: (store: Store) => CommitParticipant[];
 };
@@ -86,9 +94,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     onEntry: (entry) => plugins.onLogEntry?.(entry),
     logger,
   });
+  const eventPosition = new EventPositionStore(store, () => engine.eventPosition);
   const committer = new StoreCommitter(
     store,
-    [new LogCheckpointParticipant(logs, checkpoints), ...(plugins.participants?.(store) ?? [])],
+    [eventPosition, new LogCheckpointParticipant(logs, checkpoints), ...(plugins.participants?.(store) ?? [])],
     logger,
   );
 
@@ -109,10 +118,12 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       },
       onEvent(docker, e) {
         events.record(e);
+        plugins.onEngineEvent?.(e);
         sync.onEvent(docker, e).catch(() => undefined);
       },
       onStateChange(up) {
         if (!up) connected = undefined;
+        plugins.onEngineState?.(up);
       },
       async onTick(docker) {
         if (Date.now() - lastResync >= config.stats.resyncInterval - 1000) {
@@ -160,7 +171,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     self,
     logger,
     intervalMs: config.stats.interval,
-    onPass: () => exposition.prerender(),
+    onPass: () => {
+      exposition.prerender();
+      plugins.onSamplingPass?.();
+    },
   });
 
   const view = new ContainerView(inventory, samples, watched, config.metrics.containerLabels);
@@ -185,6 +199,8 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   const address = await server.listen(host, port);
   logger.info('agent listening', { address: `${address.address}:${address.port}`, docker: config.docker.host });
 
+  const resumeEvents = eventPosition.load();
+  if (resumeEvents !== undefined) engine.resumeEventsAfter(resumeEvents);
   logs.start();
   committer.start();
   engine.start();

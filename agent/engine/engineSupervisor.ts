@@ -20,6 +20,9 @@ export type EngineInfo = {
   memoryBytes: number;
 };
 
+/** Where the event stream is: the last event's time and the keys of the events delivered at exactly that time. */
+export type EventPosition = { timeNano: bigint; keys: string[] };
+
 /** Hooks the supervisor calls; each may fail without taking the supervisor down. */
 export type EngineHooks = {
   /** After every (re)connection, before the event stream opens: a full resync. */
@@ -73,6 +76,23 @@ export class EngineSupervisor {
   /** The versioned client while the engine is up. */
   get client(): Docker | undefined {
     return this.isUp ? this.docker : undefined;
+  }
+
+  /**
+   * Resumes the event stream after `timeNano` at the first connection (the position stored by the previous run),
+   * so events that happened while the agent was down are delivered too.
+   */
+  resumeEventsAfter(position: EventPosition): void {
+    if (this.lastEventNano !== undefined) return;
+    this.lastEventNano = position.timeNano;
+    this.lastEventKeys = new Set(position.keys);
+  }
+
+  /** The last event delivered (its time and the events delivered at that exact time), the position to store. */
+  get eventPosition(): EventPosition | undefined {
+    return this.lastEventNano === undefined
+      ? undefined
+      : { timeNano: this.lastEventNano, keys: [...this.lastEventKeys] };
   }
 
   /** Starts connecting; never throws, failures are retried. */

@@ -1,4 +1,4 @@
-import { LogSinkAgent, type SeenLine } from '../support/logSinkAgent';
+import { RecordingAgent, type SeenLine } from '../support/recordingAgent';
 import { removeTestContainers, runTestContainer, testDocker, waitFor } from '../support/engine';
 
 const CONFIG = [
@@ -34,7 +34,7 @@ async function exited(id: string): Promise<boolean> {
 }
 
 describe('log tailing against the real engine', () => {
-  const agents: LogSinkAgent[] = [];
+  const agents: RecordingAgent[] = [];
   beforeAll(() => removeTestContainers());
   afterAll(async () => {
     for (const a of agents) await a.destroy();
@@ -42,7 +42,7 @@ describe('log tailing against the real engine', () => {
   });
 
   it('takes every line exactly once across a SIGKILL, also of containers that ran and exited meanwhile', async () => {
-    const agent = new LogSinkAgent(CONFIG);
+    const agent = new RecordingAgent(CONFIG);
     agents.push(agent);
     await agent.start();
     const busy = await runTestContainer({ name: 'counter', cmd: counter(3000) });
@@ -72,7 +72,7 @@ describe('log tailing against the real engine', () => {
   }, 120_000);
 
   it('joins a stack trace into one event, follows a restart and reads a TTY container', async () => {
-    const agent = new LogSinkAgent(CONFIG);
+    const agent = new RecordingAgent(CONFIG);
     agents.push(agent);
     await agent.start();
     const script =
@@ -98,5 +98,34 @@ describe('log tailing against the real engine', () => {
     const ttyLines = texts(seen, tty.name, 'stdout');
     expect(ttyLines.filter((t) => t.startsWith('out'))).toEqual(numbered('out', 50));
     expect(ttyLines.filter((t) => t.startsWith('err'))).toEqual(numbered('err', 50, 5));
+  }, 60_000);
+});
+
+describe('engine events across an agent restart', () => {
+  let agent: RecordingAgent;
+  afterAll(async () => {
+    await agent.destroy();
+    await removeTestContainers();
+  });
+
+  it('delivers the events that happened while the agent was down, and none twice', async () => {
+    agent = new RecordingAgent(CONFIG);
+    await agent.start();
+    const before = await runTestContainer({ name: 'ev-before', cmd: ['sh', '-c', 'exit 2'] });
+    await waitFor(async () => agent.events().some((e) => e.container === before.name && e.action === 'die'), {
+      what: 'the die event of the first container',
+    });
+    await agent.kill();
+    const down = await runTestContainer({ name: 'ev-down', cmd: ['sh', '-c', 'exit 3'] });
+    await waitFor(async () => exited(down.id), { what: 'the container to exit while the agent is down' });
+    await agent.start();
+    await waitFor(async () => agent.events().some((e) => e.container === down.name && e.action === 'die'), {
+      what: 'the die event that happened while the agent was down',
+    });
+    const dies = agent.events().filter((e) => e.action === 'die');
+    expect(dies.map((e) => [e.container, e.exit_code])).toEqual([
+      [before.name, '2'],
+      [down.name, '3'],
+    ]);
   }, 60_000);
 });

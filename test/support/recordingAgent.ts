@@ -9,8 +9,9 @@ import { waitFor } from './waitFor';
 const DIST = join(__dirname, '../../dist');
 
 /**
- * The built agent (dist/) in a child process whose every log event is written to a `seen` table in the same
- * transaction as the log checkpoints, so a test can kill it with SIGKILL at any moment and count what it took.
+ * The built agent (dist/) in a child process whose every log event and engine event is written to the `seen` and
+ * `events` tables in the same transaction as the log checkpoints and the event position, so a test can kill it with
+ * SIGKILL at any moment and count what it took.
  */
 const CHILD = `
 const { startAgent } = require(${JSON.stringify(join(DIST, 'agent/index.js'))});
@@ -19,14 +20,24 @@ const { createLogger } = require(${JSON.stringify(join(DIST, 'agent/logger.js'))
 const config = loadConfig({ file: process.argv[1], env: process.env });
 const logger = createLogger({ level: 'warn', format: 'text' });
 let pending = [];
+let events = [];
 startAgent(config, logger, {
   onLogEntry: (e) => pending.push(e),
+  onEngineEvent: (e) => events.push(e),
   participants: (db) => {
     db.exec('CREATE TABLE IF NOT EXISTS seen (container TEXT, stream TEXT, text TEXT, lines INTEGER)');
+    db.exec('CREATE TABLE IF NOT EXISTS events (container TEXT, action TEXT, exit_code TEXT, time_nano TEXT)');
     const insert = db.prepare('INSERT INTO seen VALUES (?, ?, ?, ?)');
+    const insertEvent = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?)');
     return [{
-      commit() { for (const e of pending) insert.run(e.container, e.stream, e.text, e.lines); },
-      committed() { pending = []; },
+      commit() {
+        for (const e of pending) insert.run(e.container, e.stream, e.text, e.lines);
+        for (const e of events) {
+          const a = e.Actor.Attributes || {};
+          insertEvent.run(a.name || '', e.Action, a.exitCode || null, String(e.timeNano));
+        }
+      },
+      committed() { pending = []; events = []; },
     }];
   },
 }).then((agent) => {
@@ -38,11 +49,14 @@ startAgent(config, logger, {
 /** One log event as the sink stored it. */
 export type SeenLine = { container: string; stream: string; text: string; lines: number };
 
-/** A log-sink agent process and its data dir. */
-export class LogSinkAgent {
+/** One engine event as the recording agent stored it. */
+export type RecordedEvent = { container: string; action: string; exit_code: string | null; time_nano: string };
+
+/** A recording agent process and its data dir. */
+export class RecordingAgent {
   private child: ChildProcess | undefined;
   private output = '';
-  readonly dir = mkdtempSync(join(tmpdir(), 'dockwatch-logsink-'));
+  readonly dir = mkdtempSync(join(tmpdir(), 'dockwatch-recording-'));
 
   /** `yaml` is the whole config; `dataDir` and the listen address are set here. */
   constructor(private readonly yaml: string) {}
@@ -56,9 +70,9 @@ export class LogSinkAgent {
     child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
     await waitFor(async () => this.output.includes('ready') || child.exitCode !== null, {
-      what: 'the log-sink agent to listen',
+      what: 'the recording agent to listen',
     });
-    if (child.exitCode !== null) throw new Error(`log-sink agent exited: ${this.output}`);
+    if (child.exitCode !== null) throw new Error(`recording agent exited: ${this.output}`);
   }
 
   /** Kills the agent at once, as a crash would (SIGKILL: no last commit). */
@@ -85,6 +99,17 @@ export class LogSinkAgent {
     try {
       const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'seen'").get();
       return has ? (db.prepare('SELECT * FROM seen ORDER BY rowid').all() as SeenLine[]) : [];
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Engine events the agent has taken (committed), in order. */
+  events(): RecordedEvent[] {
+    const db = new Database(join(this.dir, 'data', STORE_FILE), { readonly: true, fileMustExist: true });
+    try {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'events'").get();
+      return has ? (db.prepare('SELECT * FROM events ORDER BY rowid').all() as RecordedEvent[]) : [];
     } finally {
       db.close();
     }
