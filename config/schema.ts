@@ -18,6 +18,7 @@ import {
 import { isLoopbackHost, parseHostPort } from './hostPort';
 import { isMapping } from './keyPath';
 import { logsSchema } from './logsSchema';
+import { notifiersSchema } from './notifiersSchema';
 
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -115,6 +116,7 @@ export const configSchema = z.strictObject({
   stats: statsSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
   logs: logsSchema.prefault({}),
+  notifiers: notifiersSchema,
 });
 
 /** The validated configuration with defaults applied; durations (`stats.interval`, …) are milliseconds. */

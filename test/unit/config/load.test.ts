@@ -14,6 +14,7 @@ const DEFAULTS: Config = {
   stats: { interval: 5_000, collector: 'auto', apiConcurrency: 8, fsUsageInterval: 300_000, resyncInterval: 300_000 },
   metrics: { containerLabels: ['com.docker.compose.project', 'com.docker.compose.service'] },
   logs: { include: { names: ['*'] }, exclude: {}, maxLineBytes: 16384 },
+  notifiers: [],
 };
 
 describe('loadConfig', () => {
@@ -71,6 +72,7 @@ describe('loadConfig', () => {
         maxLineBytes: 4096,
         multiline: { start: '^\\S', maxLines: 50, timeout: 500 },
       },
+      notifiers: [],
     } satisfies Config);
   });
 

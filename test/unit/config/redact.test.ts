@@ -85,6 +85,7 @@ describe('renderEffectiveConfig', () => {
         '      - "*"',
         '  exclude: {}',
         '  maxLineBytes: 16384',
+        'notifiers: []',
         '',
       ].join('\n'),
     );

@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { freePort } from './freePort';
+import { waitFor } from './waitFor';
+
+/** Debian's binary (scripts/ensure-monitoring.sh installs it); override with ALERTMANAGER_BIN. */
+export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
+
+/** An alert as `GET /api/v2/alerts` returns it (the fields tests look at). */
+export type GettableAlert = {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  fingerprint: string;
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
+};
+
+/** A running Alertmanager started by {@link startAlertmanager}. */
+export type RunningAlertmanager = {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** `GET /api/v2/alerts`: the alerts it holds that have not ended. */
+  alerts(): Promise<GettableAlert[]>;
+  /** Kills the process and removes its config and data; safe to call twice. */
+  stop(): Promise<void>;
+  /** Everything it wrote to stderr (its log), for failure messages. */
+  log(): string;
+};
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** A config that routes everything to a receiver that sends nothing: the tests read the API. */
+const CONFIG = YAML.stringify({
+  route: { receiver: 'blackhole', group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+  receivers: [{ name: 'blackhole' }],
+});
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = exited(child);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await done;
+  clearTimeout(timer);
+}
+
+class ExitedEarly extends Error {}
+
+async function launch(dir: string, readyTimeoutMs: number): Promise<RunningAlertmanager> {
+  await mkdir(dir, { recursive: true });
+  const url = `http://127.0.0.1:${await freePort()}`;
+  const configFile = path.join(dir, 'alertmanager.yml');
+  await writeFile(configFile, CONFIG);
+  const child = spawn(
+    ALERTMANAGER_BIN,
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=${new URL(url).host}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-64 * 1024);
+  });
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
+
+  const outcome = await waitFor(
+    async () => {
+      if (spawnError) return { failure: `cannot run ${ALERTMANAGER_BIN}: ${spawnError.message}` };
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return { failure: `alertmanager exited (${child.exitCode ?? child.signalCode}): ${stderr.trim()}` };
+      }
+      const res = await fetch(`${url}/-/ready`);
+      await res.text();
+      return res.ok ? { failure: undefined } : undefined;
+    },
+    { timeoutMs: readyTimeoutMs, intervalMs: 100, what: `alertmanager at ${url} to be ready` },
+  ).catch(async (err: Error) => {
+    await kill(child);
+    throw new Error(`${err.message}\nalertmanager log:\n${stderr.trim()}`, { cause: err });
+  });
+  if (outcome.failure !== undefined) {
+    await kill(child);
+    throw new ExitedEarly(outcome.failure);
+  }
+
+  return {
+    url,
+    log: () => stderr,
+    async alerts() {
+      const res = await fetch(`${url}/api/v2/alerts`);
+      if (!res.ok) throw new Error(`GET /api/v2/alerts answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as GettableAlert[];
+    },
+    async stop() {
+      await kill(child);
+    },
+  };
+}
+
+/**
+ * Starts Debian's Alertmanager on a free loopback port with clustering off, a temporary config and storage, waits for
+ * /-/ready, and returns a handle to read its alerts and stop it. Retries with another port when the chosen one was
+ * taken meanwhile.
+ */
+export async function startAlertmanager(opts: { readyTimeoutMs?: number } = {}): Promise<RunningAlertmanager> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dockwatch-alertmanager-'));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const running = await launch(path.join(dir, `attempt-${attempt}`), opts.readyTimeoutMs ?? 30_000);
+      return {
+        ...running,
+        async stop() {
+          await running.stop();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (err) {
+      const portTaken = err instanceof ExitedEarly && /address already in use/i.test(err.message);
+      if (!portTaken || attempt >= 3) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
+}
