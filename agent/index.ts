@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema';
-import { isWatched } from '../config/containerSelector';
+import { isWatched, matchesSelector } from '../config/containerSelector';
+import { AlertPipeline } from '../alerts/alertPipeline';
 import { parseHostPort } from '../config/hostPort';
 import { isLocalEndpoint, parseDockerHost } from './engine/dockerHost';
 import { EngineResources } from './engine/engineResources';
@@ -43,6 +44,7 @@ export type RunningAgent = {
   sampler: StatsSampler;
   store: Store;
   logs: LogTailer;
+  alerts: AlertPipeline;
   stop(): Promise<void>;
 };
 
@@ -76,11 +78,26 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   let samplerStarted = false;
   let connected: Docker | undefined;
 
+  const alerts = new AlertPipeline(
+    config,
+    store,
+    {
+      running: () => inventory.all().filter((r) => r.state === 'running' && watched(r)),
+      record: (id) => inventory.get(id),
+      sample: (id) => samples.get(id),
+      requestCommit: () => committer.request(),
+    },
+    logger,
+  );
+  const logRules = config.alerts.rules.filter((r) => r.kind === 'log');
+  const wantsLines = (r: ContainerRecord) =>
+    plugins.onLogEntry !== undefined ||
+    logRules.some((rule) => !rule.containers || matchesSelector(r, rule.containers));
   const checkpoints = new LogCheckpointStore(store);
   const logs = new LogTailer({
     inventory,
     checkpoints,
-    selected: (r) => watched(r) && isWatched(r, config.logs),
+    selected: (r) => watched(r) && isWatched(r, config.logs) && wantsLines(r),
     opener: () => {
       const docker = connected;
       return docker ? (id, since) => openLogStream(docker, id, since) : undefined;
@@ -91,7 +108,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       maxLines: config.logs.multiline.maxLines,
       timeoutMs: config.logs.multiline.timeout,
     },
-    onEntry: (entry) => plugins.onLogEntry?.(entry),
+    onEntry: (entry) => {
+      alerts.onLogEntry(entry);
+      plugins.onLogEntry?.(entry);
+    },
     logger,
   });
   const eventPosition = new EventPositionStore(store, () => engine.eventPosition);
@@ -118,11 +138,14 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       },
       onEvent(docker, e) {
         events.record(e);
+        const record = inventory.get(e.Actor.ID);
+        if (e.Type === 'container' && (!record || watched(record))) alerts.onEngineEvent(e);
         plugins.onEngineEvent?.(e);
         sync.onEvent(docker, e).catch(() => undefined);
       },
       onStateChange(up) {
         if (!up) connected = undefined;
+        alerts.onEngineState(up);
         plugins.onEngineState?.(up);
       },
       async onTick(docker) {
@@ -173,6 +196,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     intervalMs: config.stats.interval,
     onPass: () => {
       exposition.prerender();
+      alerts.onSamplingPass();
       plugins.onSamplingPass?.();
     },
   });
@@ -185,6 +209,9 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     engine,
     self,
     startTimeSeconds: Math.floor(Date.now() / 1000 - process.uptime()),
+    logs,
+    alerts: alerts.engine,
+    outbox: alerts.outbox,
   });
   const exposition = new Exposition(
     families.cached,
@@ -203,6 +230,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   if (resumeEvents !== undefined) engine.resumeEventsAfter(resumeEvents);
   logs.start();
   committer.start();
+  alerts.start();
   engine.start();
 
   return {
@@ -214,10 +242,12 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     sampler,
     store,
     logs,
+    alerts,
     async stop() {
       sampler.stop();
       engine.stop();
       logs.stop();
+      await alerts.stop();
       committer.stop();
       store.close();
       await server.close();

@@ -17,6 +17,7 @@ import {
 } from './fields';
 import { isLoopbackHost, parseHostPort } from './hostPort';
 import { isMapping } from './keyPath';
+import { alertsSchema } from './alertsSchema';
 import { logsSchema } from './logsSchema';
 import { notifiersSchema } from './notifiersSchema';
 
@@ -109,15 +110,33 @@ const metricsSchema = z.strictObject({
 });
 
 /** The whole configuration file: unknown keys rejected, every key optional with a default. Durations parse to ms. */
-export const configSchema = z.strictObject({
-  docker: dockerSchema.prefault({}),
-  agent: agentSchema.prefault({}),
-  containers: containersSchema.prefault({}),
-  stats: statsSchema.prefault({}),
-  metrics: metricsSchema.prefault({}),
-  logs: logsSchema.prefault({}),
-  notifiers: notifiersSchema,
-});
+export const configSchema = z
+  .strictObject({
+    docker: dockerSchema.prefault({}),
+    agent: agentSchema.prefault({}),
+    containers: containersSchema.prefault({}),
+    stats: statsSchema.prefault({}),
+    metrics: metricsSchema.prefault({}),
+    logs: logsSchema.prefault({}),
+    alerts: alertsSchema.prefault({}),
+    notifiers: notifiersSchema,
+  })
+  .superRefine(
+    (config, ctx) => {
+      if (!isMapping(config) || !Array.isArray(config.notifiers) || !isMapping(config.alerts)) return;
+      const names = new Set(config.notifiers.map((n) => n.name));
+      const known = names.size ? [...names].join(', ') : 'none are defined';
+      const check = (list: readonly string[], path: (string | number)[]) =>
+        list.forEach((name, i) => {
+          if (names.has(name)) return;
+          const message = `${JSON.stringify(name)} is not a defined notifier (notifiers: ${known})`;
+          ctx.addIssue({ code: 'custom', path: [...path, i], message });
+        });
+      config.alerts.routes.forEach((route, i) => check(route.notifiers, ['alerts', 'routes', i, 'notifiers']));
+      check(config.alerts.digest.notifiers, ['alerts', 'digest', 'notifiers']);
+    },
+    whenValid('alerts', 'notifiers'),
+  );
 
 /** The validated configuration with defaults applied; durations (`stats.interval`, …) are milliseconds. */
 export type Config = z.output<typeof configSchema>;

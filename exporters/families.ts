@@ -2,7 +2,12 @@ import type { EngineResources } from '../agent/engine/engineResources';
 import type { EngineSupervisor } from '../agent/engine/engineSupervisor';
 import type { EventCounters } from '../agent/engine/eventCounters';
 import type { SelfStats } from '../agent/selfStats';
+import type { AlertEngineStats } from '../alerts/alertEngine';
+import type { OutboxMetrics } from '../alerts/outbox';
+import { alertFamilies } from './alertsCollector';
 import { blkioFamilies } from './blkioCollector';
+import { deliveryFamilies } from './deliveryCollector';
+import { logFamilies, type LogSource } from './logsCollector';
 import type { ContainerView } from './containerView';
 import { cpuFamilies } from './cpuCollector';
 import { engineFamilies } from './engineCollector';
@@ -21,6 +26,9 @@ export type FamilySources = {
   engine: Pick<EngineSupervisor, 'up' | 'info'>;
   self: SelfStats;
   startTimeSeconds: number;
+  logs: LogSource;
+  alerts: { stats(): AlertEngineStats };
+  outbox: { metrics(): OutboxMetrics };
 };
 
 /**
@@ -37,7 +45,13 @@ export function buildFamilies(s: FamilySources): { cached: MetricFamily[]; live:
       ...specFamilies(s.view),
       ...stateFamilies(s.view),
     ],
-    live: [...engineFamilies(s.engine, s.events, s.resources), ...selfFamilies(s.self, s.startTimeSeconds)],
+    live: [
+      ...engineFamilies(s.engine, s.events, s.resources),
+      ...logFamilies(s.logs),
+      ...alertFamilies(s.alerts),
+      ...deliveryFamilies(s.outbox),
+      ...selfFamilies(s.self, s.startTimeSeconds),
+    ],
   };
 }
 

@@ -18,6 +18,11 @@ export class SampleStore {
     return this.samples.get(id);
   }
 
+  /** Every stored sample. */
+  all(): IterableIterator<ContainerSample> {
+    return this.samples.values();
+  }
+
   /** Number of passes stored so far; 0 until the first one. */
   get generation(): number {
     return this.gen;

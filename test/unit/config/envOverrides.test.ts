@@ -35,6 +35,13 @@ describe('env overrides', () => {
       'DOCKWATCH_LOGS_MULTILINE_START logs.multiline.start string',
       'DOCKWATCH_LOGS_MULTILINE_MAX_LINES logs.multiline.maxLines number',
       'DOCKWATCH_LOGS_MULTILINE_TIMEOUT logs.multiline.timeout duration',
+      'DOCKWATCH_ALERTS_GROUP_WAIT alerts.groupWait duration',
+      'DOCKWATCH_ALERTS_GROUP_WINDOW alerts.groupWindow duration',
+      'DOCKWATCH_ALERTS_REPEAT_INTERVAL alerts.repeatInterval duration',
+      'DOCKWATCH_ALERTS_KEEP_FIRING_FOR alerts.keepFiringFor duration',
+      'DOCKWATCH_ALERTS_DIGEST_SCHEDULE alerts.digest.schedule string',
+      'DOCKWATCH_ALERTS_DIGEST_TIMEZONE alerts.digest.timezone string',
+      'DOCKWATCH_ALERTS_DIGEST_NOTIFIERS alerts.digest.notifiers stringList',
     ]);
   });
 

@@ -14,6 +14,17 @@ const DEFAULTS: Config = {
   stats: { interval: 5_000, collector: 'auto', apiConcurrency: 8, fsUsageInterval: 300_000, resyncInterval: 300_000 },
   metrics: { containerLabels: ['com.docker.compose.project', 'com.docker.compose.service'] },
   logs: { include: { names: ['*'] }, exclude: {}, maxLineBytes: 16384 },
+  alerts: {
+    groupWait: 100,
+    groupWindow: 30_000,
+    repeatInterval: 14_400_000,
+    keepFiringFor: 0,
+    rules: [],
+    routes: [],
+    silences: [],
+    maintenance: [],
+    digest: { schedule: '0 9 * * *', timezone: 'UTC', notifiers: [] },
+  },
   notifiers: [],
 };
 
@@ -72,6 +83,7 @@ describe('loadConfig', () => {
         maxLineBytes: 4096,
         multiline: { start: '^\\S', maxLines: 50, timeout: 500 },
       },
+      alerts: DEFAULTS.alerts,
       notifiers: [],
     } satisfies Config);
   });

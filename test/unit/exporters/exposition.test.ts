@@ -103,7 +103,31 @@ function setup(records: ContainerRecord[], samples: ContainerSample[]) {
       memoryBytes: 25_000_000_000,
     },
   };
-  const families = buildFamilies({ view, events, resources, engine, self, startTimeSeconds: 1 });
+  const families = buildFamilies({
+    view,
+    events,
+    resources,
+    engine,
+    self,
+    startTimeSeconds: 1,
+    logs: { lineCounts: () => [{ container: 'web-1', stream: 'stderr', lines: 7 }], openStreams: 1 },
+    alerts: {
+      stats: () => ({
+        matches: { 'app-errors': 3 },
+        alerts: { pending: 1, firing: 2, resolved: 0 },
+        notifications: { firing: 4, resolved: 1 },
+        unrouted: 0,
+      }),
+    },
+    outbox: {
+      metrics: () => ({
+        results: [{ notifier: 'ops', outcome: 'sent', count: 5 }],
+        pending: [{ notifier: 'ops', count: 2, oldestAgeMs: 1500 }],
+        pendingTotal: 2,
+        oldestPendingAgeMs: 1500,
+      }),
+    },
+  });
   const exposition = new Exposition(
     families.cached,
     families.live,
@@ -116,6 +140,23 @@ function setup(records: ContainerRecord[], samples: ContainerSample[]) {
 const BASE = `id="/docker/${ID}",image="shop/web:2",name="web-1",container_label_com_docker_compose_project="shop",container_label_com_docker_compose_service="web"`;
 
 describe('exposition', () => {
+  it('renders the log, alert and delivery families', async () => {
+    const { exposition } = setup([record()], [sample]);
+    const lines = (await text(exposition)).body.split('\n');
+    for (const line of [
+      'dockwatch_log_lines_total{name="web-1",stream="stderr"} 7',
+      'dockwatch_log_streams_open 1',
+      'dockwatch_rule_matches_total{rule="app-errors"} 3',
+      'dockwatch_alerts{state="firing"} 2',
+      'dockwatch_alert_notifications_total{status="resolved"} 1',
+      'dockwatch_notifications_total{notifier="ops",result="sent"} 5',
+      'dockwatch_outbox_pending{notifier="ops"} 2',
+      'dockwatch_outbox_oldest_age_seconds 1.5',
+    ]) {
+      expect(lines).toContain(line);
+    }
+  });
+
   it('renders cAdvisor names, labels and values from the cached sample', async () => {
     const { exposition } = setup([record()], [sample]);
     const { body, contentType } = await text(exposition);

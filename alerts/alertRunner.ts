@@ -1,0 +1,81 @@
+import type { AlertEngine, AlertOutput } from './alertEngine';
+
+/** Timer functions, injectable for tests. */
+export type Timers = {
+  set: (fn: () => void, ms: number) => NodeJS.Timeout;
+  clear: (timer: NodeJS.Timeout) => void;
+};
+
+/** How a runner drives its engine. */
+export type AlertRunnerOptions = {
+  /** Longest time between ticks, for what has no deadline (maintenance windows opening or closing). Default 1 s. */
+  maxIdleMs?: number;
+  timers?: Timers;
+};
+
+const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (t) => clearTimeout(t) };
+
+/**
+ * Drives an AlertEngine on real timers: every call goes through `feed`, whose notifications go to `emit` at once,
+ * and the engine is ticked at its next deadline (a group wait of 100 ms is 100 ms) and at least every `maxIdleMs`.
+ */
+export class AlertRunner {
+  private timer?: NodeJS.Timeout;
+  private armedFor = Infinity;
+  private seenRevision = -1;
+  private running = false;
+  private readonly maxIdleMs: number;
+  private readonly timers: Timers;
+
+  constructor(
+    private readonly engine: AlertEngine,
+    private readonly emit: (outputs: readonly AlertOutput[]) => void,
+    private readonly now: () => number,
+    options: AlertRunnerOptions = {},
+  ) {
+    this.maxIdleMs = options.maxIdleMs ?? 1000;
+    this.timers = options.timers ?? realTimers;
+  }
+
+  /** Starts ticking. */
+  start(): void {
+    this.running = true;
+    this.tick();
+  }
+
+  /** Stops ticking; feeding still works but nothing is ticked. */
+  stop(): void {
+    this.running = false;
+    if (this.timer) this.timers.clear(this.timer);
+    this.timer = undefined;
+    this.armedFor = Infinity;
+  }
+
+  /** Runs one engine call (`(e) => e.log(line)`, …), emits what it returns and re-arms the timer if needed. */
+  feed(call: (engine: AlertEngine) => readonly AlertOutput[]): void {
+    const outputs = call(this.engine);
+    if (outputs.length > 0) this.emit(outputs);
+    if (this.engine.revision !== this.seenRevision) this.arm();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    if (!this.running) return;
+    const outputs = this.engine.tick();
+    if (outputs.length > 0) this.emit(outputs);
+    this.arm();
+  }
+
+  private arm(): void {
+    this.seenRevision = this.engine.revision;
+    if (!this.running) return;
+    const now = this.now();
+    const at = Math.min(this.engine.nextDeadline() ?? Infinity, now + this.maxIdleMs);
+    if (this.timer && at >= this.armedFor) return;
+    if (this.timer) this.timers.clear(this.timer);
+    this.armedFor = at;
+    this.timer = this.timers.set(() => this.tick(), Math.max(0, at - now));
+    this.timer.unref?.();
+  }
+}

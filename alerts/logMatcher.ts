@@ -1,0 +1,123 @@
+import type { TaggedLiteral } from './logPrefilterAutomaton';
+import { LiteralAutomaton } from './logPrefilterAutomaton';
+import { requiredLiterals } from './logPrefilterLiterals';
+
+/**
+ * One log rule's pattern: exactly one of `regex` (a JavaScript regex source, e.g. `ERROR|FATAL`) or `contains` (a
+ * plain substring). Case-insensitivity is `ignoreCase: true`, not an inline `(?i)` flag (JavaScript has none).
+ */
+export type LogPattern = { regex?: string; contains?: string; ignoreCase?: boolean };
+
+/** Tests a line against a fixed list of patterns at once. */
+export interface LogMatcher {
+  /** Indexes (ascending) of the patterns that match `text`. */
+  match(text: string): number[];
+}
+
+/** The JavaScript regex a pattern stands for (unicode mode; `contains` escaped). Throws on a bad regex source. */
+export function patternRegExp(pattern: LogPattern): RegExp {
+  const flags = pattern.ignoreCase ? 'iu' : 'u';
+  if (pattern.regex !== undefined) return new RegExp(pattern.regex, flags);
+  return new RegExp(escapeRegExp(pattern.contains ?? ''), flags);
+}
+
+/** Escapes every regex metacharacter of `text`. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/** Why a pattern is unusable (for the config schema), or undefined when it compiles. Never echoes `contains`. */
+export function logPatternError(pattern: LogPattern): string | undefined {
+  if ((pattern.regex === undefined) === (pattern.contains === undefined))
+    return 'needs exactly one of regex or contains';
+  if (pattern.regex === undefined) return pattern.contains === '' ? 'contains must not be empty' : undefined;
+  try {
+    patternRegExp(pattern);
+    return undefined;
+  } catch (error) {
+    return `${JSON.stringify(pattern.regex)} is not a valid regex: ${(error as Error).message}`;
+  }
+}
+
+/** Up to this many distinct literals a V8 regex finds "any of them" faster than the automaton (see bench/README.md). */
+const REGEX_GATE_MAX_LITERALS = 16;
+
+/**
+ * Compiles patterns into a matcher whose results equal testing every pattern on every line, only faster: the required
+ * literals of all patterns (see requiredLiterals) are found in one Aho-Corasick pass over the line (behind a one-regex
+ * gate when they are few), and only the patterns whose literals occur, plus those without any, are tested in full.
+ * A single pattern is its own best prefilter.
+ */
+export function compileLogMatcher(patterns: LogPattern[]): LogMatcher {
+  if (patterns.length <= 1) return compileNaiveLogMatcher(patterns);
+  const regexes = patterns.map(patternRegExp);
+  const literals: TaggedLiteral[] = [];
+  const always: number[] = [];
+  patterns.forEach((pattern, id) => {
+    const found = patternLiterals(pattern);
+    if (found) for (const text of found) literals.push({ text, id });
+    else always.push(id);
+  });
+  const automaton = new LiteralAutomaton(literals);
+  const gate = literalGate(literals, patterns);
+  const seen = new Uint32Array(patterns.length);
+  const isAlways = new Uint8Array(patterns.length);
+  for (const id of always) isAlways[id] = 1;
+  let stamp = 0;
+  return {
+    match(text) {
+      const hits: number[] = [];
+      stamp = stamp === 0xffffffff ? 1 : stamp + 1;
+      if (stamp === 1) seen.fill(0);
+      if ((gate !== undefined && !gate.test(text)) || automaton.scan(text, seen, stamp) === 0) {
+        for (const id of always) if (regexes[id]!.test(text)) hits.push(id);
+        return hits;
+      }
+      for (let id = 0; id < regexes.length; id++) {
+        if ((seen[id] === stamp || isAlways[id] === 1) && regexes[id]!.test(text)) hits.push(id);
+      }
+      return hits;
+    },
+  };
+}
+
+/**
+ * One regex that matches wherever a literal occurs (ignoreCase literals spelled out as `[eE]`, `[kK\u212A]`, …): a
+ * superset of what the automaton finds, used as a quick reject when the literals are few; undefined when they are
+ * many or hold surrogates.
+ */
+function literalGate(literals: TaggedLiteral[], patterns: LogPattern[]): RegExp | undefined {
+  const alternatives = new Set(
+    literals.map(({ text, id }) => (patterns[id]!.ignoreCase ? anyCase(text) : escapeRegExp(text))),
+  );
+  if (alternatives.size === 0 || alternatives.size > REGEX_GATE_MAX_LITERALS) return undefined;
+  if (literals.some((l) => /[\uD800-\uDFFF]/.test(l.text))) return undefined;
+  return new RegExp([...alternatives].join('|'), 'u');
+}
+
+/** A folded ASCII literal as a case-sensitive regex that matches it in any case, as an `iu` regex would. */
+function anyCase(folded: string): string {
+  return escapeRegExp(folded).replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}${FOLDS_TO[c] ?? ''}]`);
+}
+
+const FOLDS_TO: Record<string, string> = { k: '\u212A', s: '\u017F' };
+
+/** The literals one of which a line matching `pattern` must contain, or undefined when it has to be tested always. */
+export function patternLiterals(pattern: LogPattern): string[] | undefined {
+  if (pattern.regex !== undefined) return requiredLiterals(pattern.regex, pattern.ignoreCase ?? false);
+  const text = pattern.contains ?? '';
+  if (text === '') return undefined;
+  return requiredLiterals(escapeRegExp(text), pattern.ignoreCase ?? false);
+}
+
+/** The plain version: every regex on every line (the reference the fast one must equal, and the bench baseline). */
+export function compileNaiveLogMatcher(patterns: LogPattern[]): LogMatcher {
+  const regexes = patterns.map(patternRegExp);
+  return {
+    match(text) {
+      const hits: number[] = [];
+      for (let i = 0; i < regexes.length; i++) if (regexes[i]!.test(text)) hits.push(i);
+      return hits;
+    },
+  };
+}

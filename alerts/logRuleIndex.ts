@@ -1,0 +1,63 @@
+import type { LogRule } from './alertRule';
+import type { LogLine } from './inputs';
+import type { LogMatcher, LogPattern } from './logMatcher';
+import { compileLogMatcher } from './logMatcher';
+import { RuleSelection } from './rules/ruleSelection';
+
+const MAX_CACHED = 10_000;
+
+type Candidates = { rules: number[]; matcher?: LogMatcher };
+
+/**
+ * Finds the log rules a line matches: per container and stream, the rules that select it, tested with one matcher
+ * compiled once per distinct set of rules (so a line costs one matcher call, whatever the number of rules).
+ */
+export class LogRuleIndex {
+  private readonly selections: RuleSelection[];
+  private readonly byContainer = new Map<string, Candidates>();
+  private readonly matchers = new Map<string, LogMatcher>();
+
+  /** `rules[i]` undefined: not a log rule; returned indexes are positions in `rules`. */
+  constructor(private readonly rules: readonly (LogRule | undefined)[]) {
+    this.selections = rules.map((r) => new RuleSelection(r?.containers));
+  }
+
+  /** Positions of the rules whose pattern this line matches, ascending. */
+  matches(line: LogLine): number[] {
+    const { rules, matcher } = this.candidates(line);
+    if (!matcher) return [];
+    return matcher.match(line.text).map((i) => rules[i] as number);
+  }
+
+  private candidates(line: LogLine): Candidates {
+    const key = `${line.container.id}\u0000${line.container.name}\u0000${line.stream}`;
+    let found = this.byContainer.get(key);
+    if (found) return found;
+    const rules: number[] = [];
+    this.rules.forEach((rule, i) => {
+      if (!rule || (rule.stream !== undefined && rule.stream !== line.stream)) return;
+      if ((this.selections[i] as RuleSelection).has(line.container)) rules.push(i);
+    });
+    found = { rules, matcher: rules.length ? this.matcherFor(rules) : undefined };
+    if (this.byContainer.size >= MAX_CACHED) this.byContainer.clear();
+    this.byContainer.set(key, found);
+    return found;
+  }
+
+  private matcherFor(rules: number[]): LogMatcher {
+    const key = rules.join(',');
+    let matcher = this.matchers.get(key);
+    if (!matcher) {
+      matcher = compileLogMatcher(rules.map((i) => logPattern(this.rules[i] as LogRule)));
+      this.matchers.set(key, matcher);
+    }
+    return matcher;
+  }
+}
+
+/** The matcher pattern of a log rule. */
+export function logPattern(rule: LogRule): LogPattern {
+  const pattern: LogPattern = rule.match !== undefined ? { regex: rule.match } : { contains: rule.contains ?? '' };
+  if (rule.ignoreCase) pattern.ignoreCase = true;
+  return pattern;
+}
