@@ -117,7 +117,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   const eventPosition = new EventPositionStore(store, () => engine.eventPosition);
   const committer = new StoreCommitter(
     store,
-    [eventPosition, new LogCheckpointParticipant(logs, checkpoints), ...(plugins.participants?.(store) ?? [])],
+    [eventPosition, new LogCheckpointParticipant(logs, checkpoints), alerts, ...(plugins.participants?.(store) ?? [])],
     logger,
   );
 

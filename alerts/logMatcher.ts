@@ -1,5 +1,6 @@
 import type { TaggedLiteral } from './logPrefilterAutomaton';
 import { LiteralAutomaton } from './logPrefilterAutomaton';
+import { foldString } from './logPrefilterFold';
 import { requiredLiterals } from './logPrefilterLiterals';
 
 /**
@@ -35,18 +36,19 @@ export function logPatternError(pattern: LogPattern): string | undefined {
     patternRegExp(pattern);
     return undefined;
   } catch (error) {
-    return `${JSON.stringify(pattern.regex)} is not a valid regex: ${(error as Error).message}`;
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    return `${JSON.stringify(pattern.regex)} is not a valid regex: ${reason}`;
   }
 }
 
 /** Up to this many distinct literals a V8 regex finds "any of them" faster than the automaton (see bench/README.md). */
-const REGEX_GATE_MAX_LITERALS = 16;
+const REGEX_GATE_MAX_LITERALS = 24;
 
 /**
  * Compiles patterns into a matcher whose results equal testing every pattern on every line, only faster: the required
  * literals of all patterns (see requiredLiterals) are found in one Aho-Corasick pass over the line (behind a one-regex
  * gate when they are few), and only the patterns whose literals occur, plus those without any, are tested in full.
- * A single pattern is its own best prefilter.
+ * A single pattern is its own best prefilter, and patterns without literals have none.
  */
 export function compileLogMatcher(patterns: LogPattern[]): LogMatcher {
   if (patterns.length <= 1) return compileNaiveLogMatcher(patterns);
@@ -58,8 +60,9 @@ export function compileLogMatcher(patterns: LogPattern[]): LogMatcher {
     if (found) for (const text of found) literals.push({ text, id });
     else always.push(id);
   });
+  if (literals.length === 0) return compileNaiveLogMatcher(patterns);
   const automaton = new LiteralAutomaton(literals);
-  const gate = literalGate(literals, patterns);
+  const gate = literalGate(literals);
   const seen = new Uint32Array(patterns.length);
   const isAlways = new Uint8Array(patterns.length);
   for (const id of always) isAlways[id] = 1;
@@ -82,25 +85,15 @@ export function compileLogMatcher(patterns: LogPattern[]): LogMatcher {
 }
 
 /**
- * One regex that matches wherever a literal occurs (ignoreCase literals spelled out as `[eE]`, `[kK\u212A]`, …): a
- * superset of what the automaton finds, used as a quick reject when the literals are few; undefined when they are
- * many or hold surrogates.
+ * One case-insensitive regex that matches wherever a literal occurs: a superset of what the automaton finds, used as a
+ * quick reject when the literals are few (V8 beats the automaton there); undefined when many or holding surrogates.
  */
-function literalGate(literals: TaggedLiteral[], patterns: LogPattern[]): RegExp | undefined {
-  const alternatives = new Set(
-    literals.map(({ text, id }) => (patterns[id]!.ignoreCase ? anyCase(text) : escapeRegExp(text))),
-  );
-  if (alternatives.size === 0 || alternatives.size > REGEX_GATE_MAX_LITERALS) return undefined;
-  if (literals.some((l) => /[\uD800-\uDFFF]/.test(l.text))) return undefined;
-  return new RegExp([...alternatives].join('|'), 'u');
+function literalGate(literals: TaggedLiteral[]): RegExp | undefined {
+  const unique = new Set(literals.map((l) => foldString(l.text)));
+  if (unique.size === 0 || unique.size > REGEX_GATE_MAX_LITERALS) return undefined;
+  if ([...unique].some((l) => /[\uD800-\uDFFF]/.test(l))) return undefined;
+  return new RegExp([...unique].map(escapeRegExp).join('|'), 'iu');
 }
-
-/** A folded ASCII literal as a case-sensitive regex that matches it in any case, as an `iu` regex would. */
-function anyCase(folded: string): string {
-  return escapeRegExp(folded).replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}${FOLDS_TO[c] ?? ''}]`);
-}
-
-const FOLDS_TO: Record<string, string> = { k: '\u212A', s: '\u017F' };
 
 /** The literals one of which a line matching `pattern` must contain, or undefined when it has to be tested always. */
 export function patternLiterals(pattern: LogPattern): string[] | undefined {

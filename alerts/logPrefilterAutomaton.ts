@@ -1,4 +1,4 @@
-import { foldCode } from './logPrefilterFold';
+import { foldCode, unfolded } from './logPrefilterFold';
 
 /** A literal the automaton looks for, and the id (a rule index) it stands for. */
 export type TaggedLiteral = { text: string; id: number };
@@ -22,7 +22,7 @@ export class LiteralAutomaton {
     const letters = [...new Set(folded.flatMap((l) => l.units))];
     const index = new Map(letters.map((unit, i) => [unit, i + 1]));
     this.width = letters.length + 1;
-    for (let unit = 0; unit < 0x10000; unit++) this.alphabet[unit] = index.get(foldCode(unit)) ?? 0;
+    for (const [unit, a] of index) for (const variant of unfolded(unit)) this.alphabet[variant] = a;
 
     const trie: number[][] = [new Array<number>(this.width).fill(-1)];
     const ids: Set<number>[] = [new Set()];

@@ -24,3 +24,11 @@ export function foldString(text: string): string {
   for (let i = 0; i < text.length; i++) out += String.fromCharCode(foldCode(text.charCodeAt(i)));
   return out;
 }
+
+/** Every code unit that foldCode maps to `folded` (itself included), for a folded code unit. */
+export function unfolded(folded: number): number[] {
+  if (folded < 97 || folded > 122) return [folded];
+  if (folded === 107) return [folded, folded - 32, KELVIN];
+  if (folded === 115) return [folded, folded - 32, LONG_S];
+  return [folded, folded - 32];
+}

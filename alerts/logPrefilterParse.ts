@@ -166,8 +166,10 @@ class RegexParser {
   private classAtom(): string | undefined {
     if (this.peek() !== '\\') return this.codePoint();
     const c = this.src[this.pos + 1] ?? '';
-    if ('dDwWsS'.includes(c)) return void this.skip(2, ANY);
-    if (c === 'p' || c === 'P') return void this.skip(this.src.indexOf('}', this.pos) + 1 - this.pos, ANY);
+    if ('dDwWsSpP'.includes(c)) {
+      this.pos = c === 'p' || c === 'P' ? this.src.indexOf('}', this.pos) + 1 : this.pos + 2;
+      return undefined;
+    }
     if (c === 'b') return this.take(2, '\b');
     if (c === '-') return this.take(2, '-');
     return this.escapedChar();

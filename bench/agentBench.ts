@@ -24,6 +24,7 @@ type BenchOptions = {
   passes: number;
   warmups: number;
   scrapes: number;
+  scrapePeriodMs: number;
   openMetricsScrapes: number;
   apiConcurrency: number;
   skipApi: boolean;
@@ -35,8 +36,8 @@ type BenchOptions = {
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const CLI_PATH = join(__dirname, '..', 'cli.js');
-const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--network none|bridge] [--passes 20] [--warmups 3] [--scrapes 200]
-  [--openmetrics-scrapes 20] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
+const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--network none|bridge] [--passes 20] [--warmups 3] [--scrapes 300]
+  [--openmetrics-scrapes 50] [--scrape-period-ms 100] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
   [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out bench/results/latest.md]`;
 
 function progress(message: string): void {
@@ -57,8 +58,9 @@ function parseOptions(argv: string[]): BenchOptions {
       network: { type: 'string', default: 'none' },
       passes: { type: 'string', default: '20' },
       warmups: { type: 'string', default: '3' },
-      scrapes: { type: 'string', default: '200' },
-      'openmetrics-scrapes': { type: 'string', default: '20' },
+      scrapes: { type: 'string', default: '300' },
+      'scrape-period-ms': { type: 'string', default: '100' },
+      'openmetrics-scrapes': { type: 'string', default: '50' },
       'api-concurrency': { type: 'string', default: String(defaultConfig().stats.apiConcurrency) },
       'skip-api': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -83,6 +85,7 @@ function parseOptions(argv: string[]): BenchOptions {
     warmups: Number(values.warmups) || 0,
     scrapes: positiveInt('scrapes', values.scrapes),
     openMetricsScrapes: positiveInt('openmetrics-scrapes', values['openmetrics-scrapes']),
+    scrapePeriodMs: positiveInt('scrape-period-ms', values['scrape-period-ms']),
     apiConcurrency: positiveInt('api-concurrency', values['api-concurrency']),
     skipApi: values['skip-api'],
     keep: values.keep,
@@ -150,6 +153,8 @@ async function measure(
       scrapes: opts.scrapes,
       openMetricsScrapes: opts.openMetricsScrapes,
       warmups: 5,
+      periodMs: opts.scrapePeriodMs,
+      settleMs: 5000,
     });
   } catch (err) {
     throw new Error(`${(err as Error).message}\nagent output:\n${agent.output()}`);
@@ -222,7 +227,8 @@ async function describeEnvironment(engine: BenchEngine, opts: BenchOptions, warn
     `pread at offset 0 per file; sync = open/read/close into one buffer; async = fs.promises.readFile, a container's`,
     `files in parallel, 32 containers in flight. The ratio is against the cheapest floor.`,
     `CPU = process.cpuUsage (user+system, all threads). API pass: one pass, concurrency ${opts.apiConcurrency}.`,
-    `/metrics: ${opts.scrapes} sequential GETs on one kept-alive connection after 5 warm-ups; agent interval 5 s.`,
+    `/metrics: curl, one GET every ${opts.scrapePeriodMs} ms (${opts.scrapes}, then ${opts.openMetricsScrapes} OpenMetrics), from one`,
+    `sampling interval after all containers are exposed, so scrapes fall at every phase of the 5 s sampling interval.`,
   ].join('\n');
 }
 

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { processMemory, type AgentProcess } from './agentProcess';
 import { processCpuMs } from './engineCpu';
 import { percentile } from './passTiming';
@@ -17,7 +22,7 @@ export type ScrapeCost = {
   /** Render time inside the agent (`dockwatch_scrape_duration_seconds`), without HTTP. */
   renderP50Ms: number;
   renderP99Ms: number;
-  /** Agent CPU time per scrape (includes any sampling pass that fell into the scrapes). */
+  /** Agent CPU time per scrape, including the sampling passes that ran while the scrapes were spread out. */
   agentCpuMsPerScrape: number;
   bodyBytes: number;
   openMetricsBodyBytes: number;
@@ -27,7 +32,15 @@ export type ScrapeCost = {
 };
 
 /** Options of {@link benchScrapes}. */
-export type ScrapeOptions = { scrapes: number; openMetricsScrapes: number; warmups: number };
+export type ScrapeOptions = {
+  scrapes: number;
+  openMetricsScrapes: number;
+  warmups: number;
+  /** One scrape starts every `periodMs`, so the scrapes fall at every phase of the sampling interval. */
+  periodMs: number;
+  /** Wait this long after all containers are exposed (one sampling interval: JIT and caches warm). */
+  settleMs: number;
+};
 
 type Response = { status: number; body: string; ms: number };
 
@@ -52,6 +65,34 @@ export function get(url: string, accept?: string): Promise<Response> {
     req.setTimeout(30_000, () => req.destroy(new Error(`GET ${url} timed out`)));
     req.on('error', reject);
   });
+}
+
+const run = promisify(execFile);
+
+/** Waits `ms` (nothing when `ms` ≤ 0). */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/**
+ * One GET with curl, a C client in its own process that writes the body to `bodyFile` as it arrives, as Prometheus
+ * (Go) reads it; a Node client buffering 2.6 MB in the bench process on the same two cores adds its own pauses.
+ * Returns curl's time_total in ms (connect on loopback to the last body byte).
+ */
+async function curlScrape(url: string, bodyFile: string, accept?: string): Promise<number> {
+  const args = [
+    '-sS',
+    '-o',
+    bodyFile,
+    '-w',
+    '%{http_code} %{time_total}',
+    ...(accept ? ['-H', `accept: ${accept}`] : []),
+    url,
+  ];
+  const { stdout } = await run('curl', args);
+  const [status, seconds] = stdout.trim().split(' ');
+  if (status !== '200') throw new Error(`/metrics answered ${status}`);
+  return Number(seconds) * 1000;
 }
 
 /** Polls `check` every 250 ms until it returns true; throws with `what` when `ms` pass first. */
@@ -93,8 +134,8 @@ function countSeries(body: string): number {
 }
 
 /**
- * Waits until the agent is ready and exposes all `expected` containers, then scrapes /metrics sequentially (plain
- * text, then OpenMetrics) and reads the agent's memory.
+ * Waits until the agent is ready and exposes all `expected` containers and one more sampling interval, then scrapes
+ * /metrics with curl once every `periodMs` (plain text, then OpenMetrics) and reads the agent's memory.
  */
 export async function benchScrapes(agent: AgentProcess, expected: number, opts: ScrapeOptions): Promise<ScrapeCost> {
   const metrics = `${agent.url}/metrics`;
@@ -109,40 +150,46 @@ export async function benchScrapes(agent: AgentProcess, expected: number, opts: 
     },
   );
   for (let i = 0; i < opts.warmups; i++) await get(metrics);
+  await sleep(opts.settleMs);
+  const bodyFile = join(tmpdir(), `dockwatch-bench-${process.pid}.txt`);
   const cpuBefore = processCpuMs(agent.pid);
   const times: number[] = [];
   const renders: number[] = [];
   let body = '';
-  for (let i = 0; i < opts.scrapes; i++) {
-    const res = await get(metrics);
-    if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-    times.push(res.ms);
-    body = res.body;
-    const render = gaugeValue(body, 'dockwatch_scrape_duration_seconds');
-    if (render !== undefined && i > 0) renders.push(render * 1000);
+  try {
+    for (let i = 0; i < opts.scrapes; i++) {
+      const next = Date.now() + opts.periodMs;
+      times.push(await curlScrape(metrics, bodyFile));
+      body = await readFile(bodyFile, 'utf8');
+      const render = gaugeValue(body, 'dockwatch_scrape_duration_seconds');
+      if (render !== undefined) renders.push(render * 1000);
+      await sleep(next - Date.now());
+    }
+    const agentCpuMsPerScrape = (processCpuMs(agent.pid) - cpuBefore) / opts.scrapes;
+    const omTimes: number[] = [];
+    for (let i = 0; i < opts.openMetricsScrapes; i++) {
+      const next = Date.now() + opts.periodMs;
+      omTimes.push(await curlScrape(metrics, bodyFile, OPENMETRICS_ACCEPT));
+      await sleep(next - Date.now());
+    }
+    const omBody = await readFile(bodyFile, 'utf8');
+    const memory = processMemory(agent.pid);
+    return {
+      scrapes: times.length,
+      p50Ms: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      maxMs: Math.max(...times),
+      openMetricsP50Ms: percentile(omTimes, 50),
+      openMetricsP99Ms: percentile(omTimes, 99),
+      renderP50Ms: percentile(renders, 50),
+      renderP99Ms: percentile(renders, 99),
+      agentCpuMsPerScrape,
+      bodyBytes: Buffer.byteLength(body),
+      openMetricsBodyBytes: Buffer.byteLength(omBody),
+      series: countSeries(body),
+      ...memory,
+    };
+  } finally {
+    await rm(bodyFile, { force: true });
   }
-  const agentCpuMsPerScrape = (processCpuMs(agent.pid) - cpuBefore) / opts.scrapes;
-  const omTimes: number[] = [];
-  let omBody = '';
-  for (let i = 0; i < opts.openMetricsScrapes; i++) {
-    const res = await get(metrics, OPENMETRICS_ACCEPT);
-    omTimes.push(res.ms);
-    omBody = res.body;
-  }
-  const memory = processMemory(agent.pid);
-  return {
-    scrapes: times.length,
-    p50Ms: percentile(times, 50),
-    p99Ms: percentile(times, 99),
-    maxMs: Math.max(...times),
-    openMetricsP50Ms: percentile(omTimes, 50),
-    openMetricsP99Ms: percentile(omTimes, 99),
-    renderP50Ms: percentile(renders, 50),
-    renderP99Ms: percentile(renders, 99),
-    agentCpuMsPerScrape,
-    bodyBytes: Buffer.byteLength(body),
-    openMetricsBodyBytes: Buffer.byteLength(omBody),
-    series: countSeries(body),
-    ...memory,
-  };
 }
