@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertsConfig } from '../config/alertsSchema';
-import type { Alert, AlertNotification, AlertState } from './alert';
+import type { Alert, AlertNotification, AlertState, Severity } from './alert';
 import type { AlertRecord } from './alertStateMachine';
 import { ContainerTracker } from './containerTracker';
 import type { EngineSnapshot } from './engineSnapshot';
@@ -26,6 +26,8 @@ export type AlertEngineOptions = {
   isInMaintenance?: (now: number, labels: Readonly<Record<string, string>>) => boolean;
   newNotificationId?: () => string;
   newSilenceId?: () => string;
+  /** Told of every log line that matched rules (the digest counts them). */
+  onLogMatch?: (line: LogLine, rules: readonly { rule: string; severity: Severity }[]) => void;
   /** Alerts listed per notification; `count` still says how many it stands for. */
   maxAlertsPerNotification?: number;
 };
@@ -79,6 +81,10 @@ export class AlertEngine {
     const hits = this.logIndex.matches(line);
     if (hits.length === 0) return NONE;
     const touched = hits.map((i) => this.rules[i] as RuleRuntime);
+    this.options.onLogMatch?.(
+      line,
+      touched.map((rt) => ({ rule: rt.rule.name, severity: rt.rule.severity })),
+    );
     return this.feed({ type: 'match', line }, touched);
   }
 

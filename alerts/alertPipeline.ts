@@ -6,7 +6,11 @@ import type { ContainerSample } from '../agent/stats/containerSample';
 import { migrate, type Store } from '../agent/store/database';
 import type { CommitParticipant } from '../agent/store/storeCommitter';
 import type { Config } from '../config/schema';
-import type { AlertNotification } from './alert';
+import type { AlertNotification, Notification } from './alert';
+import { DigestAccumulator } from './digest';
+import { DigestSchedule } from './digestSchedule';
+import { DigestStateStore } from './digestStore';
+import { maintenanceCheck } from './maintenance';
 import { AlertEngine, type AlertOutput } from './alertEngine';
 import { MetricsSnapshotBuilder, toContainerEvent, toLogLine } from './agentInputs';
 import { buildNotifiers } from './notifiers/buildNotifiers';
@@ -38,7 +42,10 @@ export class AlertPipeline implements CommitParticipant {
   readonly outbox: Outbox;
   private readonly notifiers: Notifier[];
   private readonly snapshots = new MetricsSnapshotBuilder();
-  private pending: AlertOutput[] = [];
+  private pending: { notification: Notification; notifiers: string[] }[] = [];
+  private readonly digest: DigestAccumulator;
+  private readonly digestState: DigestStateStore;
+  private readonly digestSchedule: DigestSchedule | undefined;
   private savedState = '';
   private savingState = '';
   private tickTimer: NodeJS.Timeout | undefined;
@@ -56,7 +63,29 @@ export class AlertPipeline implements CommitParticipant {
     const built = buildNotifiers(config.notifiers, now);
     if (built.errors.length) throw new Error(`notifiers: ${built.errors.join('; ')}`);
     this.notifiers = built.notifiers;
-    this.engine = new AlertEngine(config.alerts, { hostName: config.agent.hostName, now });
+    const host = config.agent.hostName;
+    this.digest = new DigestAccumulator(host, now());
+    this.digestState = new DigestStateStore(store, host, this.digest);
+    this.digestState.load();
+    this.engine = new AlertEngine(config.alerts, {
+      hostName: host,
+      now,
+      isInMaintenance: maintenanceCheck(config.alerts.maintenance),
+      onLogMatch: (line, rules) => this.digest.logMatch(line.container.name, rules),
+    });
+    const digestTo = config.alerts.digest.notifiers;
+    this.digestSchedule = digestTo.length
+      ? new DigestSchedule({
+          schedule: config.alerts.digest.schedule,
+          timezone: config.alerts.digest.timezone,
+          digest: this.digest,
+          now,
+          send: (notification) => {
+            this.pending.push({ notification, notifiers: [...digestTo] });
+            this.sources.requestCommit();
+          },
+        })
+      : undefined;
     this.outbox = new Outbox({ store, notifiers: this.notifiers, logger, now });
     migrate(store, [
       { name: 'alerts-1-state', sql: 'CREATE TABLE alert_state (key TEXT PRIMARY KEY, json TEXT NOT NULL)' },
@@ -74,6 +103,7 @@ export class AlertPipeline implements CommitParticipant {
   /** Starts delivery and the engine's clock. */
   start(): void {
     this.outbox.start();
+    this.digestSchedule?.start();
     this.take(this.engine.tick());
     this.scheduleTick();
   }
@@ -86,7 +116,9 @@ export class AlertPipeline implements CommitParticipant {
   /** An engine event (also those replayed after a restart). */
   onEngineEvent(event: EngineEvent): void {
     const input = toContainerEvent(event, this.sources.record(event.Actor.ID));
-    if (input) this.take(this.engine.event(input));
+    if (!input) return;
+    this.digest.event(input);
+    this.take(this.engine.event(input));
   }
 
   /** The engine became reachable or not. */
@@ -113,6 +145,7 @@ export class AlertPipeline implements CommitParticipant {
     for (const out of this.pending) {
       if (out.notifiers.length) this.outbox.enqueue(out.notification, out.notifiers);
     }
+    this.digestState.commit();
     const state = JSON.stringify(this.engine.snapshot());
     if (state !== this.savedState) {
       this.store
@@ -126,6 +159,7 @@ export class AlertPipeline implements CommitParticipant {
 
   /** Forgets what the transaction stored. */
   committed(): void {
+    this.digestState.committed();
     this.pending = [];
     this.savedState = this.savingState;
   }
@@ -134,11 +168,13 @@ export class AlertPipeline implements CommitParticipant {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.tickTimer);
+    this.digestSchedule?.stop();
     await this.outbox.stop();
   }
 
   private take(outputs: readonly AlertOutput[]): void {
     if (outputs.length) {
+      for (const out of outputs) this.digest.alertNotification(out.notification);
       this.pending.push(...outputs);
       this.sources.requestCommit();
     }

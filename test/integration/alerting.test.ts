@@ -127,3 +127,48 @@ describe('alerts on the real engine, delivered to a webhook', () => {
     expect(sent[0]?.alerts[0]?.lines?.join('\n')).toContain('ERROR code=42 disk full');
   }, 30_000);
 });
+
+describe('the digest', () => {
+  let server: RecordingServer;
+  let agent: TestAgent;
+  afterAll(async () => {
+    await agent?.stop();
+    await server?.stop();
+    await removeTestContainers();
+  });
+
+  it('goes out on its node-cron schedule with the exits and matches of the period', async () => {
+    server = await startRecordingServer();
+    agent = await startTestAgent(
+      [
+        'alerts:',
+        "  rules: [{ name: app-errors, kind: log, contains: 'FAILED' }]",
+        "  digest: { schedule: '*/2 * * * * *', notifiers: [hook] }",
+        'notifiers:',
+        `  - { name: hook, type: webhook, url: "${server.url}/hook" }`,
+      ].join('\n'),
+    );
+    const c = await runTestContainer({
+      name: 'digest',
+      cmd: ['sh', '-c', 'echo "job FAILED"; echo "job FAILED"; exit 4'],
+    });
+    type Digest = { kind: string; sections: { title: string; rows: { name: string; value: string }[] }[] };
+    const rows = () =>
+      server
+        .requestsTo('/hook')
+        .map((r) => JSON.parse(r.body) as Digest)
+        .filter((n) => n.kind === 'digest')
+        .flatMap((d) => d.sections.flatMap((s) => s.rows.map((r) => `${s.title}|${r.name}|${r.value}`)));
+    const total = (name: string) =>
+      rows()
+        .filter((r) => r.startsWith(`Summary|${name}|`))
+        .reduce((sum, r) => sum + Number(r.split('|')[2]), 0);
+    await waitFor(async () => total('Non-zero exits') >= 1 && total('Log lines matching rules') >= 2, {
+      what: 'digests counting the exit and the two matching lines',
+      timeoutMs: 20_000,
+    });
+    expect(total('Non-zero exits')).toBe(1);
+    expect(total('Log lines matching rules')).toBe(2);
+    expect(rows()).toContain(`Non-zero exits|${c.name}|1 (exit 4 ×1)`);
+  }, 40_000);
+});

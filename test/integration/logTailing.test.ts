@@ -1,4 +1,5 @@
 import { RecordingAgent, type SeenLine } from '../support/recordingAgent';
+import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 import { removeTestContainers, runTestContainer, testDocker, waitFor } from '../support/engine';
 
 const CONFIG = [
@@ -128,4 +129,58 @@ describe('engine events across an agent restart', () => {
       [down.name, '3'],
     ]);
   }, 60_000);
+});
+
+describe('alerts across a SIGKILL', () => {
+  let agent: RecordingAgent;
+  let server: RecordingServer;
+  afterAll(async () => {
+    await agent?.destroy();
+    await server?.stop();
+    await removeTestContainers();
+  });
+
+  it('a firing alert is notified once; one that fired while the agent was down is notified after the restart', async () => {
+    server = await startRecordingServer();
+    agent = new RecordingAgent(
+      [
+        CONFIG,
+        'alerts:',
+        '  groupWait: 0s',
+        '  groupWindow: 1s',
+        '  rules:',
+        "    - { name: boom, kind: log, contains: 'BOOM', resolveAfter: 1h }",
+        '  routes: [{ notifiers: [hook] }]',
+        'notifiers:',
+        `  - { name: hook, type: webhook, url: "${server.url}/hook" }`,
+      ].join('\n'),
+    );
+    await agent.start();
+    const noisy = await runTestContainer({
+      name: 'boom',
+      cmd: ['sh', '-c', 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo "BOOM $i"; sleep 0.1; done'],
+    });
+    await server.waitForRequests(1, '/hook', 20_000);
+    // A notification whose 2xx the agent has not recorded yet is sent again after a crash (at least once, with the
+    // same id for receivers to deduplicate); kill it once the delivery is recorded, mid-stream of the BOOM lines.
+    await waitFor(async () => agent.pendingDeliveries() === 0, { what: 'the delivery to be recorded' });
+    await agent.kill();
+    const quiet = await runTestContainer({ name: 'boom-down', cmd: ['sh', '-c', 'echo "BOOM while down"'] });
+    await waitFor(async () => (await exited(noisy.id)) && (await exited(quiet.id)), {
+      what: 'both containers to finish while the agent is down',
+      timeoutMs: 20_000,
+    });
+    await agent.start();
+    await waitFor(async () => texts(agent.seen(), noisy.name, 'stdout').length >= 40, { what: 'every BOOM line' });
+    await server.waitForRequests(2, '/hook', 20_000);
+    await agent.stop();
+    const sent = server
+      .requestsTo('/hook')
+      .map((r) => JSON.parse(r.body) as { status: string; alerts: { labels: Record<string, string> }[] });
+    const firingFor = (name: string) =>
+      sent.filter((n) => n.status === 'firing' && n.alerts.some((a) => a.labels.container === name)).length;
+    expect(firingFor(noisy.name)).toBe(1);
+    expect(firingFor(quiet.name)).toBe(1);
+    expect(sent).toHaveLength(2);
+  }, 90_000);
 });

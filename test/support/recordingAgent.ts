@@ -115,6 +115,19 @@ export class RecordingAgent {
     }
   }
 
+  /** Deliveries still waiting in the agent's outbox. */
+  pendingDeliveries(): number {
+    const db = new Database(join(this.dir, 'data', STORE_FILE), { readonly: true, fileMustExist: true });
+    try {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'outbox_deliveries'").get();
+      if (!has) return 0;
+      return (db.prepare("SELECT count(*) AS n FROM outbox_deliveries WHERE state = 'pending'").get() as { n: number })
+        .n;
+    } finally {
+      db.close();
+    }
+  }
+
   /** What the agent printed (warnings and errors). */
   get log(): string {
     return this.output;
