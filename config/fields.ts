@@ -25,6 +25,10 @@ export function secret<T extends z.ZodType>(schema: T): T {
 export function duration(minMs = 0) {
   const schema = z.unknown().transform((input, ctx): number => {
     const ms = typeof input === 'string' ? parseDuration(input) : undefined;
+    if (input === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'required (a duration such as 30s or 5m)' });
+      return z.NEVER;
+    }
     if (ms === undefined) {
       ctx.addIssue({
         code: 'custom',
