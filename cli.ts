@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgent } from './agent';
 import { createLogger } from './agent/logger';
+import { runCtl } from './bot/adapters/console';
 import { ConfigError } from './config/configError';
 import { loadConfig, type FlagOverrides } from './config/load';
 import { renderEffectiveConfig } from './config/redact';
@@ -80,6 +81,18 @@ async function runAgent(o: GlobalOptions): Promise<void> {
   process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { error: String(err) }));
 }
 
+async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalOptions): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({ file: g.config, env: process.env, flags: flagsOf(g) });
+  } catch (err) {
+    fail(err);
+  }
+  const logger = createLogger({ level: g.logLevel ?? 'warn', format: config.agent.logFormat });
+  const result = await runCtl(config, { words, user: o.as, yes: o.yes === true }, logger);
+  (result.toStderr ? process.stderr : process.stdout).write(result.output, () => process.exit(result.exitCode));
+}
+
 /** Builds the `dockwatch` command line. */
 export function buildProgram(): Command {
   const program = new Command('dockwatch')
@@ -102,6 +115,15 @@ export function buildProgram(): Command {
     .command('agent')
     .description('run the per-host agent: inventory, stats, /metrics')
     .action(() => runAgent(program.opts<GlobalOptions>()));
+
+  program
+    .command('ctl')
+    .argument('<command...>', 'a bot command and its arguments, e.g. `ps --all` or `logs web --tail 50`')
+    .requiredOption('--as <user>', 'the console user to run it as (bot.members[].consoleUsers)')
+    .option('--yes', 'confirm a command that asks for a confirmation (stop, restart, rollback)')
+    .allowUnknownOption()
+    .description('run one bot command against an agent in this process; exit 3 when denied, 4 when it failed')
+    .action((words: string[], o: { as: string; yes?: boolean }) => ctl(words, o, program.opts<GlobalOptions>()));
 
   const configCmd = program.command('config').description('work with the configuration file');
   configCmd

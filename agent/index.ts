@@ -25,6 +25,7 @@ import { StatsSampler } from './stats/sampler';
 import { ContainerView } from '../exporters/containerView';
 import { Exposition } from '../exporters/exposition';
 import { MetricsServer } from '../exporters/metricsServer';
+import { agentControlApi } from './controlApi';
 import { buildFamilies, dataVersion } from '../exporters/families';
 import { openLogStream } from './logs/openLogStream';
 import { LogCheckpointParticipant } from './logs/logCheckpointParticipant';
@@ -32,6 +33,9 @@ import { LogCheckpointStore } from './logs/logCheckpointStore';
 import type { LogEntry } from './logs/logEntry';
 import { LogTailer } from './logs/logTailer';
 import { openStore, type Store } from './store/database';
+import { EngineContainerActions } from './actions/engineContainerActions';
+import { RevisionRecorder } from './revisions/revisionRecorder';
+import { RevisionStore } from './revisions/revisionStore';
 import { StoreCommitter, type CommitParticipant } from './store/storeCommitter';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
@@ -45,6 +49,10 @@ export type RunningAgent = {
   store: Store;
   logs: LogTailer;
   alerts: AlertPipeline;
+  /** Revisions recorded per container name. */
+  revisions: RevisionStore;
+  /** Every write to the engine (start, stop, restart, rollback) and revision history; add the bot's audit with onAudit. */
+  actions: EngineContainerActions;
   stop(): Promise<void>;
 };
 
@@ -60,6 +68,11 @@ export type AgentPlugins = {
   onSamplingPass?: () => void;
   /** Committed atomically with the log checkpoints. */
   participants?: (store: Store) => CommitParticipant[];
+  /**
+   * Read and act only (`dockwatch ctl`): no log tailing, no alert evaluation or delivery, nothing written to the
+   * store by the agent itself, so a running agent on the same data dir is not disturbed.
+   */
+  passive?: boolean;
 };
 
 /** Builds the agent from the config (the one wiring place of this role) and starts it. */
@@ -129,7 +142,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
         connected = docker;
         await sync.resync(docker);
         lastResync = Date.now();
-        logs.reconcile();
+        if (!plugins.passive) logs.reconcile();
         await resources.refresh(docker, 0).catch(() => countError('images'));
         if (!samplerStarted) {
           samplerStarted = true;
@@ -201,6 +214,27 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     },
   });
 
+  const revisionsConfig = config.revisions;
+  const revisions = new RevisionStore(store);
+  const recorder = new RevisionRecorder({
+    store: revisions,
+    docker: () => connected,
+    keep: revisionsConfig.keep,
+    watched,
+    logger,
+  });
+  recorder.follow(inventory);
+  const actions = new EngineContainerActions({
+    containers: () => inventory.all().filter(watched),
+    docker: () => connected,
+    revisions,
+    recorder,
+    expectStop: (id, until) => alerts.engine.expectStop(id, until),
+    keep: revisionsConfig.keep,
+    rollbackTimeoutMs: revisionsConfig.rollbackTimeout,
+    logger,
+  });
+
   const view = new ContainerView(inventory, samples, watched, config.metrics.containerLabels);
   const families = buildFamilies({
     view,
@@ -219,7 +253,9 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     () => dataVersion({ inventory, samples, resources }),
     self,
   );
-  const server = new MetricsServer({ exposition, logger, isReady: () => samples.generation > 0 });
+  const controlApi = agentControlApi(config, alerts, engine, logger);
+  const isReady = () => samples.generation > 0;
+  const server = new MetricsServer({ exposition, logger, isReady, api: controlApi });
   const listen = parseHostPort(config.agent.listen);
   if (!listen) throw new Error(`agent.listen "${config.agent.listen}" is not HOST:PORT`);
   const { host, port } = listen;
@@ -228,9 +264,11 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
 
   const resumeEvents = eventPosition.load();
   if (resumeEvents !== undefined) engine.resumeEventsAfter(resumeEvents);
-  logs.start();
-  committer.start();
-  alerts.start();
+  if (!plugins.passive) {
+    logs.start();
+    committer.start();
+    alerts.start();
+  }
   engine.start();
 
   return {
@@ -243,12 +281,17 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     store,
     logs,
     alerts,
+    revisions,
+    actions,
     async stop() {
       sampler.stop();
       engine.stop();
       logs.stop();
-      await alerts.stop();
-      committer.stop();
+      await recorder.idle();
+      if (!plugins.passive) {
+        await alerts.stop();
+        committer.stop();
+      }
       store.close();
       await server.close();
     },

@@ -19,7 +19,9 @@ import { isLoopbackHost, parseHostPort } from './hostPort';
 import { isMapping } from './keyPath';
 import { alertsSchema } from './alertsSchema';
 import { logsSchema } from './logsSchema';
+import { botSchema } from './botSchema';
 import { notifiersSchema } from './notifiersSchema';
+import { revisionsSchema } from './revisionsSchema';
 
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -120,6 +122,8 @@ export const configSchema = z
     logs: logsSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
     notifiers: notifiersSchema,
+    revisions: revisionsSchema.prefault({}),
+    bot: botSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -32,6 +32,20 @@ removable() {
   done < <(docker ps -a --filter "label=$TEST_LABEL" --format '{{.ID}} {{.Label "dockwatch.test.run"}}')
 }
 
+# Untags dockwatch-keep/dwtest-* (images the agents under test kept for rollback) whose container is gone.
+remove_keep_tags() {
+  local ref name n=0
+  while read -r ref; do
+    [ -n "$ref" ] || continue
+    name=${ref#dockwatch-keep/}
+    name=${name%%:*}
+    [ -z "$(docker ps -aq --filter "name=^/${name}$")" ] || continue
+    docker rmi "$ref" >/dev/null 2>&1 && n=$((n + 1))
+  done < <(docker images --format '{{.Repository}}:{{.Tag}}' 'dockwatch-keep/dwtest-*' 2>/dev/null)
+  [ "$n" -eq 0 ] || log "removed $n rollback keep tag(s) of test containers"
+}
+trap remove_keep_tags EXIT
+
 mapfile -t ids < <(removable)
 spared=$(($(docker ps -aq --filter "label=$TEST_LABEL" | wc -l) - ${#ids[@]}))
 [ "$spared" -le 0 ] || log "sparing $spared test container(s) of test processes still running (--all removes them)"

@@ -42,6 +42,12 @@ describe('env overrides', () => {
       'DOCKWATCH_ALERTS_DIGEST_SCHEDULE alerts.digest.schedule string',
       'DOCKWATCH_ALERTS_DIGEST_TIMEZONE alerts.digest.timezone string',
       'DOCKWATCH_ALERTS_DIGEST_NOTIFIERS alerts.digest.notifiers stringList',
+      'DOCKWATCH_REVISIONS_KEEP revisions.keep number',
+      'DOCKWATCH_REVISIONS_ROLLBACK_TIMEOUT revisions.rollbackTimeout duration',
+      'DOCKWATCH_BOT_CONFIRM_TIMEOUT bot.confirmTimeout duration',
+      'DOCKWATCH_BOT_COMMAND_TIMEOUT bot.commandTimeout duration',
+      'DOCKWATCH_BOT_RATE_LIMIT_COMMANDS bot.rateLimit.commands number',
+      'DOCKWATCH_BOT_RATE_LIMIT_PER bot.rateLimit.per duration',
     ]);
   });
 

@@ -26,6 +26,14 @@ const DEFAULTS: Config = {
     digest: { schedule: '0 9 * * *', timezone: 'UTC', notifiers: [] },
   },
   notifiers: [],
+  revisions: { keep: 5, rollbackTimeout: 60_000 },
+  bot: {
+    confirmTimeout: 60_000,
+    commandTimeout: 30_000,
+    rateLimit: { commands: 10, per: 60_000 },
+    roles: {},
+    members: [],
+  },
 };
 
 describe('loadConfig', () => {
@@ -85,6 +93,8 @@ describe('loadConfig', () => {
       },
       alerts: DEFAULTS.alerts,
       notifiers: [],
+      revisions: DEFAULTS.revisions,
+      bot: DEFAULTS.bot,
     } satisfies Config);
   });
 

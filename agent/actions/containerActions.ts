@@ -1,0 +1,96 @@
+/** The actions that write to the engine. */
+export type ActionName = 'start' | 'stop' | 'restart' | 'rollback';
+
+/** One audit record of an action: written when it starts and when it ends. Times are ms since the epoch. */
+export type ActionAuditEntry = {
+  action: ActionName;
+  /** The container name as resolved against the inventory. */
+  container: string;
+  containerId: string;
+  phase: 'started' | 'succeeded' | 'failed';
+  at: number;
+  /** Who asked (the bot's user), when known. */
+  requestedBy?: string;
+  /** What happened, in one line (never env values or other secrets). */
+  detail?: string;
+};
+
+/** Receives every audit entry (the bot's audit store, the log). */
+export type ActionAuditHook = (entry: ActionAuditEntry) => void;
+
+/** Options every action takes. */
+export type ActionOptions = { requestedBy?: string };
+
+/** `stop` and `restart`: seconds the engine waits before it kills (the container's own StopTimeout, else 10). */
+export type StopOptions = ActionOptions & { timeoutSeconds?: number };
+
+/** Steps of a rollback, then those of restoring the previous container when a step failed. */
+export type RollbackStep =
+  'stop' | 'rename' | 'create' | 'start' | 'wait' | 'remove-old' | 'remove-new' | 'rename-back' | 'start-old';
+
+/** One progress report of a rollback. */
+export type RollbackProgress = {
+  step: RollbackStep;
+  status: 'started' | 'done' | 'failed';
+  /** A line for people, e.g. `renamed to app-dockwatch-old-1718…` or the engine's error. */
+  detail?: string;
+  at: number;
+};
+
+/** `rollback`: the revision to bring back (default: the one before the running one) and where progress goes. */
+export type RollbackOptions = ActionOptions & {
+  toRevision?: number;
+  onProgress?: (progress: RollbackProgress) => void;
+  /** How long the new container may take to run (and be healthy); default `revisions.rollbackTimeout`. */
+  timeoutMs?: number;
+};
+
+/** The state of a container after an action. */
+export type ActionResult = { container: string; containerId: string; state: string; detail: string };
+
+/**
+ * How a rollback ended: `rolled-back` (the chosen revision runs), `restored` (a step failed and the previous
+ * container is back as it was) or `restore-failed` (a step failed and so did part of restoring; `message` says what).
+ */
+export type RollbackResult = {
+  outcome: 'rolled-back' | 'restored' | 'restore-failed';
+  container: string;
+  fromRevision?: number;
+  toRevision: number;
+  /** The container under the name now (the new one, or the restored previous one). */
+  containerId?: string;
+  /** The revision recorded for the new container, when rolled back. */
+  newRevision?: number;
+  steps: RollbackProgress[];
+  message: string;
+};
+
+/** One revision as `history` shows it: what changed, never the values (env may hold secrets). */
+export type RevisionSummary = {
+  revision: number;
+  imageRef: string;
+  imageId: string;
+  recordedAt: number;
+  containerId: string;
+  /** Key paths that differ from the revision before (`Image`, `Config.Env`, …); empty for the first one. */
+  changes: string[];
+  /** Whether this revision's container runs under the name now. */
+  current: boolean;
+  note?: string;
+  /** Whether its image still carries the keep tag (a rollback to it can run). */
+  kept: boolean;
+};
+
+/** Every write to the engine goes through here: names resolved against the inventory, audited, alerts told. */
+export interface ContainerActions {
+  /** Starts a stopped container. */
+  start(name: string, options?: ActionOptions): Promise<ActionResult>;
+  /** Stops a container; its exit is expected (no "unexpected stop" alert). */
+  stop(name: string, options?: StopOptions): Promise<ActionResult>;
+  /** Restarts a container; its exit is expected. */
+  restart(name: string, options?: StopOptions): Promise<ActionResult>;
+  /** Recreates the container from a recorded revision, restoring the previous one if any step fails. */
+  rollback(name: string, options?: RollbackOptions): Promise<RollbackResult>;
+  /** The kept revisions of a name, newest first. */
+  history(name: string): Promise<RevisionSummary[]>;
+}

@@ -1,0 +1,250 @@
+import type Docker from 'dockerode';
+import type { ContainerRecord } from '../inventory/containerRecord';
+import type { Logger } from '../logger';
+import { versionDifferences } from '../revisions/revisionDiff';
+import type { RevisionRecorder } from '../revisions/revisionRecorder';
+import type { Revision, RevisionStore } from '../revisions/revisionStore';
+import { ActionError } from './actionError';
+import type {
+  ActionAuditEntry,
+  ActionAuditHook,
+  ActionName,
+  ActionOptions,
+  ActionResult,
+  ContainerActions,
+  RevisionSummary,
+  RollbackOptions,
+  RollbackResult,
+  StopOptions,
+} from './containerActions';
+import { resolveContainer } from './resolveContainer';
+import { runRollback } from './rollback';
+
+/** What the actions work with; everything engine-facing is reached through `docker()` while the engine is up. */
+export type EngineContainerActionsDeps = {
+  /** The containers dockwatch watches (names are resolved against these only). */
+  containers: () => readonly ContainerRecord[];
+  docker: () => Docker | undefined;
+  revisions: RevisionStore;
+  recorder: RevisionRecorder;
+  /** The alert engine's `expectStop`: exits until `until` (ms) are the operator's. */
+  expectStop: (containerId: string, until: number) => void;
+  /** `revisions.keep`. */
+  keep: number;
+  /** `revisions.rollbackTimeout`, ms. */
+  rollbackTimeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** A rolled-back container without a healthcheck counts as running once it ran this long (default 1 s). */
+  settleMs?: number;
+};
+
+const STOP_GRACE_MS = 30_000;
+const DEFAULT_STOP_SECONDS = 10;
+
+const isNotModified = (err: unknown) => (err as { statusCode?: number }).statusCode === 304;
+
+/** {@link ContainerActions} on the agent's engine: audited, expected by the alert engine, revisions recorded first. */
+export class EngineContainerActions implements ContainerActions {
+  private readonly hooks: ActionAuditHook[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly deps: EngineContainerActionsDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Adds an audit hook (the bot's audit store); returns a function that removes it. */
+  onAudit(hook: ActionAuditHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const i = this.hooks.indexOf(hook);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
+  }
+
+  /** Starts a stopped container. */
+  start(name: string, options: ActionOptions = {}): Promise<ActionResult> {
+    return this.simple('start', name, options, async (c) => {
+      await c.start().catch((err: unknown) => {
+        if (!isNotModified(err)) throw err;
+      });
+    });
+  }
+
+  /** Stops a container; the alert engine expects its exit. */
+  stop(name: string, options: StopOptions = {}): Promise<ActionResult> {
+    return this.simple('stop', name, options, async (c, record) => {
+      await this.expect(c, record.id, options.timeoutSeconds);
+      await c.stop(options.timeoutSeconds === undefined ? {} : { t: options.timeoutSeconds }).catch((err: unknown) => {
+        if (!isNotModified(err)) throw err;
+      });
+    });
+  }
+
+  /** Restarts a container; the alert engine expects its exit. */
+  restart(name: string, options: StopOptions = {}): Promise<ActionResult> {
+    return this.simple('restart', name, options, async (c, record) => {
+      await this.expect(c, record.id, options.timeoutSeconds);
+      await c.restart(options.timeoutSeconds === undefined ? {} : { t: options.timeoutSeconds });
+    });
+  }
+
+  /** The kept revisions of a name, newest first, each with what changed from the one before. */
+  async history(name: string): Promise<RevisionSummary[]> {
+    const records = this.deps.containers();
+    const record = records.find((r) => r.name === name);
+    const revisions = this.deps.revisions.list(name, this.deps.keep + 1);
+    if (!record && !revisions.length) resolveContainer(records, name);
+    const current = record && this.deps.revisions.byContainer(record.id);
+    return revisions.slice(0, this.deps.keep).map((r, i) => {
+      const before = revisions[i + 1];
+      return {
+        revision: r.revision,
+        imageRef: r.imageRef,
+        imageId: r.imageId,
+        recordedAt: r.recordedAt,
+        containerId: r.containerId,
+        changes: before ? versionDifferences(before, r) : [],
+        current: current?.name === name && current.revision === r.revision,
+        kept: r.keepTag !== undefined,
+        ...(r.note !== undefined && { note: r.note }),
+      };
+    });
+  }
+
+  /** Recreates a container from a revision (default: the one before the running one); see {@link runRollback}. */
+  async rollback(name: string, options: RollbackOptions = {}): Promise<RollbackResult> {
+    const docker = this.engine();
+    const record = resolveContainer(this.deps.containers(), name);
+    const audit = this.auditor('rollback', record, options);
+    audit(
+      'started',
+      options.toRevision === undefined ? 'to the previous revision' : `to revision ${options.toRevision}`,
+    );
+    try {
+      const current = await this.deps.recorder.record(record.id);
+      if (!current) throw new ActionError('not-found', `container ${record.name} is gone`);
+      const target = this.target(record.name, current, options.toRevision);
+      const image = await this.imageFor(docker, target);
+      const info = await docker.getContainer(record.id).inspect();
+      const result = await runRollback(
+        {
+          docker,
+          recorder: this.deps.recorder,
+          expectStop: this.deps.expectStop,
+          logger: this.deps.logger,
+          now: this.now,
+          sleep: this.deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+          settleMs: this.deps.settleMs ?? 1000,
+          pollMs: 250,
+        },
+        {
+          current: info,
+          fromRevision: current.revision,
+          target,
+          image,
+          timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
+          ...(options.onProgress && { onProgress: options.onProgress }),
+        },
+      );
+      audit(result.outcome === 'rolled-back' ? 'succeeded' : 'failed', result.message);
+      return result;
+    } catch (err) {
+      audit('failed', (err as Error).message);
+      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
+    }
+  }
+
+  private target(name: string, current: Revision, wanted: number | undefined): Revision {
+    const kept = this.deps.revisions.list(name, this.deps.keep);
+    const numbers = kept.map((r) => r.revision).join(', ');
+    const target =
+      wanted === undefined ? kept.find((r) => r.revision < current.revision) : kept.find((r) => r.revision === wanted);
+    if (!target) {
+      const what = wanted === undefined ? `no revision before ${current.revision}` : `no revision ${wanted}`;
+      throw new ActionError('no-revision', `${name} has ${what} (kept revisions: ${numbers})`);
+    }
+    if (!versionDifferences(target, current).length) {
+      throw new ActionError('conflict', `${name} already runs the image and config of revision ${target.revision}`);
+    }
+    return target;
+  }
+
+  private async imageFor(docker: Docker, target: Revision): Promise<string> {
+    for (const ref of [target.imageRef, target.keepTag]) {
+      if (!ref) continue;
+      const info = await docker
+        .getImage(ref)
+        .inspect()
+        .catch(() => undefined);
+      if (info?.Id === target.imageId) return ref;
+    }
+    const exists = await docker
+      .getImage(target.imageId)
+      .inspect()
+      .catch(() => undefined);
+    if (!exists) {
+      throw new ActionError('no-revision', `the image of revision ${target.revision} (${target.imageRef}) is gone`);
+    }
+    return target.imageId;
+  }
+
+  private async simple(
+    action: ActionName,
+    name: string,
+    options: ActionOptions,
+    work: (container: Docker.Container, record: ContainerRecord) => Promise<void>,
+  ): Promise<ActionResult> {
+    const docker = this.engine();
+    const record = resolveContainer(this.deps.containers(), name);
+    const audit = this.auditor(action, record, options);
+    audit('started');
+    try {
+      const container = docker.getContainer(record.id);
+      await work(container, record);
+      const info = await container.inspect();
+      const result = { container: record.name, containerId: record.id, state: info.State.Status, detail: '' };
+      result.detail = `${record.name} is ${result.state}`;
+      audit('succeeded', result.detail);
+      return result;
+    } catch (err) {
+      const message = (err as Error).message.replace(/^\(HTTP code \d+\)\s*/, '');
+      audit('failed', message);
+      throw new ActionError('failed', `${action} ${record.name} failed: ${message}`);
+    }
+  }
+
+  private async expect(container: Docker.Container, id: string, timeoutSeconds: number | undefined): Promise<void> {
+    const own = timeoutSeconds ?? ((await container.inspect()).Config as { StopTimeout?: number }).StopTimeout;
+    this.deps.expectStop(id, this.now() + (own ?? DEFAULT_STOP_SECONDS) * 1000 + STOP_GRACE_MS);
+  }
+
+  private engine(): Docker {
+    const docker = this.deps.docker();
+    if (!docker) throw new ActionError('engine-unreachable', 'the Docker engine is unreachable');
+    return docker;
+  }
+
+  private auditor(action: ActionName, record: ContainerRecord, options: ActionOptions) {
+    return (phase: ActionAuditEntry['phase'], detail?: string) => {
+      const entry: ActionAuditEntry = {
+        action,
+        container: record.name,
+        containerId: record.id,
+        phase,
+        at: this.now(),
+        ...(options.requestedBy !== undefined && { requestedBy: options.requestedBy }),
+        ...(detail !== undefined && { detail }),
+      };
+      this.deps.logger.info(`action ${action} ${phase}`, { ...entry });
+      for (const hook of this.hooks) {
+        try {
+          hook(entry);
+        } catch (err) {
+          this.deps.logger.warn('audit hook failed', { action, error: (err as Error).message });
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,139 @@
+import { migrate, type Migration, type Store } from '../store/database';
+import type { CreateSpec } from './createSpec';
+
+/** One recorded version of the container that runs under a name. Times are ms since the epoch. */
+export type Revision = {
+  name: string;
+  /** 1, 2, … per name, never reused. */
+  revision: number;
+  imageId: string;
+  /** The image reference the container was created with (`Config.Image`). */
+  imageRef: string;
+  containerId: string;
+  spec: CreateSpec;
+  recordedAt: number;
+  /** Why it was recorded, when dockwatch made the change (e.g. `rollback to revision 1`). */
+  note?: string;
+  /** The keep tag (`dockwatch-keep/<name>:rev-<n>`) while it is in place. */
+  keepTag?: string;
+};
+
+/** A revision before it has a number. */
+export type NewRevision = Omit<Revision, 'revision' | 'keepTag'>;
+
+const MIGRATIONS: Migration[] = [
+  {
+    name: 'revisions-1',
+    sql: `CREATE TABLE revisions (
+      name TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      image_id TEXT NOT NULL,
+      image_ref TEXT NOT NULL,
+      container_id TEXT NOT NULL,
+      spec TEXT NOT NULL,
+      recorded_at INTEGER NOT NULL,
+      note TEXT,
+      keep_tag TEXT,
+      PRIMARY KEY (name, revision)
+    )`,
+  },
+];
+
+type Row = {
+  name: string;
+  revision: number;
+  image_id: string;
+  image_ref: string;
+  container_id: string;
+  spec: string;
+  recorded_at: number;
+  note: string | null;
+  keep_tag: string | null;
+};
+
+function fromRow(row: Row): Revision {
+  return {
+    name: row.name,
+    revision: row.revision,
+    imageId: row.image_id,
+    imageRef: row.image_ref,
+    containerId: row.container_id,
+    spec: JSON.parse(row.spec) as CreateSpec,
+    recordedAt: row.recorded_at,
+    ...(row.note !== null && { note: row.note }),
+    ...(row.keep_tag !== null && { keepTag: row.keep_tag }),
+  };
+}
+
+/** The revisions of every container name, in the agent's SQLite store (table `revisions`). */
+export class RevisionStore {
+  constructor(private readonly db: Store) {
+    migrate(db, MIGRATIONS);
+  }
+
+  /** Stores a revision under the next number for its name and returns it. */
+  add(r: NewRevision): Revision {
+    return this.db.transaction(() => {
+      const { next } = this.db
+        .prepare('SELECT COALESCE(MAX(revision), 0) + 1 AS next FROM revisions WHERE name = ?')
+        .get(r.name) as { next: number };
+      this.db
+        .prepare(
+          `INSERT INTO revisions (name, revision, image_id, image_ref, container_id, spec, recorded_at, note)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(r.name, next, r.imageId, r.imageRef, r.containerId, JSON.stringify(r.spec), r.recordedAt, r.note ?? null);
+      return { ...r, revision: next };
+    })();
+  }
+
+  /** The newest revision of a name. */
+  latest(name: string): Revision | undefined {
+    const row = this.db.prepare('SELECT * FROM revisions WHERE name = ? ORDER BY revision DESC LIMIT 1').get(name) as
+      Row | undefined;
+    return row && fromRow(row);
+  }
+
+  /** One revision of a name. */
+  get(name: string, revision: number): Revision | undefined {
+    const row = this.db.prepare('SELECT * FROM revisions WHERE name = ? AND revision = ?').get(name, revision) as
+      Row | undefined;
+    return row && fromRow(row);
+  }
+
+  /** The newest revision recorded for a container ID. */
+  byContainer(containerId: string): Revision | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM revisions WHERE container_id = ? ORDER BY recorded_at DESC, revision DESC LIMIT 1')
+      .get(containerId) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  /** The newest `limit` revisions of a name, newest first. */
+  list(name: string, limit = Number.MAX_SAFE_INTEGER): Revision[] {
+    const rows = this.db
+      .prepare('SELECT * FROM revisions WHERE name = ? ORDER BY revision DESC LIMIT ?')
+      .all(name, limit) as Row[];
+    return rows.map(fromRow);
+  }
+
+  /** Revisions of a name outside the newest `keep`, oldest first. */
+  outsideWindow(name: string, keep: number): Revision[] {
+    const rows = this.db
+      .prepare('SELECT * FROM revisions WHERE name = ? ORDER BY revision DESC LIMIT -1 OFFSET ?')
+      .all(name, keep) as Row[];
+    return rows.map(fromRow).reverse();
+  }
+
+  /** Records whether a revision's image carries its keep tag. */
+  setKeepTag(name: string, revision: number, tag: string | undefined): void {
+    this.db
+      .prepare('UPDATE revisions SET keep_tag = ? WHERE name = ? AND revision = ?')
+      .run(tag ?? null, name, revision);
+  }
+
+  /** Forgets one revision (once it is outside the window and its tag is gone). */
+  delete(name: string, revision: number): void {
+    this.db.prepare('DELETE FROM revisions WHERE name = ? AND revision = ?').run(name, revision);
+  }
+}

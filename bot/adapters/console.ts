@@ -1,0 +1,58 @@
+import { startAgent } from '../../agent';
+import type { Logger } from '../../agent/logger';
+import type { Config } from '../../config/schema';
+import { buildCommandCore } from '..';
+import type { ReplyStatus } from '../core/reply';
+import { renderText } from '../core/renderText';
+import { InProcessAgent } from '../inProcessAgent';
+
+/** Exit codes of `dockwatch ctl`: 0 done, 3 denied, 4 failed (or not understood, or awaiting a confirmation). */
+export const CTL_EXIT: Readonly<Record<ReplyStatus, number>> = { ok: 0, denied: 3, failed: 4, invalid: 4, confirm: 4 };
+
+/** One `dockwatch ctl` invocation: the command's words, who runs it, and whether `--yes` confirms it. */
+export type CtlRequest = { words: readonly string[]; user: string; yes: boolean };
+
+/** What `dockwatch ctl` prints and exits with. */
+export type CtlResult = { exitCode: number; output: string; toStderr: boolean };
+
+const SYNC_TIMEOUT_MS = 30_000;
+const POLL_MS = 50;
+
+/**
+ * Runs one command through the command core against an agent started in this process from `config` (listening on
+ * an ephemeral loopback port, so it never collides with a running agent): waits until the engine is connected and
+ * the inventory synced, runs, renders the reply as text, stops the agent.
+ */
+export async function runCtl(config: Config, request: CtlRequest, logger: Logger): Promise<CtlResult> {
+  const agent = await startAgent({ ...config, agent: { ...config.agent, listen: '127.0.0.1:0' } }, logger, {
+    passive: true,
+  });
+  try {
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    const synced = () => agent.engine.up || agent.samples.generation > 0;
+    while (!synced() && Date.now() < deadline) await pause(POLL_MS);
+    if (!synced())
+      logger.warn('the Docker engine is not reachable (yet): the inventory may be empty', {
+        docker: config.docker.host,
+      });
+    const core = buildCommandCore({
+      bot: config.bot,
+      agent: new InProcessAgent(agent, { config, actions: agent.actions }),
+      store: agent.store,
+      logger,
+    });
+    const reply = await core.handle({
+      identity: { platform: 'console', userId: request.user },
+      text: request.words,
+      confirmed: request.yes,
+    });
+    const exitCode = CTL_EXIT[reply.status];
+    return { exitCode, output: renderText(reply), toStderr: reply.status !== 'ok' && reply.status !== 'confirm' };
+  } finally {
+    await agent.stop();
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,101 @@
+import type { Alert } from '../alerts/alert';
+import type { NewSilence, Silence } from '../alerts/silences';
+import type { ContainerRecord } from '../agent/inventory/containerRecord';
+
+/** One host as `hosts` lists it. */
+export type HostSummary = {
+  name: string;
+  engineUp: boolean;
+  engineVersion?: string;
+  containers: number;
+  running: number;
+};
+
+/** A container's latest figures; CPU % needs two samples and is absent until there are. */
+export type ContainerStats = {
+  id: string;
+  timestampMs: number;
+  cpuPercent?: number;
+  memoryWorkingSetBytes?: number;
+  memoryLimitBytes?: number;
+  networkRxBytes?: number;
+  networkTxBytes?: number;
+  processes?: number;
+};
+
+/** Which log lines to fetch: the last `tail` lines, only those after `sinceMs` and matching `grep`. */
+export type LogQuery = { tail: number; sinceMs?: number; grep?: RegExp; signal: AbortSignal };
+
+/** One log line, demultiplexed. */
+export type LogLine = { stream: 'stdout' | 'stderr'; time?: string; text: string };
+
+/** What `inspect` shows of a container; `env` as the engine has it (`KEY=VALUE`), redacted by the command. */
+export type ContainerDetails = {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  state: string;
+  health: string;
+  createdAt: string;
+  startedAt?: string;
+  restartCount: number;
+  command: string[];
+  entrypoint: string[];
+  env: string[];
+  ports: string[];
+  mounts: string[];
+  networks: string[];
+  labels: Record<string, string>;
+  restartPolicy: string;
+};
+
+/** A recorded revision of a container name (from the revisions module); `changes` names what differs, never values. */
+export type Revision = {
+  revision: number;
+  imageRef: string;
+  imageId: string;
+  recordedAt: number;
+  current: boolean;
+  changes: string[];
+};
+
+/** What an action needs besides its container: who asked (for the agent's own records), cancellation, progress. */
+export type ActionOptions = { by: string; signal: AbortSignal; onProgress?: (step: string) => void };
+
+/** An agent-side failure whose message is safe and useful to show to the user (not found, not available, …). */
+export class AgentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentError';
+  }
+}
+
+/**
+ * How the bot's commands reach one agent: in process (bot/inProcessAgent.ts) or over the control API. Container
+ * ids passed in are always ones resolved against `containers()`; methods reject with AgentError for what the user
+ * should read.
+ */
+export interface AgentClient {
+  /** The agent's host name (`agent.hostName`). */
+  hostName(): string;
+  hosts(): Promise<HostSummary[]>;
+  /** The inventory: every container, running or not. */
+  containers(): Promise<ContainerRecord[]>;
+  stats(id: string, signal: AbortSignal): Promise<ContainerStats | undefined>;
+  logs(id: string, query: LogQuery): Promise<LogLine[]>;
+  inspect(id: string, signal: AbortSignal): Promise<ContainerDetails>;
+  /** Pending and firing alerts (resolved ones too, while the engine keeps them). */
+  alerts(): Promise<Alert[]>;
+  silences(): Promise<Silence[]>;
+  addSilence(input: NewSilence): Promise<Silence>;
+  /** False when there is no such silence. */
+  removeSilence(id: string): Promise<boolean>;
+  start(id: string, options: ActionOptions): Promise<string>;
+  stop(id: string, options: ActionOptions): Promise<string>;
+  restart(id: string, options: ActionOptions): Promise<string>;
+  /** Recreates the container from a recorded revision (the latest before the current one unless `to`). */
+  rollback(id: string, to: number | undefined, options: ActionOptions): Promise<string>;
+  /** The recorded revisions of the container's name, newest first. */
+  history(id: string, signal: AbortSignal): Promise<Revision[]>;
+}

@@ -1,0 +1,42 @@
+import type { BotCommand } from '../core/command';
+import { formatTime } from '../core/humanUnits';
+
+/** Above this many characters the lines go out as an attachment (chat platforms cap messages near 2000). */
+export const INLINE_LOG_CHARS = 1800;
+
+/** `logs <container> [--tail N] [--since DURATION] [--grep RE]`: the last lines of a container, through the engine. */
+export const logsCommand: BotCommand = {
+  name: 'logs',
+  summary: 'show the last lines of a container (default 100)',
+  usage: 'logs <container> [--tail N] [--since DURATION] [--grep RE]',
+  args: [{ name: 'container', required: true }],
+  containerArg: 'container',
+  flags: {
+    tail: { kind: 'integer', min: 1, max: 10000 },
+    since: { kind: 'duration' },
+    grep: { kind: 'regex' },
+  },
+  async run(ctx) {
+    const container = ctx.container;
+    if (!container) throw new Error('logs runs on a resolved container');
+    const { tail, since, grep } = ctx.command.flags;
+    const lines = await ctx.agent.logs(container.id, {
+      tail: typeof tail === 'number' ? tail : 100,
+      ...(typeof since === 'number' ? { sinceMs: ctx.now() - since } : {}),
+      ...(grep instanceof RegExp ? { grep } : {}),
+      signal: ctx.signal,
+    });
+    const title = `Logs of ${container.name}`;
+    if (lines.length === 0) return { status: 'ok', title, text: 'No log lines.' };
+    const text = lines.map((l) => l.text).join('\n');
+    const summary = `${lines.length} line${lines.length === 1 ? '' : 's'}`;
+    if (text.length <= INLINE_LOG_CHARS) return { status: 'ok', title, text: summary, code: { text } };
+    const stamp = formatTime(ctx.now()).replace(/[ :]/g, '-');
+    return {
+      status: 'ok',
+      title,
+      text: `${summary}, attached`,
+      attachments: [{ name: `${container.name}-${stamp}.log`, content: `${text}\n` }],
+    };
+  },
+};

@@ -1,0 +1,4 @@
+import { containerAction } from './containerAction';
+
+/** `start <container>`. */
+export const startCommand = containerAction('start', 'start a stopped container', 'Started', false);

@@ -1,0 +1,33 @@
+import type { CommandName } from './commandNames';
+
+/** What one flag takes; the parser validates and converts its value. */
+export type FlagSpec =
+  | { kind: 'boolean' }
+  | { kind: 'integer'; min: number; max: number }
+  | { kind: 'duration' }
+  | { kind: 'regex' }
+  | { kind: 'text' };
+
+/** A flag's value once parsed: booleans, integers, durations in ms, compiled regexes, text. */
+export type FlagValue = boolean | number | RegExp | string;
+
+/** The grammar of one command: its words, flags and which word names a container. */
+export type CommandSpec = {
+  name: CommandName;
+  summary: string;
+  usage: string;
+  /** Positional words in order; optional ones come last. */
+  args: { name: string; required: boolean }[];
+  flags: Record<string, FlagSpec>;
+  /** The positional that names a container, resolved against the inventory before the command runs. */
+  containerArg?: string;
+  /** Stops, replaces or otherwise disrupts a container: asks for a confirmation first. */
+  destructive?: boolean;
+};
+
+/** A command as the user gave it, validated against its spec. */
+export type ParsedCommand = {
+  name: CommandName;
+  args: Record<string, string>;
+  flags: Record<string, FlagValue>;
+};

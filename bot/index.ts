@@ -1,0 +1,33 @@
+import type { Logger } from '../agent/logger';
+import type { Store } from '../agent/store/database';
+import type { BotConfig } from '../config/botSchema';
+import type { AgentClient } from './agentClient';
+import { COMMANDS } from './commands/commandTable';
+import { AuditLog } from './core/audit';
+import { CommandCore } from './core/commandCore';
+
+/** What the bot's command core is built from. */
+export type CommandCoreDeps = {
+  bot: BotConfig;
+  agent: AgentClient;
+  /** The store the audit lives in (the agent's). */
+  store: Store;
+  logger: Logger;
+  now?: () => number;
+};
+
+/** Builds the command core from the `bot:` config (the one wiring place of the core; adapters call into it). */
+export function buildCommandCore(deps: CommandCoreDeps): CommandCore {
+  const now = deps.now ?? Date.now;
+  return new CommandCore({
+    agent: deps.agent,
+    policy: { roles: deps.bot.roles, members: deps.bot.members },
+    commands: COMMANDS,
+    audit: new AuditLog(deps.store, deps.logger, now),
+    confirmTimeoutMs: deps.bot.confirmTimeout,
+    commandTimeoutMs: deps.bot.commandTimeout,
+    rateLimit: { commands: deps.bot.rateLimit.commands, perMs: deps.bot.rateLimit.per },
+    logger: deps.logger,
+    now,
+  });
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { COMMAND_NAMES } from '../bot/core/commandNames';
+import { duration, flag, integer, selector, stringList, text, whenValid } from './fields';
+import { isMapping } from './keyPath';
+import { closestMatch } from './suggest';
+
+const SECOND = 1000;
+
+type Ctx = z.core.$RefinementCtx;
+
+const roleSchema = z.strictObject({
+  commands: stringList().prefault([]),
+  containers: selector().optional(),
+  inherits: text().optional(),
+  seeSecrets: flag().prefault(false),
+  channels: stringList().optional(),
+});
+
+const memberSchema = z.strictObject({
+  role: text(),
+  discordRoles: stringList().optional(),
+  discordUsers: stringList().optional(),
+  slackUsers: stringList().optional(),
+  slackGroups: stringList().optional(),
+  consoleUsers: stringList().optional(),
+  channels: stringList().optional(),
+});
+
+const rateLimitSchema = z.strictObject({
+  commands: integer(1).prefault(10),
+  per: duration(SECOND).prefault('1m'),
+});
+
+/**
+ * The `bot:` section's command core: roles (commands, containers, inheritance, secrets, channels), who holds them,
+ * confirmation and command timeouts, and the per-user rate limit. Durations parse to ms. Deny by default: someone no
+ * member entry names may run nothing.
+ */
+export const botSchema = z
+  .strictObject({
+    confirmTimeout: duration(SECOND).prefault('60s'),
+    commandTimeout: duration(SECOND).prefault('30s'),
+    rateLimit: rateLimitSchema.prefault({}),
+    roles: z.record(z.string(), roleSchema).prefault({}),
+    members: z.array(memberSchema).prefault([]),
+  })
+  .superRefine((bot, ctx) => checkReferences(bot.roles, bot.members, ctx), whenValid('roles', 'members'));
+
+function checkReferences(roles: Record<string, unknown>, members: unknown[], ctx: Ctx): void {
+  if (!isMapping(roles) || !Array.isArray(members)) return;
+  const names = Object.keys(roles);
+  const unknownRole = (name: string) => {
+    const guess = closestMatch(name, names);
+    const hint = guess ? `did you mean ${JSON.stringify(guess)}?` : `roles: ${names.join(', ') || 'none are defined'}`;
+    return `${JSON.stringify(name)} is not a defined role (${hint})`;
+  };
+  for (const [name, role] of Object.entries(roles)) {
+    if (!isMapping(role)) continue;
+    const commands = Array.isArray(role.commands) ? role.commands : [];
+    commands.forEach((command, i) => {
+      if (typeof command !== 'string' || command === '*' || (COMMAND_NAMES as readonly string[]).includes(command)) {
+        return;
+      }
+      const guess = closestMatch(command, COMMAND_NAMES);
+      const hint = guess ? `did you mean ${JSON.stringify(guess)}?` : `commands: ${COMMAND_NAMES.join(', ')}, *`;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roles', name, 'commands', i],
+        message: `${JSON.stringify(command)} is not a command (${hint})`,
+      });
+    });
+    if (typeof role.inherits === 'string' && !names.includes(role.inherits)) {
+      ctx.addIssue({ code: 'custom', path: ['roles', name, 'inherits'], message: unknownRole(role.inherits) });
+    }
+  }
+  for (const cycle of inheritanceCycles(roles)) {
+    const message = `inheritance cycle: ${[...cycle, cycle[0]].join(' → ')}`;
+    ctx.addIssue({ code: 'custom', path: ['roles', cycle[0] as string, 'inherits'], message });
+  }
+  members.forEach((member, i) => {
+    if (isMapping(member) && typeof member.role === 'string' && !names.includes(member.role)) {
+      ctx.addIssue({ code: 'custom', path: ['members', i, 'role'], message: unknownRole(member.role) });
+    }
+  });
+}
+
+/** Each inheritance cycle once, starting at its alphabetically first role. */
+function inheritanceCycles(roles: Record<string, unknown>): string[][] {
+  const parent = (name: string): string | undefined => {
+    const role = roles[name];
+    return isMapping(role) && typeof role.inherits === 'string' && role.inherits in roles ? role.inherits : undefined;
+  };
+  const cycles = new Map<string, string[]>();
+  for (const start of Object.keys(roles)) {
+    const path: string[] = [];
+    let at: string | undefined = start;
+    while (at !== undefined && !path.includes(at)) {
+      path.push(at);
+      at = parent(at);
+    }
+    if (at === undefined) continue;
+    const cycle = path.slice(path.indexOf(at));
+    const first = [...cycle].sort()[0] as string;
+    const from = cycle.indexOf(first);
+    cycles.set(first, [...cycle.slice(from), ...cycle.slice(0, from)]);
+  }
+  return [...cycles.values()];
+}
+
+/** The validated `bot:` section with defaults applied; durations are milliseconds. */
+export type BotConfig = z.output<typeof botSchema>;
+
+/** One role as configured. */
+export type RoleConfig = BotConfig['roles'][string];
+
+/** One member entry: who (per platform) holds a role, optionally only in some channels. */
+export type MemberConfig = BotConfig['members'][number];

@@ -1,0 +1,98 @@
+import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
+import type { Alert } from '../../../alerts/alert';
+import { Silences } from '../../../alerts/silences';
+import { AgentError, type AgentClient, type LogLine, type LogQuery } from '../../../bot/agentClient';
+
+/** A container record with defaults, for the core's tests. */
+export function record(name: string, extra: Partial<ContainerRecord> = {}): ContainerRecord {
+  return {
+    id: `${name.replace(/[^a-f0-9]/g, 'a').padEnd(12, '0')}${'f'.repeat(52)}`,
+    name,
+    image: 'app:1',
+    imageId: 'sha256:1234567890abcdef',
+    labels: {},
+    state: 'running',
+    health: 'none',
+    restartCount: 0,
+    startedAt: 1_767_225_600,
+    createdAt: 1_767_225_000,
+    pid: 1,
+    cgroupParent: '',
+    networkMode: 'bridge',
+    tty: false,
+    logDriver: 'json-file',
+    spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
+    ...extra,
+  };
+}
+
+/** An in-memory agent: containers that start and stop, log lines, silences; `hang` makes actions never finish. */
+export class FakeAgent implements AgentClient {
+  readonly actions: string[] = [];
+  hang = false;
+  readonly silenceStore: Silences;
+
+  constructor(
+    readonly records: ContainerRecord[],
+    private readonly lines: Record<string, LogLine[]> = {},
+    now: () => number = Date.now,
+  ) {
+    this.silenceStore = new Silences([], now, () => 'sil-1');
+  }
+
+  hostName() {
+    return 'host-a';
+  }
+  async hosts() {
+    return [{ name: 'host-a', engineUp: true, engineVersion: '20.10', containers: this.records.length, running: 1 }];
+  }
+  async containers() {
+    return this.records;
+  }
+  async stats() {
+    return undefined;
+  }
+  async logs(id: string, query: LogQuery) {
+    const name = this.records.find((r) => r.id === id)?.name ?? '';
+    return (this.lines[name] ?? []).filter((l) => !query.grep || query.grep.test(l.text)).slice(-query.tail);
+  }
+  async inspect(): Promise<never> {
+    throw new AgentError('not in the fake');
+  }
+  async alerts(): Promise<Alert[]> {
+    return [];
+  }
+  async silences() {
+    return this.silenceStore.list();
+  }
+  async addSilence(input: Parameters<Silences['add']>[0]) {
+    return this.silenceStore.add(input);
+  }
+  async removeSilence(id: string) {
+    return this.silenceStore.remove(id);
+  }
+  start(id: string) {
+    return this.act('start', id, 'running');
+  }
+  stop(id: string) {
+    return this.act('stop', id, 'exited');
+  }
+  restart(id: string) {
+    return this.act('restart', id, 'running');
+  }
+  async rollback(): Promise<never> {
+    throw new AgentError('rollback is not available in this build');
+  }
+  async history(): Promise<never> {
+    throw new AgentError('history is not available in this build');
+  }
+
+  private async act(action: string, id: string, state: ContainerRecord['state']): Promise<string> {
+    if (this.hang) return new Promise<string>(() => undefined);
+    const r = this.records.find((x) => x.id === id);
+    if (!r) throw new AgentError('gone');
+    this.actions.push(`${action} ${r.name}`);
+    r.state = state;
+    return `${r.name} ${state}.`;
+  }
+}
