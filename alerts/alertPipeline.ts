@@ -140,6 +140,12 @@ export class AlertPipeline implements CommitParticipant {
     this.take(this.engine.metrics(snapshot));
   }
 
+  /** The silences changed (control API): re-evaluates now, so a lifted silence notifies at once, and stores them. */
+  changed(): void {
+    this.take(this.engine.tick());
+    this.sources.requestCommit();
+  }
+
   /** Queues the decided notifications and stores the engine's state (inside the agent's transaction). */
   commit(): void {
     for (const out of this.pending) {

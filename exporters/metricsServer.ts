@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ControlApi } from '../agent/controlApi';
+import { isControlApiPath } from '../agent/controlApiRoutes';
 import type { Logger } from '../agent/logger';
 import type { Exposition } from './exposition';
 
@@ -9,9 +11,11 @@ export type MetricsServerDeps = {
   logger: Logger;
   /** Ready once the first sampling pass has stored its results. */
   isReady: () => boolean;
+  /** The control API, which answers everything under /api/ (404 there without it). */
+  api?: Pick<ControlApi, 'handle'>;
 };
 
-/** The agent's HTTP server: /metrics, /healthz and /readyz (the control API joins it later). */
+/** The agent's HTTP server: /metrics, /healthz, /readyz, and the control API under /api/. */
 export class MetricsServer {
   private readonly server: http.Server;
 
@@ -41,6 +45,7 @@ export class MetricsServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (this.deps.api && isControlApiPath(path ?? '/')) return this.deps.api.handle(req, res);
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') return this.send(res, 405, 'method not allowed\n');
       if (path === '/metrics') {

@@ -136,7 +136,13 @@ export class EngineSupervisor {
         memoryBytes: Number(info.MemTotal ?? 0),
       };
       await this.hooks.onConnected(docker, this.engineInfo);
+      if (this.stopped) return;
       await this.openStream(docker);
+      if (this.stopped) {
+        this.stream?.close();
+        this.stream = undefined;
+        return;
+      }
       this.setUp(true);
       this.backoff.reset();
       clearInterval(this.tickTimer);

@@ -1,0 +1,152 @@
+import type http from 'node:http';
+import type { AlertEngine } from '../alerts/alertEngine';
+import type { AlertPipeline } from '../alerts/alertPipeline';
+import { SilenceError, type NewSilence } from '../alerts/silences';
+import type { Config } from '../config/schema';
+import { accessPolicy, type AccessDecision, type AccessRequest } from './controlApiAccess';
+import { ApiError } from './controlApiError';
+import { readJsonText, sendJson } from './controlApiHttp';
+import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from './controlApiRequests';
+import { API_PREFIX, matchRoute, type RouteName } from './controlApiRoutes';
+import { agentVersion } from './controlApiVersion';
+import { alertView, silenceView, type HostView } from './controlApiViews';
+import type { Logger } from './logger';
+
+/** What the control API reads and changes. */
+export type ControlApiDeps = {
+  /** The rule engine: its alerts and its silences. */
+  engine: Pick<AlertEngine, 'alerts' | 'silences'>;
+  /** Told after every change of the silences (re-evaluate and store them now). */
+  changed: () => void;
+  hostName: string;
+  version: string;
+  engineUp: () => boolean;
+  /** `agent.token`; without it only loopback clients are answered. */
+  token: string | undefined;
+  logger: Logger;
+  now?: () => number;
+};
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+const SHOWN_PATH_CHARS = 200;
+
+/**
+ * The agent's JSON control API under /api/v1 (alerts, silences, maintenance windows, host), served on the agent's
+ * listener: every request is authorized first, then routed, then validated.
+ */
+export class ControlApi {
+  private readonly access: (req: AccessRequest) => AccessDecision;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ControlApiDeps) {
+    this.access = accessPolicy(deps.token);
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Answers one request whose path starts with /api; never throws. */
+  async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? '';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    try {
+      const decision = this.access({
+        remoteAddress: req.socket.remoteAddress,
+        host: req.headers.host,
+        authorization: req.headers.authorization,
+      });
+      if (!decision.allowed) {
+        const remote = req.socket.remoteAddress;
+        this.deps.logger.warn('control API request refused', { method, path, remote, status: decision.status });
+        return sendJson(res, decision.status, { error: decision.error }, decision.headers);
+      }
+      const match = matchRoute(method, path);
+      if (match.kind === 'not-found') throw new ApiError(404, `no such endpoint: ${shownPath(path)}`);
+      if (match.kind === 'wrong-method') {
+        const allow = match.allow.join(', ');
+        throw new ApiError(405, `${method} is not allowed on ${shownPath(path)} (allowed: ${allow})`, { allow });
+      }
+      const answer = await this.run(match.name, match.params, req);
+      sendJson(res, answer.status, answer.body, answer.headers);
+    } catch (err) {
+      if (res.headersSent || res.destroyed) return;
+      if (err instanceof ApiError) return sendJson(res, err.status, { error: err.message }, err.headers);
+      if (err instanceof SilenceError) return sendJson(res, 400, { error: err.message });
+      this.deps.logger.error('control API request failed', { method, path, error: (err as Error).message });
+      sendJson(res, 500, { error: 'internal error' });
+    }
+  }
+
+  private async run(name: RouteName, params: Record<string, string>, req: http.IncomingMessage): Promise<Answer> {
+    const { engine } = this.deps;
+    switch (name) {
+      case 'listAlerts':
+        return {
+          status: 200,
+          body: { alerts: engine.alerts().map((a) => alertView(a, engine.silences.silencing(a.labels)?.id)) },
+        };
+      case 'listSilences':
+        return { status: 200, body: { silences: engine.silences.list().map(silenceView) } };
+      case 'addSilence':
+        return this.add(parseSilenceRequest(parseJsonBody(await readJsonText(req)), this.now()), 'silence');
+      case 'addMaintenance': {
+        const body = parseJsonBody(await readJsonText(req));
+        return this.add(parseMaintenanceRequest(body, this.now(), this.deps.hostName), 'maintenance window');
+      }
+      case 'removeSilence':
+        return this.remove(params.id ?? '');
+      case 'host': {
+        const host: HostView = {
+          hostName: this.deps.hostName,
+          version: this.deps.version,
+          engineUp: this.deps.engineUp(),
+        };
+        return { status: 200, body: host };
+      }
+    }
+  }
+
+  private add(input: NewSilence, what: string): Answer {
+    const silence = this.deps.engine.silences.add(input);
+    this.deps.changed();
+    this.deps.logger.info(`${what} added`, {
+      id: silence.id,
+      matchers: silence.matchers,
+      until: new Date(silence.until).toISOString(),
+      createdBy: silence.createdBy,
+    });
+    const location = `${API_PREFIX}/silences/${encodeURIComponent(silence.id)}`;
+    return { status: 201, body: silenceView(silence), headers: { location } };
+  }
+
+  private remove(id: string): Answer {
+    const { silences } = this.deps.engine;
+    if (!silences.list().some((s) => s.id === id) || !silences.remove(id)) {
+      throw new ApiError(404, `no silence with id ${JSON.stringify(shownPath(id))}`);
+    }
+    this.deps.changed();
+    this.deps.logger.info('silence removed', { id });
+    return { status: 204 };
+  }
+}
+
+/** The control API of a running agent: what agent/index.ts hands to the MetricsServer. */
+export function agentControlApi(
+  config: Config,
+  alerts: Pick<AlertPipeline, 'engine' | 'changed'>,
+  engine: { readonly up: boolean },
+  logger: Logger,
+): ControlApi {
+  return new ControlApi({
+    engine: alerts.engine,
+    changed: () => alerts.changed(),
+    hostName: config.agent.hostName,
+    version: agentVersion(),
+    engineUp: () => engine.up,
+    token: config.agent.token,
+    logger,
+  });
+}
+
+function shownPath(path: string): string {
+  return path.length > SHOWN_PATH_CHARS ? `${path.slice(0, SHOWN_PATH_CHARS)}…` : path;
+}

@@ -1,0 +1,61 @@
+import type http from 'node:http';
+import { ApiError } from './controlApiError';
+
+/** The largest request body the control API reads (64 KiB). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON request's body as UTF-8 text: 415 unless it is sent as application/json (which also keeps browsers
+ * from posting to a tokenless agent without a CORS preflight), 413 past `limit` bytes without reading the rest.
+ */
+export async function readJsonText(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  const type = req.headers['content-type'];
+  const mediaType = type?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    const got = type === undefined ? 'none' : JSON.stringify(type);
+    throw new ApiError(415, `the request body must be sent as content-type application/json, got ${got}`);
+  }
+  const tooLarge = () => new ApiError(413, `the request body is larger than ${limit} bytes`, { connection: 'close' });
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (finish: () => void) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      finish();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.pause();
+      settle(() => reject(tooLarge()));
+    };
+    const onEnd = () => settle(() => resolve(Buffer.concat(chunks).toString('utf8')));
+    const onError = (err: Error) => settle(() => reject(err));
+    const onClose = () => settle(() => reject(new Error('the client closed the connection mid-request')));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/** Sends a JSON answer (no body for 204); never cached, never sniffed. */
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers };
+  if (status === 204 || body === undefined) {
+    res.writeHead(status, common);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...common,
+  });
+  res.end(text);
+}

@@ -1,0 +1,65 @@
+/** The control API's endpoints, by name. */
+export type RouteName = 'listAlerts' | 'listSilences' | 'addSilence' | 'removeSilence' | 'addMaintenance' | 'host';
+
+/** An HTTP method the control API answers to. */
+export type ApiMethod = 'GET' | 'POST' | 'DELETE';
+
+/** Where the control API lives on the agent's listener. */
+export const API_PREFIX = '/api/v1';
+
+const ROUTES: readonly { method: ApiMethod; path: string; name: RouteName }[] = [
+  { method: 'GET', path: `${API_PREFIX}/alerts`, name: 'listAlerts' },
+  { method: 'GET', path: `${API_PREFIX}/silences`, name: 'listSilences' },
+  { method: 'POST', path: `${API_PREFIX}/silences`, name: 'addSilence' },
+  { method: 'DELETE', path: `${API_PREFIX}/silences/:id`, name: 'removeSilence' },
+  { method: 'POST', path: `${API_PREFIX}/maintenance`, name: 'addMaintenance' },
+  { method: 'GET', path: `${API_PREFIX}/host`, name: 'host' },
+];
+
+/** What a method and path lead to: an endpoint with its path parameters, no endpoint, or the methods it allows. */
+export type RouteMatch =
+  | { kind: 'found'; name: RouteName; params: Record<string, string> }
+  | { kind: 'not-found' }
+  | { kind: 'wrong-method'; allow: ApiMethod[] };
+
+/** Finds the endpoint for a method and a path (without its query string). */
+export function matchRoute(method: string, path: string): RouteMatch {
+  const allow: ApiMethod[] = [];
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, path);
+    if (!params) continue;
+    if (route.method === method) return { kind: 'found', name: route.name, params };
+    allow.push(route.method);
+  }
+  return allow.length ? { kind: 'wrong-method', allow } : { kind: 'not-found' };
+}
+
+/** Whether a path belongs to the control API (so the listener hands it over, known endpoint or not). */
+export function isControlApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] as string;
+    const g = got[i] as string;
+    if (w.startsWith(':')) {
+      const value = decodeSegment(g);
+      if (!value) return undefined;
+      params[w.slice(1)] = value;
+    } else if (w !== g) return undefined;
+  }
+  return params;
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
