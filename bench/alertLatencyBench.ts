@@ -1,0 +1,169 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../config/duration';
+import { ALERT_BENCH_LABEL, ALERT_BENCH_VALUE, startAlertAgent, type AlertAgent } from './alertLatencyAgent';
+import { AlertBenchContainers } from './alertLatencyContainers';
+import { agentCounters, schedTime } from './alertLatencyDiagnosis';
+import { startWebhookReceiver, type WebhookReceiver } from './alertLatencyReceiver';
+import { runScenario } from './alertLatencyRun';
+import { scenarioSpecs, type ScenarioCounts } from './alertLatencyScenarios';
+import { recordEventStamps, type EventStamps } from './alertLatencyStamps';
+import { describeEnvironment, renderReport, type RoundResult } from './alertLatencyReport';
+import { latencyTable } from './alertLatencyTable';
+import { BENCH_IMAGE, connectEngine } from './benchFleet';
+
+/** Command-line options of the bench. */
+type BenchOptions = {
+  counts: ScenarioCounts;
+  rounds: number;
+  spacingsMs: number[];
+  groupWait: string;
+  groupWindow: string;
+  timeoutMs: number;
+  agentNodeArgs: string[];
+  out: string;
+};
+
+const REPO_ROOT = join(__dirname, '..', '..');
+const CLI_PATH = join(__dirname, '..', 'cli.js');
+const USAGE = `usage: node dist/bench/alertLatencyBench.js [--log 50] [--die 50] [--oom 10] [--rounds 2] [--spacing-ms 1000,200]
+  [--group-wait 0s] [--group-window 100ms] [--timeout-seconds 30]
+  [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]
+  [--out bench/results/alert-latency.md]`;
+
+function progress(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function count(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be an integer ≥ ${min}, got "${value}"\n${USAGE}`);
+  return n;
+}
+
+function durationOption(name: string, value: string): string {
+  if (parseDuration(value) === undefined) throw new Error(`--${name} must be a duration (0s, 100ms), got "${value}"`);
+  return value;
+}
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      log: { type: 'string', default: '50' },
+      die: { type: 'string', default: '50' },
+      oom: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '2' },
+      'spacing-ms': { type: 'string', default: '1000,200' },
+      'group-wait': { type: 'string', default: '0s' },
+      'group-window': { type: 'string', default: '100ms' },
+      'timeout-seconds': { type: 'string', default: '30' },
+      'agent-node-args': { type: 'string', default: '' },
+      out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'alert-latency.md') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  return {
+    counts: { log: count('log', values.log, 0), die: count('die', values.die, 0), oom: count('oom', values.oom, 0) },
+    rounds: count('rounds', values.rounds, 1),
+    spacingsMs: [...new Set(values['spacing-ms'].split(',').map((v) => count('spacing-ms', v.trim(), 0)))],
+    groupWait: durationOption('group-wait', values['group-wait']),
+    groupWindow: durationOption('group-window', values['group-window']),
+    timeoutMs: count('timeout-seconds', values['timeout-seconds'], 1) * 1000,
+    agentNodeArgs: values['agent-node-args'].split(' ').filter((a) => a !== ''),
+    out: values.out,
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const engine = await connectEngine();
+  await engine.docker
+    .getImage(BENCH_IMAGE)
+    .inspect()
+    .catch(() => {
+      throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
+    });
+  const containers = new AlertBenchContainers(engine.docker, progress);
+  const leftovers = await containers.clearLeftovers();
+  if (leftovers) progress(`removed ${leftovers} leftover containers of an earlier run`);
+
+  let receiver: WebhookReceiver | undefined;
+  let agent: AlertAgent | undefined;
+  let events: EventStamps | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      events?.close();
+      await agent?.stop().catch(() => undefined);
+      await receiver?.stop();
+      progress(`removing the bench containers (${ALERT_BENCH_LABEL}=${ALERT_BENCH_VALUE})`);
+      await containers.removeAll().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  const environment = await describeEnvironment(engine, opts);
+  const started = Date.now();
+  const results: RoundResult[] = [];
+  let agentOutput = '';
+  try {
+    receiver = await startWebhookReceiver();
+    events = await recordEventStamps(engine);
+    progress('starting the agent');
+    agent = await startAlertAgent({
+      cliPath: CLI_PATH,
+      webhookUrl: receiver.url,
+      groupWait: opts.groupWait,
+      groupWindow: opts.groupWindow,
+      nodeArgs: opts.agentNodeArgs,
+    });
+    const agentUrl = agent.url;
+    const agentPid = agent.pid;
+    const ctx = {
+      docker: engine.docker,
+      containers,
+      receiver,
+      events,
+      timeoutMs: opts.timeoutMs,
+      random: Math.random,
+      progress,
+      diagnose: (rule: string, names: readonly string[]) => agentCounters(agentUrl, rule, names),
+      agentSched: () => schedTime(agentPid),
+    };
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const spacingMs of opts.spacingsMs) {
+        for (const spec of scenarioSpecs(opts.counts)) {
+          const result = await runScenario(spec, { round, spacingMs }, ctx);
+          results.push({ round, result });
+          process.stderr.write(`${latencyTable([result]).slice(-1)[0]}\n`);
+        }
+      }
+    }
+    if (events.broken) progress('warning: the event stream broke during the run; event stamps may be missing');
+    agentOutput = agent.output();
+  } finally {
+    await cleanup();
+  }
+  const markdown = renderReport(results, opts, environment);
+  process.stdout.write(`\n${markdown}`);
+  if (agentOutput.trim()) progress(`agent output (warnings and errors):\n${agentOutput}`);
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, markdown);
+  progress(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; written to ${relative(process.cwd(), opts.out)}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
