@@ -5,6 +5,7 @@ import { negotiateApiVersion } from './apiVersion';
 import { Backoff } from './backoff';
 import { dockerOptions, type DockerEndpoint, type DockerTls } from './dockerHost';
 import { sinceAfter, type EngineEvent } from './engineEvent';
+import { EventDeduper, type EventPosition } from './eventDeduper';
 import { openEventStream, type EventStreamHandle } from './eventStream';
 
 /** What the engine said about itself at connection time (`GET /info`, `GET /version`). */
@@ -19,9 +20,6 @@ export type EngineInfo = {
   cpus: number;
   memoryBytes: number;
 };
-
-/** Where the event stream is: the last event's time and the keys of the events delivered at exactly that time. */
-export type EventPosition = { timeNano: bigint; keys: string[] };
 
 /** Hooks the supervisor calls; each may fail without taking the supervisor down. */
 export type EngineHooks = {
@@ -46,8 +44,7 @@ export class EngineSupervisor {
   private isUp = false;
   private stopped = false;
   private stream: EventStreamHandle | undefined;
-  private lastEventNano: bigint | undefined;
-  private lastEventKeys = new Set<string>();
+  private readonly events = new EventDeduper();
   private retryTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly backoff = new Backoff(500, 30_000);
@@ -83,16 +80,12 @@ export class EngineSupervisor {
    * so events that happened while the agent was down are delivered too.
    */
   resumeEventsAfter(position: EventPosition): void {
-    if (this.lastEventNano !== undefined) return;
-    this.lastEventNano = position.timeNano;
-    this.lastEventKeys = new Set(position.keys);
+    this.events.restore(position);
   }
 
-  /** The last event delivered (its time and the events delivered at that exact time), the position to store. */
+  /** The newest event time delivered and the keys of the events delivered shortly before it: the position to store. */
   get eventPosition(): EventPosition | undefined {
-    return this.lastEventNano === undefined
-      ? undefined
-      : { timeNano: this.lastEventNano, keys: [...this.lastEventKeys] };
+    return this.events.position;
   }
 
   /** Starts connecting; never throws, failures are retried. */
@@ -155,7 +148,8 @@ export class EngineSupervisor {
   }
 
   private async openStream(docker: Docker): Promise<void> {
-    const since = this.lastEventNano !== undefined ? sinceAfter(this.lastEventNano) : undefined;
+    const from = this.events.resumeFrom;
+    const since = from !== undefined ? sinceAfter(from) : undefined;
     this.stream = await openEventStream(
       docker,
       since,
@@ -165,14 +159,7 @@ export class EngineSupervisor {
   }
 
   private dispatch(docker: Docker, e: EngineEvent): void {
-    const key = `${e.Type}|${e.Action}|${e.Actor.ID}`;
-    if (this.lastEventNano !== undefined) {
-      if (e.timeNano < this.lastEventNano) return;
-      if (e.timeNano === this.lastEventNano && this.lastEventKeys.has(key)) return;
-    }
-    if (e.timeNano !== this.lastEventNano) this.lastEventKeys = new Set();
-    this.lastEventNano = e.timeNano;
-    this.lastEventKeys.add(key);
+    if (!this.events.accept(e)) return;
     try {
       this.hooks.onEvent(docker, e);
     } catch (err) {

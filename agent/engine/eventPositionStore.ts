@@ -1,6 +1,6 @@
 import { migrate, type Store } from '../store/database';
 import type { CommitParticipant } from '../store/storeCommitter';
-import type { EventPosition } from './engineSupervisor';
+import type { EventPosition } from './eventDeduper';
 
 const KEY = 'events.position';
 
