@@ -148,8 +148,8 @@ export class EngineSupervisor {
   }
 
   private async openStream(docker: Docker): Promise<void> {
-    const from = this.events.resumeFrom;
-    const since = from !== undefined ? sinceAfter(from) : undefined;
+    const from = this.events.resumeFrom ?? this.events.startAt(BigInt(Date.now()) * 1_000_000n);
+    const since = sinceAfter(from);
     this.stream = await openEventStream(
       docker,
       since,

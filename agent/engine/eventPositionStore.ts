@@ -22,15 +22,16 @@ export class EventPositionStore implements CommitParticipant {
   load(): EventPosition | undefined {
     const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(KEY) as { value: string } | undefined;
     if (!row) return undefined;
-    const stored = JSON.parse(row.value) as { timeNano: string; keys: string[] };
-    return { timeNano: BigInt(stored.timeNano), keys: stored.keys };
+    const stored = JSON.parse(row.value) as { timeNano: string; keys: string[]; floor?: string };
+    const floor = stored.floor !== undefined ? { floor: BigInt(stored.floor) } : {};
+    return { timeNano: BigInt(stored.timeNano), keys: stored.keys, ...floor };
   }
 
   /** Stores the current position when it moved. */
   commit(): void {
     const at = this.position();
     if (at === undefined) return;
-    const value = JSON.stringify({ timeNano: at.timeNano.toString(), keys: at.keys });
+    const value = JSON.stringify({ timeNano: at.timeNano.toString(), keys: at.keys, floor: at.floor?.toString() });
     if (value === this.written) return;
     this.db
       .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')

@@ -44,3 +44,17 @@ describe('EventDeduper', () => {
     expect(d.accept(ev(100n * S, 'start'))).toBe(false);
   });
 });
+
+describe('EventDeduper floor', () => {
+  it('never replays events from before its first stream, even within the window of a resume', () => {
+    const d = new EventDeduper();
+    expect(d.startAt(100n * S)).toBe(100n * S);
+    expect(d.accept(ev(99n * S, 'die', 'older'))).toBe(false);
+    d.accept(ev(101n * S, 'die'));
+    expect(d.resumeFrom).toBe(100n * S);
+    const after = new EventDeduper();
+    after.restore(d.position!);
+    expect(after.accept(ev(98n * S, 'die', 'before-the-agent'))).toBe(false);
+    expect(after.resumeFrom).toBe(100n * S);
+  });
+});
