@@ -3,6 +3,7 @@ import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { LogEntry } from '../agent/logs/logEntry';
 import type { Logger } from '../agent/logger';
 import type { ContainerSample } from '../agent/stats/containerSample';
+import type { Statement } from 'better-sqlite3';
 import { migrate, type Store } from '../agent/store/database';
 import type { CommitParticipant } from '../agent/store/storeCommitter';
 import type { Config } from '../config/schema';
@@ -46,8 +47,9 @@ export class AlertPipeline implements CommitParticipant {
   private readonly digest: DigestAccumulator;
   private readonly digestState: DigestStateStore;
   private readonly digestSchedule: DigestSchedule | undefined;
-  private savedState = '';
-  private savingState = '';
+  private savedRevision = -1;
+  private savingRevision = -1;
+  private readonly saveState: Statement<[string, string]>;
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly lastResend = new Map<string, number>();
   private stopped = false;
@@ -55,7 +57,7 @@ export class AlertPipeline implements CommitParticipant {
 
   constructor(
     private readonly config: Config,
-    private readonly store: Store,
+    store: Store,
     private readonly sources: AlertPipelineSources,
     logger: Logger,
     private readonly now: () => number = Date.now,
@@ -90,6 +92,9 @@ export class AlertPipeline implements CommitParticipant {
     migrate(store, [
       { name: 'alerts-1-state', sql: 'CREATE TABLE alert_state (key TEXT PRIMARY KEY, json TEXT NOT NULL)' },
     ]);
+    this.saveState = store.prepare(
+      'INSERT INTO alert_state (key, json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json',
+    );
     const row = store.prepare('SELECT json FROM alert_state WHERE key = ?').get(STATE_KEY) as
       { json: string } | undefined;
     if (row) this.engine.restore(JSON.parse(row.json));
@@ -152,22 +157,16 @@ export class AlertPipeline implements CommitParticipant {
       if (out.notifiers.length) this.outbox.enqueue(out.notification, out.notifiers);
     }
     this.digestState.commit();
-    const state = JSON.stringify(this.engine.snapshot());
-    if (state !== this.savedState) {
-      this.store
-        .prepare(
-          'INSERT INTO alert_state (key, json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json',
-        )
-        .run(STATE_KEY, state);
-    }
-    this.savingState = state;
+    const revision = this.engine.revision;
+    if (revision !== this.savedRevision) this.saveState.run(STATE_KEY, JSON.stringify(this.engine.snapshot()));
+    this.savingRevision = revision;
   }
 
   /** Forgets what the transaction stored. */
   committed(): void {
     this.digestState.committed();
     this.pending = [];
-    this.savedState = this.savingState;
+    this.savedRevision = this.savingRevision;
   }
 
   /** Stops the clock and delivery (waits for requests in flight). */

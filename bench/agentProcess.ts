@@ -17,7 +17,8 @@ export type AgentProcessOptions = {
 export type AgentProcess = { pid: number; url: string; output: () => string; stop: () => Promise<void> };
 
 /** A TCP port free on 127.0.0.1 right now. */
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -29,7 +30,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+/** Whether `child` exits within `ms`. */
+export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, waitForExit } from './agentProcess';
 
 /** Label on every container of this bench (the agent selects on it; cleanup removes what carries it). */
 export const ALERT_BENCH_LABEL = 'dockwatch.bench';
@@ -32,29 +32,6 @@ export type AlertAgentOptions = {
 
 /** The agent under test, running as `node dist/cli.js run` in its own process. */
 export type AlertAgent = { pid: number; url: string; config: string; output: () => string; stop: () => Promise<void> };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 /** The agent's YAML: only this bench's containers, one rule per scenario, every alert to the bench's webhook. */
 export function alertAgentConfig(dataDir: string, opts: AlertAgentOptions): string {
