@@ -1,7 +1,7 @@
 import type { Logger } from '../agent/logger';
 import type { Store } from '../agent/store/database';
 import type { BotConfig } from '../config/botSchema';
-import type { AgentClient } from './agentClient';
+import type { Fleet } from './fleet';
 import { COMMANDS } from './commands/commandTable';
 import { AuditLog } from './core/audit';
 import { CommandCore } from './core/commandCore';
@@ -9,7 +9,8 @@ import { CommandCore } from './core/commandCore';
 /** What the bot's command core is built from. */
 export type CommandCoreDeps = {
   bot: BotConfig;
-  agent: AgentClient;
+  /** The agents the commands reach (one in process, or many over their control APIs). */
+  fleet: Fleet;
   /** The store the audit lives in (the agent's). */
   store: Store;
   logger: Logger;
@@ -20,7 +21,7 @@ export type CommandCoreDeps = {
 export function buildCommandCore(deps: CommandCoreDeps): CommandCore {
   const now = deps.now ?? Date.now;
   return new CommandCore({
-    agent: deps.agent,
+    fleet: deps.fleet,
     policy: { roles: deps.bot.roles, members: deps.bot.members },
     commands: COMMANDS,
     audit: new AuditLog(deps.store, deps.logger, now),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COMMAND_NAMES } from '../bot/core/commandNames';
-import { duration, flag, integer, selector, stringList, text, whenValid } from './fields';
+import { duration, flag, hostPort, integer, secret, selector, stringList, text, whenValid } from './fields';
 import { isMapping } from './keyPath';
 import { closestMatch } from './suggest';
 
@@ -26,6 +26,69 @@ const memberSchema = z.strictObject({
   channels: stringList().optional(),
 });
 
+/** An http(s) URL, echoed in errors (agent and API addresses are not secrets). */
+function httpUrl() {
+  return z.string().superRefine((s, ctx) => {
+    const url = URL.canParse(s) ? new URL(s) : undefined;
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)} is not an http:// or https:// URL` });
+    }
+  });
+}
+
+const discordSchema = z.strictObject({
+  token: secret(text()),
+  guilds: stringList().min(1, 'list at least one guild id (slash commands are registered per guild)'),
+  alertChannel: text().optional(),
+  apiUrl: httpUrl().prefault('https://discord.com/api'),
+});
+
+const slackSchema = z
+  .strictObject({
+    token: secret(text()),
+    signingSecret: secret(text()).optional(),
+    appToken: secret(text()).optional(),
+    socketMode: flag().prefault(false),
+    listen: hostPort().prefault('127.0.0.1:3000'),
+    command: z
+      .string()
+      .regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /dockwatch')
+      .prefault('/dockwatch'),
+    alertChannel: text().optional(),
+    apiUrl: httpUrl().prefault('https://slack.com/api/'),
+  })
+  .superRefine(
+    (slack, ctx) => {
+      if (slack.socketMode === true && slack.appToken === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['appToken'],
+          message: 'required when socketMode is true (an xapp- token)',
+        });
+      }
+      if (slack.socketMode !== true && slack.signingSecret === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['signingSecret'], message: 'required in HTTP mode (socketMode: false)' });
+      }
+    },
+    whenValid('socketMode', 'appToken', 'signingSecret'),
+  );
+
+const agentEntrySchema = z.strictObject({
+  name: text(),
+  url: httpUrl(),
+  token: secret(text()).optional(),
+  ca: text().optional(),
+});
+
+const discoverySchema = z.strictObject({
+  dns: text(),
+  port: integer(1).pipe(z.int().max(65535)),
+  scheme: z.enum(['http', 'https']).prefault('http'),
+  token: secret(text()).optional(),
+  ca: text().optional(),
+  interval: duration(SECOND).prefault('30s'),
+});
+
 const rateLimitSchema = z.strictObject({
   commands: integer(1).prefault(10),
   per: duration(SECOND).prefault('1m'),
@@ -38,13 +101,34 @@ const rateLimitSchema = z.strictObject({
  */
 export const botSchema = z
   .strictObject({
+    discord: discordSchema.optional(),
+    slack: slackSchema.optional(),
+    agents: z.array(agentEntrySchema).prefault([]),
+    discovery: discoverySchema.optional(),
     confirmTimeout: duration(SECOND).prefault('60s'),
     commandTimeout: duration(SECOND).prefault('30s'),
     rateLimit: rateLimitSchema.prefault({}),
     roles: z.record(z.string(), roleSchema).prefault({}),
     members: z.array(memberSchema).prefault([]),
   })
-  .superRefine((bot, ctx) => checkReferences(bot.roles, bot.members, ctx), whenValid('roles', 'members'));
+  .superRefine((bot, ctx) => checkReferences(bot.roles, bot.members, ctx), whenValid('roles', 'members'))
+  .superRefine((bot, ctx) => checkAgentNames(bot.agents, ctx), whenValid('agents'));
+
+function checkAgentNames(agents: unknown[], ctx: Ctx): void {
+  if (!Array.isArray(agents)) return;
+  const seen = new Set<string>();
+  agents.forEach((agent, i) => {
+    if (!isMapping(agent) || typeof agent.name !== 'string') return;
+    if (seen.has(agent.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agents', i, 'name'],
+        message: `${JSON.stringify(agent.name)} is listed twice`,
+      });
+    }
+    seen.add(agent.name);
+  });
+}
 
 function checkReferences(roles: Record<string, unknown>, members: unknown[], ctx: Ctx): void {
   if (!isMapping(roles) || !Array.isArray(members)) return;
@@ -112,6 +196,18 @@ export type BotConfig = z.output<typeof botSchema>;
 
 /** One role as configured. */
 export type RoleConfig = BotConfig['roles'][string];
+
+/** `bot.discord`: the Discord adapter's token, guilds, alert channel and API base (a fake one in tests). */
+export type DiscordConfig = NonNullable<BotConfig['discord']>;
+
+/** `bot.slack`: the Slack adapter (HTTP mode with a signing secret, or Socket Mode with an app token). */
+export type SlackConfig = NonNullable<BotConfig['slack']>;
+
+/** One agent the bot talks to over its control API. */
+export type AgentEntryConfig = BotConfig['agents'][number];
+
+/** `bot.discovery`: agents found as every A record of a DNS name. */
+export type DiscoveryConfig = NonNullable<BotConfig['discovery']>;
 
 /** One member entry: who (per platform) holds a role, optionally only in some channels. */
 export type MemberConfig = BotConfig['members'][number];

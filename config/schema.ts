@@ -73,6 +73,7 @@ const agentSchema = z
     dataDir: text().prefault('./data'),
     hostName: text().prefault(() => hostname()),
     token: secret(optionalText()).optional(),
+    tls: z.strictObject({ cert: text(), key: text() }).optional(),
     logLevel: z.enum(LOG_LEVELS).prefault('info'),
     logFormat: z.enum(LOG_FORMATS).prefault('text'),
   })

@@ -5,6 +5,7 @@ import { buildCommandCore } from '..';
 import type { ReplyStatus } from '../core/reply';
 import { renderText } from '../core/renderText';
 import { InProcessAgent } from '../inProcessAgent';
+import { StaticFleet } from '../staticFleet';
 
 /** Exit codes of `dockwatch ctl`: 0 done, 3 denied, 4 failed (or not understood, or awaiting a confirmation). */
 export const CTL_EXIT: Readonly<Record<ReplyStatus, number>> = { ok: 0, denied: 3, failed: 4, invalid: 4, confirm: 4 };
@@ -37,7 +38,7 @@ export async function runCtl(config: Config, request: CtlRequest, logger: Logger
       });
     const core = buildCommandCore({
       bot: config.bot,
-      agent: new InProcessAgent(agent, { config, actions: agent.actions }),
+      fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]),
       store: agent.store,
       logger,
     });

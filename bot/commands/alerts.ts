@@ -1,4 +1,5 @@
 import type { BotCommand } from '../core/command';
+import { answered, unansweredNote } from '../core/hostScope';
 import { formatAgo } from '../core/humanUnits';
 
 /** `alerts`: the pending and firing alerts, most severe first. */
@@ -11,12 +12,19 @@ export const alertsCommand: BotCommand = {
   async run(ctx) {
     const rank = { critical: 0, warning: 1, info: 2 } as const;
     const now = ctx.now();
-    const alerts = (await ctx.agent.alerts())
+    const results = await ctx.across((agent) => agent.alerts());
+    const missing = unansweredNote(results);
+    const alerts = answered(results)
+      .flatMap(({ host, value }) => value.map((a) => ({ ...a, host })))
       .filter((a) => a.state !== 'resolved')
       .sort((a, b) => rank[a.severity] - rank[b.severity] || a.activeAt - b.activeAt);
-    const title = `Alerts on ${ctx.agent.hostName()}`;
-    if (alerts.length === 0) return { status: 'ok', title, text: 'No alerts are pending or firing.' };
+    const title = ctx.hosts.length === 1 ? `Alerts on ${ctx.hosts[0]}` : `Alerts on ${ctx.hosts.length} hosts`;
+    const note = missing ? `Not answering: ${missing}` : undefined;
+    if (alerts.length === 0) {
+      return { status: 'ok', title, text: `No alerts are pending or firing.${note ? ` ${note}` : ''}` };
+    }
     const rows = alerts.map((a) => [
+      ...(ctx.manyHosts ? [a.host] : []),
       a.rule,
       a.state,
       a.severity,
@@ -27,7 +35,11 @@ export const alertsCommand: BotCommand = {
     return {
       status: 'ok',
       title,
-      table: { columns: ['RULE', 'STATE', 'SEVERITY', 'CONTAINER', 'SINCE', 'SUMMARY'], rows },
+      ...(note ? { text: note } : {}),
+      table: {
+        columns: [...(ctx.manyHosts ? ['HOST'] : []), 'RULE', 'STATE', 'SEVERITY', 'CONTAINER', 'SINCE', 'SUMMARY'],
+        rows,
+      },
     };
   },
 };

@@ -15,20 +15,25 @@ import { statsCommand } from './stats';
 import { stopCommand } from './stop';
 import { unsilenceCommand } from './unsilence';
 
+/** A command that runs on hosts: it takes `--host H` (one host instead of all; required for a name on several). */
+function onHosts(command: BotCommand): BotCommand {
+  return { ...command, usage: `${command.usage} [--host H]`, flags: { ...command.flags, host: { kind: 'text' } } };
+}
+
 /** Every command, one line each, in `help` order (the one wiring place of the commands). */
 export const COMMANDS: readonly BotCommand[] = [
-  psCommand,
-  logsCommand,
-  statsCommand,
-  inspectCommand,
-  startCommand,
-  stopCommand,
-  restartCommand,
-  rollbackCommand,
-  historyCommand,
-  alertsCommand,
-  silenceCommand,
-  unsilenceCommand,
+  onHosts(psCommand),
+  onHosts(logsCommand),
+  onHosts(statsCommand),
+  onHosts(inspectCommand),
+  onHosts(startCommand),
+  onHosts(stopCommand),
+  onHosts(restartCommand),
+  onHosts(rollbackCommand),
+  onHosts(historyCommand),
+  onHosts(alertsCommand),
+  onHosts(silenceCommand),
+  onHosts(unsilenceCommand),
   auditCommand,
   hostsCommand,
   helpCommand,

@@ -1,5 +1,5 @@
 import type { ActionOptions, AgentClient } from '../agentClient';
-import type { BotCommand } from '../core/command';
+import { targetOf, type BotCommand } from '../core/command';
 import { describeIdentity } from '../core/identity';
 
 type Action = 'start' | 'stop' | 'restart';
@@ -15,15 +15,18 @@ export function containerAction(name: Action, summary: string, done: string, des
     flags: {},
     destructive,
     async run(ctx) {
-      const container = ctx.container;
-      if (!container) throw new Error(`${name} runs on a resolved container`);
-      const options: ActionOptions = { by: describeIdentity(ctx.identity), signal: ctx.signal };
+      const { container, agent } = targetOf(ctx);
+      const options: ActionOptions = {
+        by: describeIdentity(ctx.identity),
+        signal: ctx.signal,
+        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+      };
       const act: Record<Action, (agent: AgentClient) => Promise<string>> = {
         start: (agent) => agent.start(container.id, options),
         stop: (agent) => agent.stop(container.id, options),
         restart: (agent) => agent.restart(container.id, options),
       };
-      const text = await act[name](ctx.agent);
+      const text = await act[name](agent);
       return { status: 'ok', title: `${done} ${container.name}`, text };
     },
   };

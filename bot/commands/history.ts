@@ -1,4 +1,4 @@
-import type { BotCommand } from '../core/command';
+import { targetOf, type BotCommand } from '../core/command';
 import { formatTime } from '../core/humanUnits';
 
 /** `history <container>`: the recorded revisions of a container's name, newest first. */
@@ -10,9 +10,8 @@ export const historyCommand: BotCommand = {
   containerArg: 'container',
   flags: {},
   async run(ctx) {
-    const container = ctx.container;
-    if (!container) throw new Error('history runs on a resolved container');
-    const revisions = await ctx.agent.history(container.id, ctx.signal);
+    const { container, agent } = targetOf(ctx);
+    const revisions = await agent.history(container.id, ctx.signal);
     const title = `Revisions of ${container.name}`;
     if (revisions.length === 0) return { status: 'ok', title, text: 'No revisions recorded.' };
     const rows = revisions.map((r) => [

@@ -1,4 +1,4 @@
-import type { BotCommand } from '../core/command';
+import { targetOf, type BotCommand } from '../core/command';
 import { redactEnv } from '../core/redactEnv';
 
 /** `inspect <container>`: image, command, ports, mounts, networks, labels and env (secret values hidden). */
@@ -10,15 +10,15 @@ export const inspectCommand: BotCommand = {
   containerArg: 'container',
   flags: {},
   async run(ctx) {
-    const container = ctx.container;
-    if (!container) throw new Error('inspect runs on a resolved container');
-    const d = await ctx.agent.inspect(container.id, ctx.signal);
+    const { container, agent, host } = targetOf(ctx);
+    const d = await agent.inspect(container.id, ctx.signal);
     const list = (items: readonly string[]) => (items.length ? items.join(', ') : '-');
     const env = redactEnv(d.env, ctx.seeSecrets);
     return {
       status: 'ok',
       title: `Inspect ${d.name}`,
       fields: [
+        ...(ctx.manyHosts ? [{ name: 'Host', value: host }] : []),
         { name: 'ID', value: d.id.slice(0, 12) },
         { name: 'Image', value: `${d.image} (${d.imageId.replace(/^sha256:/, '').slice(0, 12)})` },
         { name: 'State', value: d.health === 'none' ? d.state : `${d.state} (${d.health})` },

@@ -1,4 +1,4 @@
-import type { BotCommand } from '../core/command';
+import { targetOf, type BotCommand } from '../core/command';
 import { formatTime } from '../core/humanUnits';
 
 /** Above this many characters the lines go out as an attachment (chat platforms cap messages near 2000). */
@@ -17,10 +17,9 @@ export const logsCommand: BotCommand = {
     grep: { kind: 'regex' },
   },
   async run(ctx) {
-    const container = ctx.container;
-    if (!container) throw new Error('logs runs on a resolved container');
+    const { container, agent } = targetOf(ctx);
     const { tail, since, grep } = ctx.command.flags;
-    const lines = await ctx.agent.logs(container.id, {
+    const lines = await agent.logs(container.id, {
       tail: typeof tail === 'number' ? tail : 100,
       ...(typeof since === 'number' ? { sinceMs: ctx.now() - since } : {}),
       ...(grep instanceof RegExp ? { grep } : {}),

@@ -1,44 +1,44 @@
 import { matchesGlob } from '../../config/glob';
 import type { BotCommand } from '../core/command';
-import { formatAgo } from '../core/humanUnits';
-import { invalidReply } from '../core/reply';
 import { shown } from '../core/commandParser';
+import { answered, unansweredNote } from '../core/hostScope';
+import { formatAgo } from '../core/humanUnits';
 
-/** `ps [filter] [--all] [--host H]`: the containers the user may see, running ones unless --all. */
+/** `ps [filter] [--all] [--host H]`: the containers the user may see on every host (or one), running ones unless --all. */
 export const psCommand: BotCommand = {
   name: 'ps',
   summary: 'list containers (running unless --all); filter by name, glob or substring',
-  usage: 'ps [filter] [--all] [--host H]',
+  usage: 'ps [filter] [--all]',
   args: [{ name: 'filter', required: false }],
-  flags: { all: { kind: 'boolean' }, host: { kind: 'text' } },
+  flags: { all: { kind: 'boolean' } },
   async run(ctx) {
-    const host = ctx.agent.hostName();
-    const wanted = ctx.command.flags.host;
-    if (typeof wanted === 'string' && wanted !== host)
-      return invalidReply(`unknown host ${shown(wanted)} (hosts: ${host})`);
     const filter = ctx.command.args.filter;
     const all = ctx.command.flags.all === true;
     const matches = (name: string) =>
       filter === undefined || (/[*?[]/.test(filter) ? matchesGlob(filter, name) : name.includes(filter));
     const now = ctx.now();
-    const rows = (await ctx.agent.containers())
-      .filter((r) => (all || r.state === 'running') && matches(r.name) && ctx.may('ps', r))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((r) => [
+    const results = await ctx.across((agent) => agent.containers());
+    const missing = unansweredNote(results);
+    const showHost = ctx.manyHosts;
+    const rows = answered(results)
+      .flatMap(({ host, value }) => value.map((r) => ({ host, r })))
+      .filter(({ r }) => (all || r.state === 'running') && matches(r.name) && ctx.may('ps', r))
+      .sort((a, b) => a.r.name.localeCompare(b.r.name) || a.host.localeCompare(b.host))
+      .map(({ host, r }) => [
+        ...(showHost ? [host] : []),
         r.name,
         r.state,
         r.health === 'none' ? '' : r.health,
         r.image,
         r.state === 'running' && r.startedAt ? `up since ${formatAgo(r.startedAt * 1000, now)}` : '',
       ]);
-    const title = `Containers on ${host}`;
+    const title = ctx.hosts.length === 1 ? `Containers on ${ctx.hosts[0]}` : `Containers on ${ctx.hosts.length} hosts`;
+    const note = missing ? `Not answering: ${missing}` : undefined;
     if (rows.length === 0) {
-      return {
-        status: 'ok',
-        title,
-        text: `No ${all ? '' : 'running '}containers${filter ? ` match ${shown(filter)}` : ''}.`,
-      };
+      const none = `No ${all ? '' : 'running '}containers${filter ? ` match ${shown(filter)}` : ''}.`;
+      return { status: results.every((r) => !r.ok) ? 'failed' : 'ok', title, text: note ? `${none} ${note}` : none };
     }
-    return { status: 'ok', title, table: { columns: ['NAME', 'STATE', 'HEALTH', 'IMAGE', 'STATUS'], rows } };
+    const columns = [...(showHost ? ['HOST'] : []), 'NAME', 'STATE', 'HEALTH', 'IMAGE', 'STATUS'];
+    return { status: 'ok', title, ...(note ? { text: note } : {}), table: { columns, rows } };
   },
 };

@@ -1,4 +1,4 @@
-import type { BotCommand } from '../core/command';
+import { targetOf, type BotCommand } from '../core/command';
 import { describeIdentity } from '../core/identity';
 
 /** `rollback <container> [--to REVISION]`: recreates it from a recorded revision (asks for a confirmation). */
@@ -11,14 +11,16 @@ export const rollbackCommand: BotCommand = {
   flags: { to: { kind: 'integer', min: 1, max: 1_000_000_000 } },
   destructive: true,
   async run(ctx) {
-    const container = ctx.container;
-    if (!container) throw new Error('rollback runs on a resolved container');
+    const { container, agent } = targetOf(ctx);
     const to = ctx.command.flags.to;
     const steps: string[] = [];
-    const text = await ctx.agent.rollback(container.id, typeof to === 'number' ? to : undefined, {
+    const text = await agent.rollback(container.id, typeof to === 'number' ? to : undefined, {
       by: describeIdentity(ctx.identity),
       signal: ctx.signal,
-      onProgress: (step) => steps.push(step),
+      onProgress: (step) => {
+        steps.push(step);
+        ctx.onProgress?.(step);
+      },
     });
     return {
       status: 'ok',

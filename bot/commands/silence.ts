@@ -4,7 +4,8 @@ import type { BotCommand } from '../core/command';
 import { shown, shownDuration } from '../core/commandParser';
 import { describeIdentity } from '../core/identity';
 import { formatTime } from '../core/humanUnits';
-import { invalidReply } from '../core/reply';
+import { answered, unansweredNote } from '../core/hostScope';
+import { failedReply, invalidReply } from '../core/reply';
 
 const MAX_SILENCE_MS = 30 * 86_400_000;
 const LABEL = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -46,19 +47,29 @@ export const silenceCommand: BotCommand = {
     if (ms === undefined || ms <= 0 || ms > MAX_SILENCE_MS) {
       return invalidReply(`${shown(text)} is not a duration from 1s to 30d (use e.g. 30m, 2h, 1d)`);
     }
-    const silence = await ctx.agent.addSilence({
-      matchers: parsed.matchers,
-      until: ctx.now() + ms,
-      comment: `from the bot for ${shownDuration(ms)}`,
-      createdBy: describeIdentity(ctx.identity),
-    });
-    const shownMatchers = Object.entries(silence.matchers)
+    const until = ctx.now() + ms;
+    const results = await ctx.across((agent) =>
+      agent.addSilence({
+        matchers: parsed.matchers,
+        until,
+        comment: `from the bot for ${shownDuration(ms)}`,
+        createdBy: describeIdentity(ctx.identity),
+      }),
+    );
+    const added = answered(results);
+    const missing = unansweredNote(results);
+    const shownMatchers = Object.entries(parsed.matchers)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
+    if (added.length === 0) return failedReply(`No silence was added: ${missing}`);
+    const ids = [...new Set(added.map((a) => a.value.id))];
+    const where = ctx.manyHosts ? ` on ${added.map((a) => `${a.host} (${a.value.id})`).join(', ')}` : '';
     return {
       status: 'ok',
-      title: `Silence ${silence.id} added`,
-      text: `Alerts matching ${shownMatchers} are silenced until ${formatTime(silence.until)}.`,
+      title: `Silence ${ids.join(', ')} added`,
+      text:
+        `Alerts matching ${shownMatchers} are silenced until ${formatTime(until)}${where}.` +
+        (missing ? ` Not added where the agent did not answer: ${missing}` : ''),
     };
   },
 };

@@ -1,6 +1,7 @@
 import type { ContainerRecord } from '../../agent/inventory/containerRecord';
 import type { ContainerStats } from '../agentClient';
 import type { BotCommand } from '../core/command';
+import { answered, unansweredNote } from '../core/hostScope';
 import { formatBytes, formatPercent } from '../core/humanUnits';
 
 /** `stats [container]`: CPU, memory, network and processes of one container, or a table of all running ones. */
@@ -12,11 +13,12 @@ export const statsCommand: BotCommand = {
   containerArg: 'container',
   flags: {},
   async run(ctx) {
-    if (ctx.container) {
-      const s = await ctx.agent.stats(ctx.container.id, ctx.signal);
-      const title = `Stats of ${ctx.container.name}`;
-      if (!s) return { status: 'ok', title, text: `${ctx.container.name} is ${ctx.container.state}: no sample yet.` };
-      const [cpu, memory, network, processes] = cells(ctx.container, s);
+    if (ctx.target) {
+      const { container, agent } = ctx.target;
+      const s = await agent.stats(container.id, ctx.signal);
+      const title = `Stats of ${container.name}`;
+      if (!s) return { status: 'ok', title, text: `${container.name} is ${container.state}: no sample yet.` };
+      const [cpu, memory, network, processes] = cells(container, s);
       return {
         status: 'ok',
         title,
@@ -28,17 +30,24 @@ export const statsCommand: BotCommand = {
         ],
       };
     }
-    const running = (await ctx.agent.containers())
-      .filter((r) => r.state === 'running' && ctx.may('stats', r))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const rows: string[][] = [];
-    for (const r of running) {
-      const s = await ctx.agent.stats(r.id, ctx.signal);
-      rows.push([r.name, ...(s ? cells(r, s) : ['', '', '', ''])]);
-    }
-    const title = `Stats on ${ctx.agent.hostName()}`;
-    if (rows.length === 0) return { status: 'ok', title, text: 'No running containers.' };
-    return { status: 'ok', title, table: { columns: ['NAME', 'CPU', 'MEMORY', 'NET RX/TX', 'PIDS'], rows } };
+    const results = await ctx.across(async (agent, host) => {
+      const running = (await agent.containers())
+        .filter((r) => r.state === 'running' && ctx.may('stats', r))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const rows: string[][] = [];
+      for (const r of running) {
+        const s = await agent.stats(r.id, ctx.signal);
+        rows.push([...(ctx.manyHosts ? [host] : []), r.name, ...(s ? cells(r, s) : ['', '', '', ''])]);
+      }
+      return rows;
+    });
+    const rows = answered(results).flatMap((r) => r.value);
+    const missing = unansweredNote(results);
+    const title = ctx.hosts.length === 1 ? `Stats on ${ctx.hosts[0]}` : `Stats on ${ctx.hosts.length} hosts`;
+    const note = missing ? `Not answering: ${missing}` : undefined;
+    if (rows.length === 0) return { status: 'ok', title, text: note ?? 'No running containers.' };
+    const columns = [...(ctx.manyHosts ? ['HOST'] : []), 'NAME', 'CPU', 'MEMORY', 'NET RX/TX', 'PIDS'];
+    return { status: 'ok', title, ...(note ? { text: note } : {}), table: { columns, rows } };
   },
 };
 

@@ -1,5 +1,6 @@
 import type { BotCommand } from '../core/command';
 import { shown } from '../core/commandParser';
+import { answered } from '../core/hostScope';
 import { invalidReply } from '../core/reply';
 
 /** `unsilence <id>`: ends a silence now. */
@@ -11,12 +12,14 @@ export const unsilenceCommand: BotCommand = {
   flags: {},
   async run(ctx) {
     const id = ctx.command.args.id ?? '';
-    if (!(await ctx.agent.removeSilence(id))) {
-      const ids = (await ctx.agent.silences()).map((s) => s.id);
+    const removed = answered(await ctx.across((agent) => agent.removeSilence(id))).filter((r) => r.value);
+    if (removed.length === 0) {
+      const ids = answered(await ctx.across((agent) => agent.silences())).flatMap((r) => r.value.map((s) => s.id));
       return invalidReply(
         `no silence ${shown(id)}${ids.length ? ` (silences: ${ids.join(', ')})` : ' (there are none)'}`,
       );
     }
-    return { status: 'ok', title: `Silence ${id} removed` };
+    const where = ctx.manyHosts ? ` on ${removed.map((r) => r.host).join(', ')}` : '';
+    return { status: 'ok', title: `Silence ${id} removed${where}` };
   },
 };

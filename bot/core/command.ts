@@ -1,19 +1,27 @@
 import type { ContainerRecord } from '../../agent/inventory/containerRecord';
 import type { SelectableContainer } from '../../config/containerSelector';
 import type { AgentClient } from '../agentClient';
+import type { Fleet } from '../fleet';
 import type { AuditLog } from './audit';
 import type { CommandName } from './commandNames';
 import type { CommandSpec, ParsedCommand } from './commandSpec';
+import type { HostResult } from './hostScope';
 import type { Identity } from './identity';
 import type { Reply } from './reply';
 
-/** What a command gets to run: the agent, who asks, what they may do, the resolved container, a deadline signal. */
+/** What a command gets to run: the hosts in scope, who asks, what they may do, the resolved container, a deadline. */
 export type CommandContext = {
-  agent: AgentClient;
+  fleet: Fleet;
+  /** The hosts the command covers: the one `--host` names, else every host of the fleet. */
+  hosts: readonly string[];
+  /** Whether the fleet has more than one host (replies then name the host). */
+  manyHosts: boolean;
+  /** Runs `fn` on every host in scope in parallel; a host that fails yields its error instead of failing the rest. */
+  across<T>(fn: (agent: AgentClient, host: string) => Promise<T>): Promise<HostResult<T>[]>;
   identity: Identity;
   command: ParsedCommand;
-  /** The container the command's container word resolved to (already authorized). */
-  container?: ContainerRecord;
+  /** The container the command's container word resolved to (already authorized), with its host and agent. */
+  target?: { container: ContainerRecord; host: string; agent: AgentClient };
   /** Whether the role that allowed this command may see secret values (env). */
   seeSecrets: boolean;
   /** Whether the user may run `command` on `container` (lists show only what the user may act on). */
@@ -23,8 +31,16 @@ export type CommandContext = {
   audit: AuditLog;
   /** Aborted when the command times out. */
   signal: AbortSignal;
+  /** Steps of a slow command as they happen (shown by adapters that can). */
+  onProgress?: (step: string) => void;
   now: () => number;
 };
 
 /** One bot command: its grammar plus what it does. Implementations live one per file under bot/commands/. */
 export type BotCommand = CommandSpec & { run(ctx: CommandContext): Promise<Reply> };
+
+/** The resolved container of a container command (the core guarantees one), or a programming error. */
+export function targetOf(ctx: CommandContext): NonNullable<CommandContext['target']> {
+  if (!ctx.target) throw new Error(`${ctx.command.name} runs on a resolved container`);
+  return ctx.target;
+}

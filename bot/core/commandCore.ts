@@ -2,21 +2,23 @@ import type { ContainerRecord } from '../../agent/inventory/containerRecord';
 import type { Logger } from '../../agent/logger';
 import type { SelectableContainer } from '../../config/containerSelector';
 import { AgentError, type AgentClient } from '../agentClient';
+import type { Fleet } from '../fleet';
 import type { AuditEvent, AuditLog } from './audit';
 import type { BotCommand } from './command';
 import type { CommandName } from './commandNames';
-import { parseCommand, shownDuration } from './commandParser';
-import type { ParsedCommand } from './commandSpec';
+import { parseCommand, shown, shownDuration } from './commandParser';
+import type { CommandSpec, ParsedCommand } from './commandSpec';
 import { Confirmations, type PendingConfirmation } from './confirmations';
 import { describeIdentity, type Identity } from './identity';
 import { RateLimiter } from './rateLimit';
 import { authorize, type RbacDecision, type RbacPolicy } from './rbac';
 import { deniedReply, failedReply, invalidReply, type Reply } from './reply';
+import { acrossHosts, answered, hostsInScope, unansweredNote, type HostedContainer } from './hostScope';
 import { resolveContainer } from './resolveContainer';
 
 /** What the core is built from. */
 export type CommandCoreOptions = {
-  agent: AgentClient;
+  fleet: Fleet;
   policy: RbacPolicy;
   commands: readonly BotCommand[];
   audit: AuditLog;
@@ -27,15 +29,32 @@ export type CommandCoreOptions = {
   now?: () => number;
 };
 
-/** One command from a user: text as typed (or words already split), and `confirmed` for the console's `--yes`. */
-export type CommandRequest = { identity: Identity; text: string | readonly string[]; confirmed?: boolean };
+/**
+ * One command from a user: text as typed (or words already split), `confirmed` for the console's `--yes`, and
+ * `onProgress` for steps of a slow command (a rollback) that the adapter may show while it runs.
+ */
+export type CommandRequest = {
+  identity: Identity;
+  text: string | readonly string[];
+  confirmed?: boolean;
+  onProgress?: (step: string) => void;
+};
+
+/** What an adapter may autocomplete: container names (across hosts) or host names. */
+export type CompletionKind = 'container' | 'host';
 
 /** Button ids the core hands out and understands back. */
 export const CONFIRM_PREFIX = 'confirm:';
 /** See {@link CONFIRM_PREFIX}. */
 export const CANCEL_PREFIX = 'cancel:';
+/** A button that runs a command as whoever presses it (`run:restart web --host a`), e.g. on alert messages. */
+export const RUN_PREFIX = 'run:';
 
-type Authorized = { ok: true; container?: ContainerRecord; decision: RbacDecision } | { ok: false; reply: Reply };
+const MAX_COMPLETIONS = 25;
+
+type Target = { container: ContainerRecord; host: string; agent: AgentClient };
+
+type Authorized = { ok: true; target?: Target; hosts: string[]; decision: RbacDecision } | { ok: false; reply: Reply };
 
 const MAX_ERROR = 500;
 
@@ -85,29 +104,65 @@ export class CommandCore {
     const spec = this.spec(parsed.command.name);
     if (spec.destructive && !request.confirmed) {
       const pending = this.confirmations.request(identity, parsed.command, text);
-      note('confirmation-requested', `confirmation ${pending.id}`, auth.container?.name);
-      return confirmReply(pending, auth.container, identity, this.now());
+      note('confirmation-requested', `confirmation ${pending.id}`, this.shownTarget(auth.target));
+      return confirmReply(pending, auth.target, this.manyHosts(), identity, this.now());
     }
-    return this.run(identity, text, parsed.command, auth);
+    return this.run(identity, text, parsed.command, auth, request.onProgress);
   }
 
-  /** A button press: `confirm:<id>` or `cancel:<id>`, authorized again for whoever pressed it. */
-  async press(buttonId: string, identity: Identity): Promise<Reply> {
-    if (buttonId.startsWith(CONFIRM_PREFIX)) return this.confirm(buttonId.slice(CONFIRM_PREFIX.length), identity);
+  /**
+   * Autocompletion for an adapter: container names (on any host, only those `identity` may run `command` on) or host
+   * names, starting with `prefix`, at most 25. Values chosen from it are validated again when the command runs.
+   */
+  async complete(identity: Identity, command: CommandName, kind: CompletionKind, prefix: string): Promise<string[]> {
+    if (!authorize(this.policy, identity, command).allowed) return [];
+    const wanted = prefix.trim().toLowerCase();
+    const { fleet } = this.options;
+    if (kind === 'host') {
+      return fleet
+        .hostNames()
+        .filter((h) => h.toLowerCase().startsWith(wanted))
+        .slice(0, MAX_COMPLETIONS);
+    }
+    const lists = answered(await acrossHosts(fleet, fleet.hostNames(), (agent) => agent.containers()));
+    const names = lists
+      .flatMap((l) => l.value)
+      .filter((r) => r.name.toLowerCase().startsWith(wanted) && authorize(this.policy, identity, command, r).allowed)
+      .map((r) => r.name);
+    return [...new Set(names)].sort().slice(0, MAX_COMPLETIONS);
+  }
+
+  /** The commands' grammar (adapters register slash commands and options from it). */
+  specs(): readonly CommandSpec[] {
+    return this.options.commands;
+  }
+
+  /**
+   * A button press: `confirm:<id>`, `cancel:<id>` or `run:<command>`, authorized again for whoever pressed it (a
+   * `run:` button is exactly as if the presser had typed the command).
+   */
+  async press(buttonId: string, identity: Identity, onProgress?: (step: string) => void): Promise<Reply> {
+    const progress = onProgress ? { onProgress } : {};
+    if (buttonId.startsWith(CONFIRM_PREFIX)) {
+      return this.confirm(buttonId.slice(CONFIRM_PREFIX.length), identity, onProgress);
+    }
     if (buttonId.startsWith(CANCEL_PREFIX)) return this.cancel(buttonId.slice(CANCEL_PREFIX.length), identity);
+    if (buttonId.startsWith(RUN_PREFIX)) {
+      return this.handle({ identity, text: buttonId.slice(RUN_PREFIX.length), ...progress });
+    }
     this.note(identity, `button ${buttonId}`, 'invalid', 'unknown button');
     return invalidReply('This button is not known (any more).');
   }
 
   /** Confirms a pending command: only its requester may, before it expires, and only if still allowed. */
-  async confirm(id: string, identity: Identity): Promise<Reply> {
+  async confirm(id: string, identity: Identity, onProgress?: (step: string) => void): Promise<Reply> {
     const outcome = this.confirmations.take(id, identity);
     if (!outcome.ok) return this.refuseConfirmation(id, identity, outcome.reason, outcome.pending);
     const { pending } = outcome;
     const auth = await this.authorizeCommand(identity, pending.command, pending.text);
     if (!auth.ok) return auth.reply;
-    this.note(identity, pending.text, 'confirmed', `confirmation ${id}`, auth.container?.name);
-    return this.run(identity, pending.text, pending.command, auth);
+    this.note(identity, pending.text, 'confirmed', `confirmation ${id}`, this.shownTarget(auth.target));
+    return this.run(identity, pending.text, pending.command, auth, onProgress);
   }
 
   /** Cancels a pending command (its requester only). */
@@ -141,30 +196,73 @@ export class CommandCore {
       this.note(identity, text, 'denied', general.reason);
       return { ok: false, reply: deniedReply(general.reason) };
     }
+    const scope = hostsInScope(this.options.fleet, command.flags.host);
+    if (!scope.ok) {
+      this.note(identity, text, 'invalid', scope.error);
+      return { ok: false, reply: invalidReply(scope.error) };
+    }
     const spec = this.spec(command.name);
     const word = spec.containerArg ? command.args[spec.containerArg] : undefined;
     if (word === undefined) {
       this.note(identity, text, 'allowed', general.reason);
-      return { ok: true, decision: general };
+      return { ok: true, hosts: scope.hosts, decision: general };
     }
-    let records: ContainerRecord[];
-    try {
-      records = await this.options.agent.containers();
-    } catch (err) {
-      const message = errorText(err);
-      this.note(identity, text, 'failed', message);
-      return { ok: false, reply: failedReply(message) };
+    const found = await this.findContainer(identity, command.name, word, scope.hosts);
+    if (!found.ok) {
+      this.note(identity, text, found.event, found.error);
+      return { ok: false, reply: found.event === 'failed' ? failedReply(found.error) : invalidReply(found.error) };
     }
-    const may = (r: SelectableContainer) => authorize(policy, identity, command.name, r).allowed;
+    const decision = authorize(policy, identity, command.name, found.target.container);
+    this.note(identity, text, decision.allowed ? 'allowed' : 'denied', decision.reason, this.shownTarget(found.target));
+    if (!decision.allowed) return { ok: false, reply: deniedReply(decision.reason) };
+    return { ok: true, target: found.target, hosts: [found.target.host], decision };
+  }
+
+  /**
+   * Resolves a user's word to one container on the hosts in scope: a name on several hosts needs `--host`; a host
+   * that does not answer is named in the error when the container was not found elsewhere.
+   */
+  private async findContainer(
+    identity: Identity,
+    command: CommandName,
+    word: string,
+    hosts: readonly string[],
+  ): Promise<{ ok: true; target: Target } | { ok: false; event: 'invalid' | 'failed'; error: string }> {
+    const { fleet } = this.options;
+    const results = await acrossHosts(fleet, hosts, (agent) => agent.containers());
+    const lists = answered(results);
+    const missing = unansweredNote(results);
+    if (lists.length === 0) return { ok: false, event: 'failed', error: missing || 'no host is reachable' };
+    const records: HostedContainer[] = lists.flatMap(({ host, value }) => value.map((r) => ({ ...r, host })));
+    const name = word.replace(/^\//, '');
+    const sameName = records.filter((r) => r.name === name);
+    if (sameName.length > 1) {
+      const on = sameName.map((r) => r.host).join(', ');
+      return { ok: false, event: 'invalid', error: `${shown(name)} is on several hosts (${on}): add --host HOST` };
+    }
+    const may = (r: SelectableContainer) => authorize(this.policy, identity, command, r).allowed;
     const found = resolveContainer(word, records, may);
     if (!found.ok) {
-      this.note(identity, text, 'invalid', found.error);
-      return { ok: false, reply: invalidReply(found.error) };
+      return {
+        ok: false,
+        event: 'invalid',
+        error: missing ? `${found.error} (not answering: ${missing})` : found.error,
+      };
     }
-    const decision = authorize(policy, identity, command.name, found.record);
-    this.note(identity, text, decision.allowed ? 'allowed' : 'denied', decision.reason, found.record.name);
-    if (!decision.allowed) return { ok: false, reply: deniedReply(decision.reason) };
-    return { ok: true, container: found.record, decision };
+    const { host, ...container } = found.record;
+    const agent = fleet.agent(host);
+    if (!agent) return { ok: false, event: 'failed', error: `host ${host} is not reachable any more` };
+    return { ok: true, target: { container, host, agent } };
+  }
+
+  private manyHosts(): boolean {
+    return this.options.fleet.hostNames().length > 1;
+  }
+
+  /** How the audit names a target: the container, prefixed by its host when there are several. */
+  private shownTarget(target: Target | undefined): string | undefined {
+    if (!target) return undefined;
+    return this.manyHosts() ? `${target.host}/${target.container.name}` : target.container.name;
   }
 
   private async run(
@@ -172,6 +270,7 @@ export class CommandCore {
     text: string,
     command: ParsedCommand,
     auth: Extract<Authorized, { ok: true }>,
+    onProgress?: (step: string) => void,
   ): Promise<Reply> {
     const controller = new AbortController();
     const timeoutMs = this.options.commandTimeoutMs;
@@ -182,14 +281,19 @@ export class CommandCore {
         resolve('timeout');
       }, timeoutMs);
     });
-    const container = auth.container?.name;
+    const container = this.shownTarget(auth.target);
+    const { fleet } = this.options;
     try {
       const result = await Promise.race([
         this.spec(command.name).run({
-          agent: this.options.agent,
+          fleet,
+          hosts: auth.hosts,
+          manyHosts: this.manyHosts(),
+          across: (fn) => acrossHosts(fleet, auth.hosts, fn),
           identity,
           command,
-          container: auth.container,
+          ...(auth.target ? { target: auth.target } : {}),
+          ...(onProgress ? { onProgress } : {}),
           seeSecrets: auth.decision.seeSecrets,
           may: (name: CommandName, c?: SelectableContainer) => authorize(this.policy, identity, name, c).allowed,
           specs: this.options.commands,
@@ -250,11 +354,13 @@ export class CommandCore {
 
 function confirmReply(
   pending: PendingConfirmation,
-  container: ContainerRecord | undefined,
+  target: Target | undefined,
+  manyHosts: boolean,
   identity: Identity,
   now: number,
 ): Reply {
-  const what = `${pending.command.name}${container ? ` ${container.name}` : ''}`;
+  const on = target ? ` ${target.container.name}${manyHosts ? ` on ${target.host}` : ''}` : '';
+  const what = `${pending.command.name}${on}`;
   if (identity.platform === 'console') {
     return {
       status: 'confirm',

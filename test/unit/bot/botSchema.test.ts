@@ -13,6 +13,7 @@ function problems(input: unknown): string[] {
 describe('bot config', () => {
   it('has defaults: 60s confirmations, 30s commands, 10 commands a minute, nobody allowed anything', () => {
     expect(botSchema.parse({})).toEqual({
+      agents: [],
       confirmTimeout: 60_000,
       commandTimeout: 30_000,
       rateLimit: { commands: 10, per: 60_000 },

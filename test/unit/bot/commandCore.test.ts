@@ -2,6 +2,7 @@ import { createLogger } from '../../../agent/logger';
 import { openStore, type Store } from '../../../agent/store/database';
 import { buildCommandCore } from '../../../bot';
 import type { Identity } from '../../../bot/core/identity';
+import { StaticFleet } from '../../../bot/staticFleet';
 import { botSchema } from '../../../config/botSchema';
 import { FakeAgent, record } from './fakeAgent';
 
@@ -35,7 +36,7 @@ let agent: FakeAgent;
 function core(overrides: Record<string, unknown> = {}) {
   return buildCommandCore({
     bot: botSchema.parse({ ...config, ...overrides }),
-    agent,
+    fleet: new StaticFleet([agent]),
     store,
     logger,
     now: () => clock,

@@ -30,6 +30,9 @@ export function record(name: string, extra: Partial<ContainerRecord> = {}): Cont
 export class FakeAgent implements AgentClient {
   readonly actions: string[] = [];
   hang = false;
+  /** The host name it reports; `down` makes every read fail as an unreachable agent would. */
+  host = 'host-a';
+  down = false;
   readonly silenceStore: Silences;
 
   constructor(
@@ -41,12 +44,14 @@ export class FakeAgent implements AgentClient {
   }
 
   hostName() {
-    return 'host-a';
+    return this.host;
   }
   async hosts() {
-    return [{ name: 'host-a', engineUp: true, engineVersion: '20.10', containers: this.records.length, running: 1 }];
+    if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
+    return [{ name: this.host, engineUp: true, engineVersion: '20.10', containers: this.records.length, running: 1 }];
   }
   async containers() {
+    if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
     return this.records;
   }
   async stats() {

@@ -28,6 +28,7 @@ const DEFAULTS: Config = {
   notifiers: [],
   revisions: { keep: 5, rollbackTimeout: 60_000 },
   bot: {
+    agents: [],
     confirmTimeout: 60_000,
     commandTimeout: 30_000,
     rateLimit: { commands: 10, per: 60_000 },

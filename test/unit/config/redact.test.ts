@@ -103,6 +103,7 @@ describe('renderEffectiveConfig', () => {
         '  keep: 5',
         '  rollbackTimeout: 1m',
         'bot:',
+        '  agents: []',
         '  confirmTimeout: 1m',
         '  commandTimeout: 30s',
         '  rateLimit:',

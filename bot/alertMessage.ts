@@ -1,0 +1,56 @@
+import type { Alert } from '../alerts/alert';
+import { formatAgo } from './core/humanUnits';
+import { RUN_PREFIX } from './core/commandCore';
+import type { Reply, ReplyButton } from './core/reply';
+
+/** How long the "Silence 1h" button on an alert message silences it for. */
+export const ALERT_SILENCE = '1h';
+
+const SAFE_WORD = /^[A-Za-z0-9_.:/*?-]+$/;
+
+/**
+ * An alert as a chat message posted by the bot: what fired (or resolved), on which host, with buttons that run
+ * `restart` and `logs` on its container and `silence` for an hour, each authorized for whoever presses it.
+ */
+export function alertMessage(alert: Alert, host: string, now: number): Reply {
+  const container = alert.labels.container;
+  const resolved = alert.state === 'resolved';
+  const fields = [
+    { name: 'Host', value: host },
+    { name: 'Severity', value: alert.severity },
+    ...(container ? [{ name: 'Container', value: container }] : []),
+    {
+      name: resolved ? 'Resolved' : 'Since',
+      value: formatAgo(alert.resolvedAt ?? alert.firedAt ?? alert.activeAt, now),
+    },
+  ];
+  const lines = alert.lines?.length ? { code: { text: alert.lines.join('\n') } } : {};
+  return {
+    status: resolved ? 'ok' : 'failed',
+    title: `${resolved ? 'Resolved' : 'Firing'}: ${alert.rule}${container ? ` on ${container}` : ''}`,
+    text: alert.annotations.summary ?? alert.annotations.description ?? '',
+    fields,
+    ...lines,
+    ...(resolved ? {} : { buttons: alertButtons(alert, host) }),
+  };
+}
+
+function alertButtons(alert: Alert, host: string): ReplyButton[] {
+  const container = alert.labels.container;
+  const onHost = SAFE_WORD.test(host) ? ` --host ${host}` : '';
+  const buttons: ReplyButton[] = [];
+  if (container && SAFE_WORD.test(container)) {
+    buttons.push({ id: `${RUN_PREFIX}restart ${container}${onHost}`, label: 'Restart', style: 'danger' });
+    buttons.push({ id: `${RUN_PREFIX}logs ${container} --tail 50${onHost}`, label: 'Logs', style: 'secondary' });
+  }
+  if (SAFE_WORD.test(alert.rule)) {
+    const matcher =
+      container && SAFE_WORD.test(container) ? `rule=${alert.rule},container=${container}` : `rule=${alert.rule}`;
+    buttons.push({
+      id: `${RUN_PREFIX}silence ${matcher} ${ALERT_SILENCE}${onHost}`,
+      label: 'Silence 1h',
+      style: 'secondary',
+    });
+  }
+  return buttons;
+}

@@ -1,0 +1,51 @@
+import type { ContainerRecord } from '../../agent/inventory/containerRecord';
+import type { AgentClient } from '../agentClient';
+import type { Fleet } from '../fleet';
+import { shown } from './commandParser';
+
+/** One host's answer: its value, or the error that host gave. */
+export type HostResult<T> = { host: string; ok: true; value: T } | { host: string; ok: false; error: string };
+
+/** A container record with the host it lives on. */
+export type HostedContainer = ContainerRecord & { host: string };
+
+/** The hosts a command covers: `--host` (checked against the fleet) or all of them; an error for an unknown host. */
+export function hostsInScope(
+  fleet: Fleet,
+  wanted: unknown,
+): { ok: true; hosts: string[] } | { ok: false; error: string } {
+  const all = fleet.hostNames();
+  if (typeof wanted !== 'string') return { ok: true, hosts: all };
+  if (all.includes(wanted)) return { ok: true, hosts: [wanted] };
+  return { ok: false, error: `unknown host ${shown(wanted)} (hosts: ${all.join(', ') || 'none reachable'})` };
+}
+
+/** Runs `fn` on each host's agent in parallel, keeping each host's failure as its own result. */
+export async function acrossHosts<T>(
+  fleet: Fleet,
+  hosts: readonly string[],
+  fn: (agent: AgentClient, host: string) => Promise<T>,
+): Promise<HostResult<T>[]> {
+  return Promise.all(
+    hosts.map(async (host): Promise<HostResult<T>> => {
+      const agent = fleet.agent(host);
+      if (!agent) return { host, ok: false, error: `host ${host} is not reachable any more` };
+      try {
+        return { host, ok: true, value: await fn(agent, host) };
+      } catch (err) {
+        return { host, ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    }),
+  );
+}
+
+/** The values of the hosts that answered. */
+export function answered<T>(results: readonly HostResult<T>[]): { host: string; value: T }[] {
+  return results.flatMap((r) => (r.ok ? [{ host: r.host, value: r.value }] : []));
+}
+
+/** A note naming the hosts that did not answer (empty when all did), for the end of a reply's text. */
+export function unansweredNote(results: readonly HostResult<unknown>[]): string {
+  const failed = results.filter((r): r is Extract<HostResult<unknown>, { ok: false }> => !r.ok);
+  return failed.map((r) => `${r.host}: ${r.error}`).join('; ');
+}
