@@ -220,6 +220,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     store: revisions,
     docker: () => connected,
     keep: revisionsConfig.keep,
+    forgetAfterMs: revisionsConfig.forgetAfter,
     watched,
     logger,
   });
@@ -287,6 +288,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       sampler.stop();
       engine.stop();
       logs.stop();
+      recorder.stop();
       await recorder.idle();
       if (!plugins.passive) {
         await alerts.stop();

@@ -77,7 +77,7 @@ export type RevisionSummary = {
   /** Whether this revision's container runs under the name now. */
   current: boolean;
   note?: string;
-  /** Whether its image still carries the keep tag (a rollback to it can run). */
+  /** Whether its image is held: by its keep tag, or by the current container (a rollback to it can run). */
   kept: boolean;
 };
 

@@ -99,6 +99,7 @@ export class EngineContainerActions implements ContainerActions {
     const current = record && this.deps.revisions.byContainer(record.id);
     return revisions.slice(0, this.deps.keep).map((r, i) => {
       const before = revisions[i + 1];
+      const isCurrent = current?.name === name && current.revision === r.revision;
       return {
         revision: r.revision,
         imageRef: r.imageRef,
@@ -106,8 +107,8 @@ export class EngineContainerActions implements ContainerActions {
         recordedAt: r.recordedAt,
         containerId: r.containerId,
         changes: before ? versionDifferences(before, r) : [],
-        current: current?.name === name && current.revision === r.revision,
-        kept: r.keepTag !== undefined,
+        current: isCurrent,
+        kept: isCurrent || r.keepTag !== undefined,
         ...(r.note !== undefined && { note: r.note }),
       };
     });

@@ -14,19 +14,27 @@ export type RevisionRecorderDeps = {
   docker: () => Docker | undefined;
   /** `revisions.keep`: revisions (and keep tags) kept per name. */
   keep: number;
+  /** `revisions.forgetAfter`: a name no container has carried for this long loses its revisions and keep tags. */
+  forgetAfterMs: number;
   /** Containers that get revisions (the agent's `containers` selection). */
   watched: (record: ContainerRecord) => boolean;
   logger: Logger;
   now?: () => number;
 };
 
+const SWEEP_EVERY_MS = 3_600_000;
+
 /**
  * Records a revision whenever a container appears under a name with another image or create config than that
- * name's latest revision, tags the images of the newest `keep` revisions so pruning spares them, and untags those
- * that fall out of the window. Follows the inventory; work is done one container at a time.
+ * name's latest revision. The image of a revision that stopped being current (still among the newest `keep`) gets
+ * a keep tag so pruning spares it; the current one needs none, its container holds it. Revisions falling out of the
+ * window are untagged and forgotten, and so are all revisions of a name absent for `forgetAfterMs`. Follows the
+ * inventory; work is done one container at a time.
  */
 export class RevisionRecorder {
   private readonly checked = new Set<string>();
+  private readonly absentSince = new Map<string, number>();
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly suspended = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
@@ -37,6 +45,15 @@ export class RevisionRecorder {
 
   /** Follows the inventory: containers seen for the first time (created, or found at a resync) are checked. */
   follow(inventory: Inventory): void {
+    const every = Math.min(SWEEP_EVERY_MS, Math.max(1000, Math.floor(this.deps.forgetAfterMs / 4)));
+    this.sweeper = setInterval(() => {
+      if (!this.deps.docker()) return;
+      const present = new Set(inventory.all().map((r) => r.name));
+      this.enqueue(() => this.sweep(present)).catch((err: Error) =>
+        this.deps.logger.warn('revision sweep failed', { error: err.message }),
+      );
+    }, every);
+    this.sweeper.unref();
     inventory.onChange(({ kind, record }) => {
       const key = `${record.id}|${record.name}`;
       if (kind === 'remove') {
@@ -72,6 +89,37 @@ export class RevisionRecorder {
       if (count > 0) this.suspended.set(name, count);
       else this.suspended.delete(name);
     };
+  }
+
+  /**
+   * Forgets the names no container in `present` carries once they have been absent for `forgetAfterMs` (as seen by
+   * this process): their keep tags are removed and their revisions deleted. Run periodically by `follow`.
+   */
+  async sweep(present: ReadonlySet<string>): Promise<string[]> {
+    const docker = this.deps.docker();
+    if (!docker) return [];
+    const now = this.now();
+    const forgotten: string[] = [];
+    for (const name of this.deps.store.names()) {
+      if (present.has(name) || this.suspended.has(name)) {
+        this.absentSince.delete(name);
+        continue;
+      }
+      const since = this.absentSince.get(name) ?? now;
+      this.absentSince.set(name, since);
+      if (now - since < this.deps.forgetAfterMs) continue;
+      await this.untagOutsideWindow(docker, name, 0);
+      if (this.deps.store.latest(name)) continue;
+      this.absentSince.delete(name);
+      forgotten.push(name);
+      this.deps.logger.info('revisions forgotten', { container: name, absentFor: now - since });
+    }
+    return forgotten;
+  }
+
+  /** Stops the periodic sweep. */
+  stop(): void {
+    clearInterval(this.sweeper);
   }
 
   /** Resolves once every queued check is done (for shutdown and tests). */
@@ -117,8 +165,10 @@ export class RevisionRecorder {
       revision: revision.revision,
       image: info.Config.Image,
     });
-    await this.tag(docker, revision);
-    await this.untagOutsideWindow(docker, name);
+    for (const earlier of this.deps.store.list(name, this.deps.keep).slice(1)) {
+      if (!earlier.keepTag) await this.tag(docker, earlier);
+    }
+    await this.untagOutsideWindow(docker, name, this.deps.keep);
     return this.deps.store.get(name, revision.revision) ?? revision;
   }
 
@@ -132,8 +182,8 @@ export class RevisionRecorder {
     }
   }
 
-  private async untagOutsideWindow(docker: Docker, name: string): Promise<void> {
-    for (const old of this.deps.store.outsideWindow(name, this.deps.keep)) {
+  private async untagOutsideWindow(docker: Docker, name: string, keep: number): Promise<void> {
+    for (const old of this.deps.store.outsideWindow(name, keep)) {
       const outcome = old.keepTag ? await removeKeepTag(docker, old.keepTag).catch(() => 'failed' as const) : 'gone';
       if (outcome === 'removed' || outcome === 'gone') this.deps.store.delete(name, old.revision);
       else this.deps.logger.debug('keep tag kept for now', { container: name, revision: old.revision, outcome });

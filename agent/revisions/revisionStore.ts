@@ -125,6 +125,13 @@ export class RevisionStore {
     return rows.map(fromRow).reverse();
   }
 
+  /** Every container name that has revisions. */
+  names(): string[] {
+    return (this.db.prepare('SELECT DISTINCT name FROM revisions ORDER BY name').all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+  }
+
   /** Records whether a revision's image carries its keep tag. */
   setKeepTag(name: string, revision: number, tag: string | undefined): void {
     this.db

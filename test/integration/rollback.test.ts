@@ -63,10 +63,9 @@ describe('revisions and rollback on the real engine', () => {
   const revisionOf = (name: string, revision: number) =>
     waitFor(
       async () =>
-        agent.agent.revisions.latest(name)?.revision === revision && agent.agent.revisions.latest(name)?.keepTag,
-      {
-        what: `revision ${revision} of ${name}, tagged`,
-      },
+        agent.agent.revisions.latest(name)?.revision === revision &&
+        (revision === 1 || agent.agent.revisions.get(name, revision - 1)?.keepTag !== undefined),
+      { what: `revision ${revision} of ${name}, the one before it tagged` },
     );
 
   it('records v1 and v2, then rolls back to v1 with the same config and the volume data intact', async () => {

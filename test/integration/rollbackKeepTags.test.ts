@@ -33,12 +33,21 @@ describe('keep tags of the last `keep` revisions', () => {
   let store: RevisionStore;
   let recorder: RevisionRecorder;
   let committed: string | undefined;
+  let clock = Date.now();
 
   beforeAll(() => {
     db = openStore(':memory:');
     store = new RevisionStore(db);
     const logger = createLogger({ level: 'warn', format: 'text', silent: !process.env.DOCKWATCH_TEST_LOG });
-    recorder = new RevisionRecorder({ store, docker: testDocker, keep: 2, watched: () => true, logger });
+    recorder = new RevisionRecorder({
+      store,
+      docker: testDocker,
+      keep: 2,
+      forgetAfterMs: 60_000,
+      watched: () => true,
+      logger,
+      now: () => clock,
+    });
   });
 
   afterAll(async () => {
@@ -60,7 +69,7 @@ describe('keep tags of the last `keep` revisions', () => {
     return (await recorder.record(id))?.revision;
   }
 
-  it('untags revisions that fall out of the window, but not an image a container still uses', async () => {
+  it('tags revisions that stop being current, untags those that fall out of the window, not an image in use', async () => {
     const base = await docker('create', ...labels, TEST_IMAGE_V1, 'true');
     committed = await docker('commit', '--change', 'LABEL dockwatch.test.committed=1', base);
     await docker('rm', base);
@@ -73,7 +82,7 @@ describe('keep tags of the last `keep` revisions', () => {
     expect(await imageOf(keepTag(name, 1).ref)).toBe(committed);
     expect(store.list(name).map((r) => r.revision)).toEqual([3, 2, 1]);
     expect(await imageOf(keepTag(name, 2).ref)).toBe(await imageOf(TEST_IMAGE_V1));
-    expect(await imageOf(keepTag(name, 3).ref)).toBe(await imageOf(TEST_IMAGE_V2));
+    expect(await imageOf(keepTag(name, 3).ref)).toBeUndefined();
 
     await docker('rm', '-f', holder);
     expect(await replace(TEST_IMAGE_V2, 'N=4')).toBe(4);
@@ -83,6 +92,20 @@ describe('keep tags of the last `keep` revisions', () => {
     expect(await imageOf(keepTag(name, 2).ref)).toBeUndefined();
     expect(await imageOf(committed)).toBeUndefined();
     expect(await imageOf(TEST_IMAGE_V1)).toBeDefined();
-    expect(await imageOf(keepTag(name, 4).ref)).toBe(await imageOf(TEST_IMAGE_V2));
+    expect(await imageOf(keepTag(name, 3).ref)).toBe(await imageOf(TEST_IMAGE_V2));
+    expect(await imageOf(keepTag(name, 4).ref)).toBeUndefined();
+  });
+
+  it('forgets a name (revisions and keep tags) once no container has carried it for forgetAfter', async () => {
+    await docker('rm', '-f', name);
+    expect(await recorder.sweep(new Set())).toEqual([]);
+    clock += 59_000;
+    expect(await recorder.sweep(new Set())).toEqual([]);
+    expect(await imageOf(keepTag(name, 3).ref)).toBeDefined();
+    clock += 1_000;
+    expect(await recorder.sweep(new Set())).toEqual([name]);
+    expect(store.list(name)).toEqual([]);
+    expect(await imageOf(keepTag(name, 3).ref)).toBeUndefined();
+    expect(await imageOf(TEST_IMAGE_V2)).toBeDefined();
   });
 });

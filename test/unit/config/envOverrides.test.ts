@@ -46,6 +46,7 @@ describe('env overrides', () => {
       'DOCKWATCH_ALERTS_DIGEST_NOTIFIERS alerts.digest.notifiers stringList',
       'DOCKWATCH_REVISIONS_KEEP revisions.keep number',
       'DOCKWATCH_REVISIONS_ROLLBACK_TIMEOUT revisions.rollbackTimeout duration',
+      'DOCKWATCH_REVISIONS_FORGET_AFTER revisions.forgetAfter duration',
       'DOCKWATCH_BOT_DISCORD_TOKEN bot.discord.token string',
       'DOCKWATCH_BOT_DISCORD_GUILDS bot.discord.guilds stringList',
       'DOCKWATCH_BOT_DISCORD_ALERT_CHANNEL bot.discord.alertChannel string',

@@ -26,7 +26,7 @@ const DEFAULTS: Config = {
     digest: { schedule: '0 9 * * *', timezone: 'UTC', notifiers: [] },
   },
   notifiers: [],
-  revisions: { keep: 5, rollbackTimeout: 60_000 },
+  revisions: { keep: 5, rollbackTimeout: 60_000, forgetAfter: 604_800_000 },
   bot: {
     agents: [],
     confirmTimeout: 60_000,

@@ -102,6 +102,7 @@ describe('renderEffectiveConfig', () => {
         'revisions:',
         '  keep: 5',
         '  rollbackTimeout: 1m',
+        '  forgetAfter: 7d',
         'bot:',
         '  agents: []',
         '  confirmTimeout: 1m',
