@@ -2,8 +2,10 @@ import type http from 'node:http';
 import type { AlertEngine } from '../alerts/alertEngine';
 import type { AlertPipeline } from '../alerts/alertPipeline';
 import { SilenceError, type NewSilence } from '../alerts/silences';
+import type { AgentClient } from '../bot/agentClient';
 import type { Config } from '../config/schema';
 import { accessPolicy, type AccessDecision, type AccessRequest } from './controlApiAccess';
+import { ContainerRoutes, isUserFacing, userFacingStatus } from './controlApiContainers';
 import { ApiError } from './controlApiError';
 import { readJsonText, sendJson } from './controlApiHttp';
 import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from './controlApiRequests';
@@ -24,6 +26,8 @@ export type ControlApiDeps = {
   /** `agent.token`; without it only loopback clients are answered. */
   token: string | undefined;
   logger: Logger;
+  /** The agent as the bot sees it, serving the container endpoints (absent: those answer 404). */
+  agent?: AgentClient;
   now?: () => number;
 };
 
@@ -38,16 +42,25 @@ const SHOWN_PATH_CHARS = 200;
 export class ControlApi {
   private readonly access: (req: AccessRequest) => AccessDecision;
   private readonly now: () => number;
+  private readonly containers: ContainerRoutes | undefined;
 
   constructor(private readonly deps: ControlApiDeps) {
     this.access = accessPolicy(deps.token);
     this.now = deps.now ?? Date.now;
+    this.containers = deps.agent ? new ContainerRoutes(deps.agent, deps.logger) : undefined;
   }
 
   /** Answers one request whose path starts with /api; never throws. */
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? '';
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const path = mark < 0 ? url : url.slice(0, mark);
+    const search = mark < 0 ? '' : url.slice(mark + 1);
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort(new Error('the client closed the connection'));
+    });
     try {
       const decision = this.access({
         remoteAddress: req.socket.remoteAddress,
@@ -65,20 +78,43 @@ export class ControlApi {
         const allow = match.allow.join(', ');
         throw new ApiError(405, `${method} is not allowed on ${shownPath(path)} (allowed: ${allow})`, { allow });
       }
-      const answer = await this.run(match.name, match.params, req);
-      sendJson(res, answer.status, answer.body, answer.headers);
+      const answer = await this.run(match.name, match.params, req, res, new URLSearchParams(search), gone.signal);
+      if (answer !== 'streamed') sendJson(res, answer.status, answer.body, answer.headers);
     } catch (err) {
       if (res.headersSent || res.destroyed) return;
       if (err instanceof ApiError) return sendJson(res, err.status, { error: err.message }, err.headers);
       if (err instanceof SilenceError) return sendJson(res, 400, { error: err.message });
+      if (isUserFacing(err)) return sendJson(res, userFacingStatus(err), { error: err.message, kind: 'agent' });
       this.deps.logger.error('control API request failed', { method, path, error: (err as Error).message });
       sendJson(res, 500, { error: 'internal error' });
     }
   }
 
-  private async run(name: RouteName, params: Record<string, string>, req: http.IncomingMessage): Promise<Answer> {
+  private async run(
+    name: RouteName,
+    params: Record<string, string>,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    query: URLSearchParams,
+    signal: AbortSignal,
+  ): Promise<Answer | 'streamed'> {
     const { engine } = this.deps;
     switch (name) {
+      case 'hosts':
+        return this.served().hosts();
+      case 'listContainers':
+        return this.served().list();
+      case 'containerStats':
+      case 'containerLogs':
+      case 'containerInspect':
+      case 'containerHistory':
+        return this.served().read(name, params.id ?? '', query, signal);
+      case 'start':
+      case 'stop':
+      case 'restart':
+      case 'rollback':
+        await this.served().act(name, params.id ?? '', req, res, signal);
+        return 'streamed';
       case 'listAlerts':
         return {
           status: 200,
@@ -103,6 +139,11 @@ export class ControlApi {
         return { status: 200, body: host };
       }
     }
+  }
+
+  private served(): ContainerRoutes {
+    if (!this.containers) throw new ApiError(404, 'this agent does not serve the container endpoints');
+    return this.containers;
   }
 
   private add(input: NewSilence, what: string): Answer {
@@ -135,8 +176,10 @@ export function agentControlApi(
   alerts: Pick<AlertPipeline, 'engine' | 'changed'>,
   engine: { readonly up: boolean },
   logger: Logger,
+  agent?: AgentClient,
 ): ControlApi {
   return new ControlApi({
+    ...(agent ? { agent } : {}),
     engine: alerts.engine,
     changed: () => alerts.changed(),
     hostName: config.agent.hostName,

@@ -1,5 +1,26 @@
 /** The control API's endpoints, by name. */
-export type RouteName = 'listAlerts' | 'listSilences' | 'addSilence' | 'removeSilence' | 'addMaintenance' | 'host';
+export type RouteName =
+  | 'listAlerts'
+  | 'listSilences'
+  | 'addSilence'
+  | 'removeSilence'
+  | 'addMaintenance'
+  | 'host'
+  | 'hosts'
+  | 'listContainers'
+  | ContainerRouteName;
+
+/** The endpoints about one container (`/api/v1/containers/:id/...`): reads, then actions streamed as NDJSON. */
+export type ContainerRouteName = ContainerReadName | ContainerActionName;
+
+/** The reads about one container. */
+export type ContainerReadName = 'containerStats' | 'containerLogs' | 'containerInspect' | 'containerHistory';
+
+/** The actions on one container, named as the AgentClient names them. */
+export type ContainerActionName = 'start' | 'stop' | 'restart' | 'rollback';
+
+/** Every container action, in the order the API lists them. */
+export const CONTAINER_ACTIONS: readonly ContainerActionName[] = ['start', 'stop', 'restart', 'rollback'];
 
 /** An HTTP method the control API answers to. */
 export type ApiMethod = 'GET' | 'POST' | 'DELETE';
@@ -14,6 +35,17 @@ const ROUTES: readonly { method: ApiMethod; path: string; name: RouteName }[] = 
   { method: 'DELETE', path: `${API_PREFIX}/silences/:id`, name: 'removeSilence' },
   { method: 'POST', path: `${API_PREFIX}/maintenance`, name: 'addMaintenance' },
   { method: 'GET', path: `${API_PREFIX}/host`, name: 'host' },
+  { method: 'GET', path: `${API_PREFIX}/hosts`, name: 'hosts' },
+  { method: 'GET', path: `${API_PREFIX}/containers`, name: 'listContainers' },
+  { method: 'GET', path: `${API_PREFIX}/containers/:id/stats`, name: 'containerStats' },
+  { method: 'GET', path: `${API_PREFIX}/containers/:id/logs`, name: 'containerLogs' },
+  { method: 'GET', path: `${API_PREFIX}/containers/:id/inspect`, name: 'containerInspect' },
+  { method: 'GET', path: `${API_PREFIX}/containers/:id/history`, name: 'containerHistory' },
+  ...CONTAINER_ACTIONS.map((action) => ({
+    method: 'POST' as const,
+    path: `${API_PREFIX}/containers/:id/${action}`,
+    name: action,
+  })),
 ];
 
 /** What a method and path lead to: an endpoint with its path parameters, no endpoint, or the methods it allows. */

@@ -26,6 +26,8 @@ import { ContainerView } from '../exporters/containerView';
 import { Exposition } from '../exporters/exposition';
 import { MetricsServer } from '../exporters/metricsServer';
 import { agentControlApi } from './controlApi';
+import { readListenerTls } from './controlApiTls';
+import { InProcessAgent } from '../bot/inProcessAgent';
 import { buildFamilies, dataVersion } from '../exporters/families';
 import { openLogStream } from './logs/openLogStream';
 import { LogCheckpointParticipant } from './logs/logCheckpointParticipant';
@@ -254,9 +256,11 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     () => dataVersion({ inventory, samples, resources }),
     self,
   );
-  const controlApi = agentControlApi(config, alerts, engine, logger);
+  const served = new InProcessAgent({ inventory, samples, engine, alerts }, { config, actions });
+  const controlApi = agentControlApi(config, alerts, engine, logger, served);
   const isReady = () => samples.generation > 0;
-  const server = new MetricsServer({ exposition, logger, isReady, api: controlApi });
+  const tls = readListenerTls(config.agent.tls);
+  const server = new MetricsServer({ exposition, logger, isReady, api: controlApi, ...(tls ? { tls } : {}) });
   const listen = parseHostPort(config.agent.listen);
   if (!listen) throw new Error(`agent.listen "${config.agent.listen}" is not HOST:PORT`);
   const { host, port } = listen;

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ControlApi } from '../agent/controlApi';
 import { isControlApiPath } from '../agent/controlApiRoutes';
@@ -13,14 +14,22 @@ export type MetricsServerDeps = {
   isReady: () => boolean;
   /** The control API, which answers everything under /api/ (404 there without it). */
   api?: Pick<ControlApi, 'handle'>;
+  /** `agent.tls`, read: serve HTTPS (metrics and API alike) instead of HTTP. */
+  tls?: ListenerTls;
 };
 
-/** The agent's HTTP server: /metrics, /healthz, /readyz, and the control API under /api/. */
+/** A PEM certificate (chain) and its private key for the listener. */
+export type ListenerTls = { cert: Buffer; key: Buffer };
+
+/** The agent's HTTP(S) server: /metrics, /healthz, /readyz, and the control API under /api/. */
 export class MetricsServer {
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
 
   constructor(private readonly deps: MetricsServerDeps) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    this.server = deps.tls
+      ? https.createServer({ cert: deps.tls.cert, key: deps.tls.key }, handler)
+      : http.createServer(handler);
     this.server.keepAliveTimeout = 65_000;
   }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import { removeTestContainers, runTestContainer, waitFor } from '../support/engine';
+import { removeTestContainers, runTestContainer, testDocker, waitFor } from '../support/engine';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 
 const TOKEN = 'ctl-test-token-0123456789abcdef';
@@ -370,5 +370,125 @@ describe('the control API without agent.token', () => {
     });
     expect(answer.status).toBe(415);
     expect((await call(agent, 'GET', '/api/v1/silences')).body).toEqual({ silences: [] });
+  });
+});
+
+describe('the container endpoints of the control API', () => {
+  let agent: TestAgent;
+  let shown: { id: string; name: string };
+  let hidden: { id: string; name: string };
+  const authed = (method: string, path: string, opts: Call = {}) =>
+    call(agent, method, path, { token: TOKEN, ...opts });
+  const running = async (id: string) => (await testDocker().getContainer(id).inspect()).State.Running;
+
+  beforeAll(async () => {
+    await removeTestContainers();
+    agent = await startTestAgent(
+      [
+        'agent:',
+        `  token: ${TOKEN}`,
+        `  hostName: ${HOST}`,
+        'containers:',
+        '  exclude: { labels: { dockwatch.hidden: "1" } }',
+      ].join('\n'),
+    );
+    await engineUp(agent, TOKEN);
+    const cmd = ['sh', '-c', 'echo "hello from the api"; echo "ERROR api" >&2; exec sleep 3600'];
+    shown = await runTestContainer({ name: 'api-shown', cmd, stopTimeoutSeconds: 1 });
+    hidden = await runTestContainer({ name: 'api-hidden', cmd, labels: { 'dockwatch.hidden': '1' } });
+    await waitFor(
+      async () => {
+        const list = (await authed('GET', '/api/v1/containers')).body?.containers as { id: string }[] | undefined;
+        return list?.some((c) => c.id === shown.id);
+      },
+      { what: 'the shown container in GET /api/v1/containers', timeoutMs: 20_000 },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await removeTestContainers();
+  });
+
+  it('refuses every new route without the token or with a wrong one (401) and answers with it', async () => {
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/api/v1/hosts'],
+      ['GET', '/api/v1/containers'],
+      ['GET', `/api/v1/containers/${shown.id}/stats`],
+      ['GET', `/api/v1/containers/${shown.id}/logs?tail=5`],
+      ['GET', `/api/v1/containers/${shown.id}/inspect`],
+      ['GET', `/api/v1/containers/${shown.id}/history`],
+      ['POST', `/api/v1/containers/${shown.id}/start`, { by: 'mallory' }],
+      ['POST', `/api/v1/containers/${shown.id}/stop`, { by: 'mallory' }],
+      ['POST', `/api/v1/containers/${shown.id}/restart`, { by: 'mallory' }],
+      ['POST', `/api/v1/containers/${shown.id}/rollback`, { by: 'mallory' }],
+    ];
+    for (const [method, path, body] of routes) {
+      const opts = body === undefined ? {} : { body };
+      expect([path, (await call(agent, method, path, opts)).status]).toEqual([path, 401]);
+      const wrong = await call(agent, method, path, { ...opts, token: `${TOKEN}x` });
+      expect([path, wrong.status, wrong.text.includes(TOKEN)]).toEqual([path, 401, false]);
+    }
+    expect(await running(shown.id)).toBe(true);
+    for (const [, path] of routes.filter(([method]) => method === 'GET')) {
+      expect([path, (await authed('GET', path)).status]).toEqual([path, 200]);
+    }
+    const hosts = await authed('GET', '/api/v1/hosts');
+    expect(hosts.body).toMatchObject({ hosts: [{ name: HOST, engineUp: true }] });
+  });
+
+  it('answers 404 for a container the agent does not watch, and the engine never sees the request', async () => {
+    for (const id of [hidden.id, 'nope', '..%2F..%2Fcontainers%2Fjson', shown.id.slice(0, 12)]) {
+      const inspect = await authed('GET', `/api/v1/containers/${id}/inspect`);
+      expect([id, inspect.status]).toEqual([id, 404]);
+      expect(inspect.body?.error).toMatch(/^no container with id ".*" on ctl-host$/);
+    }
+    const stop = await authed('POST', `/api/v1/containers/${hidden.id}/stop`, { body: { by: 'mallory' } });
+    expect(stop.status).toBe(404);
+    expect(stop.body).toEqual({ error: `no container with id "${hidden.id}" on ${HOST}` });
+    expect(await running(hidden.id)).toBe(true);
+  });
+
+  it('reads the logs with tail and grep, and names a bad grep with 400', async () => {
+    const lines = await waitFor(
+      async () => {
+        const answer = await authed(
+          'GET',
+          `/api/v1/containers/${shown.id}/logs?tail=10&grep=${encodeURIComponent('^ERROR')}`,
+        );
+        const found = answer.body?.lines as { stream: string; text: string }[] | undefined;
+        return found?.length ? found : undefined;
+      },
+      { what: 'the ERROR line' },
+    );
+    expect(lines.map((l) => [l.stream, l.text])).toEqual([['stderr', 'ERROR api']]);
+    const bad = await authed('GET', `/api/v1/containers/${shown.id}/logs?grep=${encodeURIComponent('(unclosed')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body?.error).toBe('grep: "(unclosed" is not a valid regular expression (Unterminated group)');
+    const long = await authed('GET', `/api/v1/containers/${shown.id}/logs?grep=${'a'.repeat(201)}`);
+    expect(long.body?.error).toBe('grep: the expression is too long (201 characters; at most 200)');
+    const tail = await authed('GET', `/api/v1/containers/${shown.id}/logs?tail=-1&lines=3`);
+    expect(tail.status).toBe(400);
+    expect(tail.body?.error).toBe(
+      '"lines": unknown parameter (known: tail, since, grep); tail: "-1" is not a whole number from 0 to 10000',
+    );
+  });
+
+  it('streams an action as NDJSON and refuses a body without `by`', async () => {
+    const noBy = await authed('POST', `/api/v1/containers/${shown.id}/stop`, { body: {} });
+    expect(noBy.status).toBe(400);
+    expect(noBy.body).toEqual({ error: 'by: required, the name of who asked' });
+    const stop = await authed('POST', `/api/v1/containers/${shown.id}/stop`, { body: { by: 'alice' } });
+    expect(stop.status).toBe(200);
+    expect(stop.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    const lines = stop.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toEqual({ result: expect.stringContaining(shown.name) });
+    expect(await running(shown.id)).toBe(false);
+    const rollback = await authed('POST', `/api/v1/containers/${shown.id}/rollback`, { body: { by: 'alice', to: 7 } });
+    const last = JSON.parse(rollback.text.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(last).toEqual({ error: expect.stringMatching(/revision 7/), kind: 'agent' });
   });
 });

@@ -1,0 +1,137 @@
+import type http from 'node:http';
+import type { ActionOptions, AgentClient } from '../bot/agentClient';
+import type { ContainerRecord } from './inventory/containerRecord';
+import { ActionError } from './actions/actionError';
+import { ApiError } from './controlApiError';
+import { readJsonText } from './controlApiHttp';
+import { parseActionRequest, parseLogRequest } from './controlApiContainerRequests';
+import { parseJsonBody } from './controlApiRequests';
+import type { ContainerActionName, ContainerReadName } from './controlApiRoutes';
+import type { Logger } from './logger';
+
+/** One line of an action's NDJSON answer: progress steps, then exactly one result or error. */
+export type ActionStreamLine =
+  { progress: string } | { result: string } | { error: string; kind: 'agent' | 'internal' };
+
+/** A failure whose message the user should read: the AgentClient's AgentError, the actions module's ActionError. */
+export type UserFacingError = Error & { name: 'AgentError' | 'ActionError' };
+
+/** What a container route answers with, unless it streams. */
+export type ContainerAnswer = { status: number; body: unknown };
+
+const SHOWN_ID_CHARS = 64;
+const INTERNAL_ACTION_ERROR = "the action failed on the agent (the agent's log has the details)";
+
+/** Whether an error's message is meant for the user (checked by name: both classes live on either side of the API). */
+export function isUserFacing(err: unknown): err is UserFacingError {
+  return err instanceof Error && (err.name === 'AgentError' || err instanceof ActionError);
+}
+
+/** The HTTP status for a user-facing failure of a read (an ActionError's code when it has one). */
+export function userFacingStatus(err: UserFacingError): number {
+  if (!(err instanceof ActionError)) return 422;
+  switch (err.code) {
+    case 'not-found':
+      return 404;
+    case 'engine-unreachable':
+      return 503;
+    case 'no-revision':
+    case 'conflict':
+      return 409;
+    case 'failed':
+      return 422;
+  }
+}
+
+/**
+ * The container endpoints over an AgentClient: the :id must be a container the agent watches (404 otherwise, and
+ * the engine never sees it). Reads answer JSON; actions stream NDJSON (see {@link ActionStreamLine}).
+ */
+export class ContainerRoutes {
+  constructor(
+    private readonly agent: AgentClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /** `GET /api/v1/containers`: every watched container. */
+  async list(): Promise<ContainerAnswer> {
+    return { status: 200, body: { containers: await this.agent.containers() } };
+  }
+
+  /** `GET /api/v1/hosts`: this host's summary, as the bot's `hosts` shows it. */
+  async hosts(): Promise<ContainerAnswer> {
+    return { status: 200, body: { hosts: await this.agent.hosts() } };
+  }
+
+  /** One read about a known container. */
+  async read(
+    name: ContainerReadName,
+    id: string,
+    query: URLSearchParams,
+    signal: AbortSignal,
+  ): Promise<ContainerAnswer> {
+    const record = await this.known(id);
+    switch (name) {
+      case 'containerStats': {
+        const stats = await this.agent.stats(record.id, signal);
+        return { status: 200, body: stats === undefined ? {} : { stats } };
+      }
+      case 'containerLogs': {
+        const request = parseLogRequest(query);
+        return { status: 200, body: { lines: await this.agent.logs(record.id, { ...request, signal }) } };
+      }
+      case 'containerInspect':
+        return { status: 200, body: await this.agent.inspect(record.id, signal) };
+      case 'containerHistory':
+        return { status: 200, body: { revisions: await this.agent.history(record.id, signal) } };
+    }
+  }
+
+  /**
+   * Runs an action on a known container and streams it: headers as soon as it starts, a line per progress step,
+   * then the result or the error. Validation failures throw before anything is sent (a plain JSON error answer).
+   */
+  async act(
+    action: ContainerActionName,
+    id: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const request = parseActionRequest(parseJsonBody(await readJsonText(req)), action);
+    const record = await this.known(id);
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.flushHeaders();
+    const send = (line: ActionStreamLine) => {
+      if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
+    };
+    const options: ActionOptions = { by: request.by, signal, onProgress: (progress) => send({ progress }) };
+    try {
+      const result =
+        action === 'rollback'
+          ? await this.agent.rollback(record.id, request.to, options)
+          : await this.agent[action](record.id, options);
+      send({ result });
+    } catch (err) {
+      if (isUserFacing(err)) send({ error: err.message, kind: 'agent' });
+      else {
+        const error = (err as Error).message;
+        this.logger.error('control API action failed', { action, container: record.name, by: request.by, error });
+        send({ error: INTERNAL_ACTION_ERROR, kind: 'internal' });
+      }
+    } finally {
+      if (!res.destroyed) res.end();
+    }
+  }
+
+  private async known(id: string): Promise<ContainerRecord> {
+    const record = (await this.agent.containers()).find((r) => r.id === id);
+    if (record) return record;
+    const shown = id.length > SHOWN_ID_CHARS ? `${id.slice(0, SHOWN_ID_CHARS)}…` : id;
+    throw new ApiError(404, `no container with id ${JSON.stringify(shown)} on ${this.agent.hostName()}`);
+  }
+}

@@ -1,0 +1,196 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ActionError } from '../../../agent/actions/actionError';
+import { ControlApi } from '../../../agent/controlApi';
+import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
+import { createLogger } from '../../../agent/logger';
+import { Silences } from '../../../alerts/silences';
+import { AgentError, type ActionOptions, type AgentClient } from '../../../bot/agentClient';
+import { waitFor } from '../../support/waitFor';
+
+const ID = 'a'.repeat(64);
+const TOKEN = 'unit-token-0123456789';
+
+const web: ContainerRecord = {
+  id: ID,
+  name: 'web',
+  image: 'app:1',
+  imageId: 'sha256:1',
+  labels: {},
+  state: 'running',
+  health: 'none',
+  restartCount: 0,
+  createdAt: 1,
+  pid: 1,
+  cgroupParent: '',
+  networkMode: 'bridge',
+  tty: false,
+  logDriver: 'json-file',
+  spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
+};
+
+/** An agent whose actions do what each test sets in `action`; every call is recorded. */
+class ScriptedAgent implements AgentClient {
+  calls: string[] = [];
+  action: (options: ActionOptions) => Promise<string> = async () => 'done';
+
+  hostName = () => 'unit-host';
+  hosts = async () => [{ name: 'unit-host', engineUp: true, containers: 1, running: 1 }];
+  containers = async () => [web];
+  stats = async () => undefined;
+  logs = async () => [];
+  inspect = async (): Promise<never> => {
+    throw new Error('the engine socket broke (/var/run/docker.sock)');
+  };
+  alerts = async () => [];
+  silences = async () => [];
+  addSilence = async (): Promise<never> => {
+    throw new Error('unused');
+  };
+  removeSilence = async () => false;
+  start = (id: string, o: ActionOptions) => this.run(`start ${id}`, o);
+  stop = (id: string, o: ActionOptions) => this.run(`stop ${id}`, o);
+  restart = (id: string, o: ActionOptions) => this.run(`restart ${id}`, o);
+  rollback = (id: string, to: number | undefined, o: ActionOptions) => this.run(`rollback ${id} to ${to}`, o);
+  history = async (): Promise<never> => {
+    throw new AgentError('history is not available in this build');
+  };
+
+  private run(call: string, options: ActionOptions): Promise<string> {
+    this.calls.push(`${call} by ${options.by}`);
+    return this.action(options);
+  }
+}
+
+describe('the container endpoints over an AgentClient', () => {
+  let server: http.Server;
+  let base: string;
+  let agent: ScriptedAgent;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    const logger = createLogger({ level: 'error', format: 'text', silent: true });
+    jest.spyOn(logger, 'error').mockImplementation(((message: string, meta: Record<string, unknown>) => {
+      logged.push(`${message} ${JSON.stringify(meta)}`);
+      return logger;
+    }) as never);
+    agent = new ScriptedAgent();
+    const api = new ControlApi({
+      engine: { alerts: () => [], silences: new Silences([], Date.now) },
+      changed: () => undefined,
+      hostName: 'unit-host',
+      version: '0.0.0',
+      engineUp: () => true,
+      token: TOKEN,
+      logger,
+      agent,
+    });
+    server = http.createServer((req, res) => void api.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/containers`;
+  });
+
+  beforeEach(() => {
+    agent.calls = [];
+    logged.length = 0;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const get = (path: string) => fetch(`${base}/${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const ndjson = async (res: Response) =>
+    (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+
+  it('streams progress lines, then the result', async () => {
+    agent.action = async (o) => {
+      o.onProgress?.('stop: done');
+      o.onProgress?.('create: done');
+      return 'web rolled back to revision 1.';
+    };
+    const res = await post(`${ID}/rollback`, { by: 'alice', to: 1 });
+    expect(await ndjson(res)).toEqual([
+      { progress: 'stop: done' },
+      { progress: 'create: done' },
+      { result: 'web rolled back to revision 1.' },
+    ]);
+    expect(agent.calls).toEqual([`rollback ${ID} to 1 by alice`]);
+  });
+
+  it("keeps an AgentError's or ActionError's message; hides any other error and logs it", async () => {
+    agent.action = async () => {
+      throw new AgentError('web is already stopping');
+    };
+    expect(await ndjson(await post(`${ID}/stop`, { by: 'bob' }))).toEqual([
+      { error: 'web is already stopping', kind: 'agent' },
+    ]);
+    agent.action = async () => {
+      throw new ActionError('conflict', 'a rollback of web is already running');
+    };
+    expect(await ndjson(await post(`${ID}/restart`, { by: 'bob' }))).toEqual([
+      { error: 'a rollback of web is already running', kind: 'agent' },
+    ]);
+    agent.action = async () => {
+      throw new Error('EPIPE /var/run/docker.sock');
+    };
+    const hidden = await ndjson(await post(`${ID}/start`, { by: 'bob' }));
+    expect(hidden).toEqual([
+      { error: "the action failed on the agent (the agent's log has the details)", kind: 'internal' },
+    ]);
+    expect(logged).toEqual([expect.stringContaining('EPIPE /var/run/docker.sock')]);
+    const inspect = await get(`${ID}/inspect`);
+    expect(inspect.status).toBe(500);
+    expect(await inspect.json()).toEqual({ error: 'internal error' });
+    const history = await get(`${ID}/history`);
+    expect(history.status).toBe(422);
+    expect(await history.json()).toEqual({ error: 'history is not available in this build', kind: 'agent' });
+  });
+
+  it("aborts the action's signal when the client goes away", async () => {
+    let aborted: unknown;
+    agent.action = (o) =>
+      new Promise((_resolve, reject) => {
+        o.onProgress?.('stop: started');
+        o.signal.addEventListener('abort', () => {
+          aborted = o.signal.reason;
+          reject(new AgentError('cancelled'));
+        });
+      });
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        `${base}/${ID}/stop`,
+        { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => (err.message === 'socket hang up' ? undefined : reject(err)));
+      req.end(JSON.stringify({ by: 'carol' }));
+    });
+    const reason = await waitFor(async () => aborted, { what: 'the signal to abort' });
+    expect((reason as Error).message).toBe('the client closed the connection');
+  });
+
+  it('refuses bad action bodies before anything runs', async () => {
+    const extra = await post(`${ID}/stop`, { by: 'dave', to: 2 });
+    expect(extra.status).toBe(400);
+    expect(await extra.json()).toEqual({ error: '"to": unknown field (stop takes by)' });
+    const badTo = await post(`${ID}/rollback`, { by: 'dave', to: 'latest' });
+    expect(await badTo.json()).toEqual({ error: 'to: "latest" is not a revision number (1, 2, …)' });
+    expect(agent.calls).toEqual([]);
+  });
+});
