@@ -1,0 +1,272 @@
+import { AttachmentBuilder, Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Interaction,
+  APIEmbed,
+} from 'discord.js';
+import type { Logger } from '../../../agent/logger';
+import type { DiscordConfig } from '../../../config/botSchema';
+import { CANCEL_PREFIX, CONFIRM_PREFIX, RUN_PREFIX, type CommandCore } from '../../core/commandCore';
+import { isCommandName, type CommandName } from '../../core/commandNames';
+import { failedReply, invalidReply, type Reply } from '../../core/reply';
+import type { ChatAdapter } from '../chatAdapter';
+import { ButtonIds } from './buttonIds';
+import { discordIdentity } from './discordIdentity';
+import { renderDiscordProgress, renderDiscordReply, type DiscordButtonRow, type DiscordMessage } from './discordRender';
+import { ProgressEdits } from './progressEdits';
+import { commandWords, completionKind, slashCommandDefinitions } from './slashCommands';
+
+/** What the Discord adapter is built from. */
+export type DiscordAdapterOptions = {
+  config: DiscordConfig;
+  core: CommandCore;
+  logger: Logger;
+  /** How long start() waits for the gateway to be ready (default 30 s). */
+  readyTimeoutMs?: number;
+  now?: () => number;
+};
+
+/** Commands whose replies only the asker sees (they may show more than a channel should). */
+const PRIVATE_COMMANDS: ReadonlySet<CommandName> = new Set(['help', 'inspect', 'audit', 'history']);
+
+/** A rendered message as discord.js sends it (create, reply, edit and follow-up all take this shape). */
+type MessageOptions = {
+  embeds: APIEmbed[];
+  components: DiscordButtonRow[];
+  files: AttachmentBuilder[];
+  allowedMentions: { parse: [] };
+};
+
+const READY_TIMEOUT_MS = 30_000;
+const EPHEMERAL = { flags: MessageFlags.Ephemeral } as const;
+
+/** Builds the Discord adapter: slash commands, autocompletion and buttons through the command core. */
+export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapter {
+  return new DiscordAdapter(options);
+}
+
+/**
+ * The Discord adapter on discord.js 14: logs in, registers one slash command per bot command in every configured
+ * guild, and turns interactions into `CommandCore.handle`/`press` calls with an identity built from what Discord says
+ * (user, member roles, channel). Replies are deferred first, then edited with the rendered reply.
+ */
+class DiscordAdapter implements ChatAdapter {
+  readonly platform = 'discord' as const;
+  private client: Client | undefined;
+  private readonly buttons: ButtonIds;
+
+  constructor(private readonly options: DiscordAdapterOptions) {
+    this.buttons = new ButtonIds(undefined, options.now);
+  }
+
+  async start(): Promise<void> {
+    if (this.client) throw new Error('the Discord adapter is already started');
+    const { config, logger } = this.options;
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds],
+      rest: { api: config.apiUrl },
+      allowedMentions: { parse: [] },
+    });
+    client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
+    client.on(Events.Error, (err) => logger.error('discord client error', { error: this.safe(err) }));
+    client.on(Events.ShardError, (err) => logger.warn('discord gateway error', { error: this.safe(err) }));
+    client.on(Events.Warn, (message) => logger.warn('discord warning', { message }));
+    this.client = client;
+    const ready = this.whenReady(client);
+    try {
+      await client.login(config.token);
+      await ready.done;
+      await this.registerCommands(client);
+    } catch (err) {
+      ready.cancel();
+      this.client = undefined;
+      await client.destroy().catch(() => undefined);
+      throw new Error(`Discord adapter could not start: ${this.safe(err)}`);
+    }
+    logger.info('discord adapter ready', { user: client.user?.tag, guilds: config.guilds.length });
+  }
+
+  async postAlert(reply: Reply): Promise<void> {
+    const channelId = this.options.config.alertChannel;
+    if (!channelId) return;
+    const client = this.client;
+    if (!client) throw new Error('the Discord adapter is not started');
+    const channel = await client.channels.fetch(channelId).catch((err: unknown) => {
+      throw new Error(`Discord alert channel ${channelId} cannot be fetched: ${this.safe(err)}`);
+    });
+    if (!channel || !channel.isSendable()) {
+      throw new Error(`Discord alert channel ${channelId} is not a channel the bot can post in`);
+    }
+    await channel.send(this.toOptions(this.render(reply)));
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.destroy();
+  }
+
+  /** ClientReady (all guilds received) or a rejection after the timeout; `cancel` clears the timer. */
+  private whenReady(client: Client): { done: Promise<void>; cancel: () => void } {
+    const timeoutMs = this.options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the Discord gateway was not ready within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+      client.once(Events.ClientReady, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    done.catch(() => undefined);
+    return { done, cancel: () => clearTimeout(timer) };
+  }
+
+  private async registerCommands(client: Client): Promise<void> {
+    const application = client.application;
+    if (!application) throw new Error('Discord sent no application in READY');
+    const definitions = slashCommandDefinitions(this.options.core.specs());
+    const failures: string[] = [];
+    for (const guild of this.options.config.guilds) {
+      try {
+        await application.commands.set(definitions, guild);
+      } catch (err) {
+        failures.push(`guild ${guild}: ${this.safe(err)}`);
+      }
+    }
+    if (failures.length) throw new Error(`slash commands could not be registered (${failures.join('; ')})`);
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    try {
+      if (!interaction.inGuild() || !this.options.config.guilds.includes(interaction.guildId)) {
+        if (interaction.isRepliable()) {
+          await interaction.reply({ ...EPHEMERAL, ...this.toOptions(this.render(notHere())) });
+        }
+        return;
+      }
+      if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
+      else if (interaction.isChatInputCommand()) await this.onCommand(interaction);
+      else if (interaction.isButton()) await this.onButton(interaction);
+    } catch (err) {
+      this.options.logger.error('discord interaction failed', {
+        interaction: interaction.id,
+        type: interaction.type,
+        error: this.safe(err),
+      });
+    }
+  }
+
+  private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const spec = this.options.core.specs().find((s) => s.name === interaction.commandName);
+    const kind = spec ? completionKind(spec, focused.name) : undefined;
+    if (!spec || !kind || !isCommandName(spec.name)) {
+      await interaction.respond([]);
+      return;
+    }
+    const values = await this.options.core
+      .complete(discordIdentity(interaction), spec.name, kind, String(focused.value))
+      .catch((err: unknown) => {
+        this.options.logger.warn('discord autocomplete failed', { error: this.safe(err) });
+        return [];
+      });
+    const choices = values.filter((v) => v.length <= 100).map((v) => ({ name: v, value: v }));
+    await interaction.respond(choices.slice(0, 25));
+  }
+
+  private async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const identity = discordIdentity(interaction);
+    const spec = this.options.core.specs().find((s) => s.name === interaction.commandName);
+    if (!spec) {
+      const unknown = invalidReply(`/${interaction.commandName} is not a dockwatch command (any more); try /help`);
+      await interaction.reply({ ...EPHEMERAL, ...this.toOptions(this.render(unknown)) });
+      return;
+    }
+    const words = commandWords(spec, interaction.options.data);
+    await interaction.deferReply(PRIVATE_COMMANDS.has(spec.name) ? EPHEMERAL : {});
+    const progress = this.progressOf(interaction, words.join(' '));
+    const reply = await this.options.core.handle({ identity, text: words, onProgress: (s) => progress.step(s) });
+    await progress.finish();
+    await this.answer(interaction, reply);
+  }
+
+  private async onButton(interaction: ButtonInteraction): Promise<void> {
+    const identity = discordIdentity(interaction);
+    const resolved = this.buttons.resolve(interaction.customId);
+    if (!resolved.ok) {
+      const expired = invalidReply('This button expired; run the command again.');
+      await interaction.reply({ ...EPHEMERAL, ...this.toOptions(this.render(expired)) });
+      return;
+    }
+    const id = resolved.id;
+    const confirmation = id.startsWith(CONFIRM_PREFIX) || id.startsWith(CANCEL_PREFIX);
+    if (confirmation) await interaction.deferUpdate();
+    else await interaction.deferReply();
+    const progress = this.progressOf(
+      interaction,
+      id.startsWith(RUN_PREFIX) ? id.slice(RUN_PREFIX.length) : 'the command',
+    );
+    const reply = await this.options.core.press(id, identity, (s) => progress.step(s));
+    await progress.finish();
+    const message = this.toOptions(this.render(reply));
+    if (reply.status === 'denied') {
+      if (!confirmation) await interaction.deleteReply();
+      await interaction.followUp({ ...EPHEMERAL, ...message });
+      return;
+    }
+    await this.answer(interaction, reply, message);
+  }
+
+  /** Edits the deferred reply with the rendered reply; if Discord refuses it, says so in a short reply instead. */
+  private async answer(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    reply: Reply,
+    message: MessageOptions = this.toOptions(this.render(reply)),
+  ): Promise<void> {
+    try {
+      await interaction.editReply(message);
+    } catch (err) {
+      const why = this.safe(err);
+      this.options.logger.warn('discord refused a reply', { interaction: interaction.id, error: why });
+      await interaction.editReply(this.toOptions(this.render(failedReply(`Discord refused the reply: ${why}`))));
+    }
+  }
+
+  private progressOf(interaction: ChatInputCommandInteraction | ButtonInteraction, what: string): ProgressEdits {
+    return new ProgressEdits(
+      (steps) => interaction.editReply(this.toOptions(renderDiscordProgress(what, steps))),
+      this.options.logger,
+      undefined,
+      this.options.now,
+    );
+  }
+
+  private render(reply: Reply): DiscordMessage {
+    return renderDiscordReply(reply, (id) => this.buttons.customId(id));
+  }
+
+  private toOptions(message: DiscordMessage): MessageOptions {
+    return {
+      embeds: message.embeds,
+      components: message.components,
+      files: message.files.map((f) => new AttachmentBuilder(Buffer.from(f.content, 'utf8'), { name: f.name })),
+      allowedMentions: message.allowedMentions,
+    };
+  }
+
+  /** An error's message with the bot token blanked out, whatever put it there. */
+  private safe(err: unknown): string {
+    const message = err instanceof Error ? err.message : String(err);
+    const token = this.options.config.token;
+    return token ? message.split(token).join('<secret>') : message;
+  }
+}
+
+function notHere(): Reply {
+  return invalidReply('dockwatch is not set up for this server.');
+}
