@@ -1,0 +1,25 @@
+import { showControlChars } from '../../core/controlChars';
+
+/**
+ * Text as Slack mrkdwn shows it literally: `&`, `<` and `>` escaped (so `<!channel>` or `<@U1>` from a container's
+ * output cannot ping anyone) and control characters made visible.
+ */
+export function escapeMrkdwn(text: string, allowTab = false): string {
+  return showControlChars(text, allowTab).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Text cut to at most `max` characters (code points kept whole), ending in `…` when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** A preformatted block (```) around already escaped text; backtick runs inside cannot close it early. */
+export function preformatted(escaped: string): string {
+  return `\`\`\`\n${escaped.replace(/```/g, '`\u200b`\u200b`')}\n\`\`\``;
+}
