@@ -7,6 +7,8 @@ import { createLogger } from './agent/logger';
 import { runCtl } from './bot/adapters/console';
 import { ConfigError } from './config/configError';
 import { loadConfig, type FlagOverrides } from './config/load';
+import type { Config } from './config/schema';
+import { hasChatAdapter } from './bot/chatConfig';
 import { renderEffectiveConfig } from './config/redact';
 
 /** Exit code for a configuration the user must fix. */
@@ -51,21 +53,11 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
-async function runAgent(o: GlobalOptions): Promise<void> {
-  let config;
-  try {
-    config = loadConfig({ file: o.config, env: process.env, flags: flagsOf(o) });
-  } catch (err) {
-    fail(err);
-  }
-  const logger = createLogger({ level: config.agent.logLevel, format: config.agent.logFormat });
-  let agent;
-  try {
-    agent = await startAgent(config, logger);
-  } catch (err) {
-    logger.error('agent failed to start', { error: (err as Error).message });
-    process.exit(1);
-  }
+/** Something that runs until stopped (the agent, the bot). */
+type Stoppable = { stop(): Promise<void> };
+
+/** Stops `parts` in order on SIGTERM/SIGINT (exit 0, forced after 10 s) and logs what would otherwise be lost. */
+function stopOnSignals(parts: () => readonly Stoppable[], logger: ReturnType<typeof createLogger>): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -73,12 +65,68 @@ async function runAgent(o: GlobalOptions): Promise<void> {
     logger.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(0), 10_000);
     force.unref();
-    void agent.stop().then(() => process.exit(0));
+    void (async () => {
+      for (const part of parts())
+        await part.stop().catch((err: Error) => logger.warn('stop failed', { error: err.message }));
+      process.exit(0);
+    })();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('uncaughtException', (err) => logger.error('uncaught exception', { error: err.stack ?? err.message }));
   process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { error: String(err) }));
+}
+
+function loadOrExit(o: GlobalOptions): Config {
+  try {
+    return loadConfig({ file: o.config, env: process.env, flags: flagsOf(o) });
+  } catch (err) {
+    fail(err);
+  }
+}
+
+/** `dockwatch agent` (withBot false) and `dockwatch run` (the bot too, when a chat adapter is configured). */
+async function runAgent(o: GlobalOptions, withBot: boolean): Promise<void> {
+  const config = loadOrExit(o);
+  const logger = createLogger({ level: config.agent.logLevel, format: config.agent.logFormat });
+  const parts: Stoppable[] = [];
+  stopOnSignals(() => parts, logger);
+  let agent;
+  try {
+    agent = await startAgent(config, logger);
+  } catch (err) {
+    logger.error('agent failed to start', { error: (err as Error).message });
+    process.exit(1);
+  }
+  parts.push(agent);
+  if (!withBot || !hasChatAdapter(config)) return;
+  try {
+    const { startInProcessBot } = await import('./bot/inProcessBot');
+    parts.unshift(await startInProcessBot(config, agent, logger));
+  } catch (err) {
+    logger.error('bot failed to start', { error: (err as Error).message });
+    await agent.stop();
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
+  }
+}
+
+/** `dockwatch bot`: the chat adapters against the agents of `bot.agents` and `bot.discovery`, without an agent. */
+async function runBot(o: GlobalOptions): Promise<void> {
+  const config = loadOrExit(o);
+  if (!hasChatAdapter(config)) {
+    fail(new ConfigError(['bot: dockwatch bot needs bot.discord or bot.slack (a chat platform to answer on)']));
+  }
+  const logger = createLogger({ level: config.agent.logLevel, format: config.agent.logFormat });
+  const parts: Stoppable[] = [];
+  stopOnSignals(() => parts, logger);
+  const { startRemoteBot } = await import('./bot/remoteBot');
+  try {
+    parts.push(await startRemoteBot(config, logger));
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err);
+    logger.error('bot failed to start', { error: (err as Error).message });
+    process.exit(1);
+  }
 }
 
 async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalOptions): Promise<void> {
@@ -108,13 +156,20 @@ export function buildProgram(): Command {
 
   program
     .command('run', { isDefault: true })
-    .description('run everything this build has in one process (today: the agent and its exporter)')
-    .action(() => runAgent(program.opts<GlobalOptions>()));
+    .description(
+      'run everything in one process: the agent, its alerts and, when bot.discord or bot.slack is set, the bot',
+    )
+    .action(() => runAgent(program.opts<GlobalOptions>(), true));
 
   program
     .command('agent')
-    .description('run the per-host agent: inventory, stats, /metrics')
-    .action(() => runAgent(program.opts<GlobalOptions>()));
+    .description('run the per-host agent: inventory, stats, logs, alerts, /metrics and the control API')
+    .action(() => runAgent(program.opts<GlobalOptions>(), false));
+
+  program
+    .command('bot')
+    .description('run the chat bot alone, reaching the agents of bot.agents and bot.discovery over their control API')
+    .action(() => runBot(program.opts<GlobalOptions>()));
 
   program
     .command('ctl')

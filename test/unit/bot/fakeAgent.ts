@@ -33,6 +33,8 @@ export class FakeAgent implements AgentClient {
   /** The host name it reports; `down` makes every read fail as an unreachable agent would. */
   host = 'host-a';
   down = false;
+  /** What `alerts()` returns. */
+  alertList: Alert[] = [];
   readonly silenceStore: Silences;
 
   constructor(
@@ -65,7 +67,8 @@ export class FakeAgent implements AgentClient {
     throw new AgentError('not in the fake');
   }
   async alerts(): Promise<Alert[]> {
-    return [];
+    if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
+    return this.alertList;
   }
   async silences() {
     return this.silenceStore.list();

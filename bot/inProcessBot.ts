@@ -1,0 +1,32 @@
+import type { RunningAgent } from '../agent';
+import type { Logger } from '../agent/logger';
+import type { Config } from '../config/schema';
+import { startBot, type RunningBot } from './botRuntime';
+import type { Fleet } from './fleet';
+import { buildFleet } from './fleetFromConfig';
+import { InProcessAgent } from './inProcessAgent';
+import { UnionFleet } from './remote/unionFleet';
+import { StaticFleet } from './staticFleet';
+
+/**
+ * The bot of `dockwatch run`: the agent of this process first, plus the agents of `bot.agents` and `bot.discovery`
+ * when configured; audit and alert posts in the agent's store.
+ */
+export async function startInProcessBot(config: Config, agent: RunningAgent, logger: Logger): Promise<RunningBot> {
+  const local = new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]);
+  const remote = config.bot.agents.length || config.bot.discovery ? await buildFleet(config.bot, logger) : undefined;
+  const fleet: Fleet = remote ? new UnionFleet([local, remote], () => void remote.close()) : local;
+  try {
+    const bot = await startBot({ config, fleet, store: agent.store, logger });
+    return {
+      ...bot,
+      async stop() {
+        await bot.stop();
+        await fleet.close();
+      },
+    };
+  } catch (err) {
+    await fleet.close();
+    throw err;
+  }
+}

@@ -1,0 +1,29 @@
+import type { Logger } from '../agent/logger';
+import { openStore } from '../agent/store/database';
+import type { Config } from '../config/schema';
+import { startBot, type RunningBot } from './botRuntime';
+import { buildFleet } from './fleetFromConfig';
+
+/**
+ * The bot of `dockwatch bot`: the agents of `bot.agents` and `bot.discovery` over their control APIs, its audit and
+ * alert posts in its own store under `agent.dataDir`.
+ */
+export async function startRemoteBot(config: Config, logger: Logger): Promise<RunningBot> {
+  const fleet = await buildFleet(config.bot, logger);
+  const store = openStore(config.agent.dataDir);
+  try {
+    const bot = await startBot({ config, fleet, store, logger });
+    return {
+      ...bot,
+      async stop() {
+        await bot.stop();
+        await fleet.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    await fleet.close();
+    store.close();
+    throw err;
+  }
+}
