@@ -1,10 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --optimize-for-size --v8-pool-size=2
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgent } from './agent';
 import { createLogger } from './agent/logger';
-import { runCtl } from './bot/adapters/console';
 import { ConfigError } from './config/configError';
 import { loadConfig, type FlagOverrides } from './config/load';
 import type { Config } from './config/schema';
@@ -137,6 +136,7 @@ async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalO
     fail(err);
   }
   const logger = createLogger({ level: g.logLevel ?? 'warn', format: config.agent.logFormat });
+  const { runCtl } = await import('./bot/adapters/console');
   const result = await runCtl(config, { words, user: o.as, yes: o.yes === true }, logger);
   (result.toStderr ? process.stderr : process.stdout).write(result.output, () => process.exit(result.exitCode));
 }

@@ -65,7 +65,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'skip-api': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'settle-seconds': { type: 'string', default: '5' },
-      'agent-node-args': { type: 'string', default: '--max-semi-space-size=2' },
+      'agent-node-args': { type: 'string', default: '--optimize-for-size --v8-pool-size=2' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.md') },
       help: { type: 'boolean', default: false },
     },

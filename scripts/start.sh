@@ -16,5 +16,5 @@ log "npm run build"
 npm run build >&2 || die "build failed; see tsc's output above"
 [ -f dist/cli.js ] || die "dist/cli.js is missing after the build"
 bash scripts/ensure-engine.sh
-log "exec node --max-semi-space-size=2 dist/cli.js run $*"
-exec node --max-semi-space-size=2 dist/cli.js run "$@"
+log "exec node --optimize-for-size --v8-pool-size=2 dist/cli.js run $*"
+exec node --optimize-for-size --v8-pool-size=2 dist/cli.js run "$@"
