@@ -1,7 +1,6 @@
 import { showControlChars } from './controlChars';
-import type { Reply, ReplyTable } from './reply';
-
-const MAX_CELL = 120;
+import { alignedTable } from './alignedTable';
+import type { Reply } from './reply';
 
 /**
  * Renders a reply as plain text for a terminal: title, text, aligned `name: value` fields, an aligned table, the
@@ -16,30 +15,12 @@ export function renderText(reply: Reply): string {
     const width = Math.max(...reply.fields.map((f) => f.name.length));
     parts.push(reply.fields.map((f) => `${`${clean(f.name)}:`.padEnd(width + 2)}${clean(f.value)}`).join('\n'));
   }
-  if (reply.table) parts.push(renderTable(reply.table));
+  if (reply.table) parts.push(alignedTable(reply.table, clean));
   if (reply.code) parts.push(cleanBlock(reply.code.text));
   for (const a of reply.attachments ?? [])
     parts.push(`--- ${clean(a.name)} ---\n${cleanBlock(a.content).replace(/\n$/, '')}`);
   if (reply.buttons?.length) parts.push(reply.buttons.map((b) => `[${clean(b.label)}]`).join(' '));
   return `${parts.join('\n')}\n`;
-}
-
-function renderTable(table: ReplyTable): string {
-  const rows = [table.columns, ...table.rows].map((row) => row.map(cell));
-  const widths = table.columns.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((c, i) => (i === row.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - [...c].length)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-function cell(text: string): string {
-  const one = clean(text).replace(/\s+/g, ' ');
-  return one.length > MAX_CELL ? `${one.slice(0, MAX_CELL - 1)}…` : one;
 }
 
 function clean(text: string): string {

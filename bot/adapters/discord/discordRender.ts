@@ -2,7 +2,9 @@ import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, APIEmbedField } from 'discord.js';
 import { truncate } from '../../../alerts/notifiers/textLimits';
 import type { Reply, ReplyButton, ReplyStatus } from '../../core/reply';
-import { alignedTable, discordCodeBlock, fileNameFrom, plainDiscord, safeFileName } from './discordText';
+import { alignedTable } from '../../core/alignedTable';
+import { showControlChars } from '../../core/controlChars';
+import { discordCodeBlock, fileNameFrom, plainDiscord, safeFileName } from './discordText';
 
 /** Discord's message limits (characters, counts) that a rendered reply stays within. */
 export const DISCORD_MESSAGE_LIMITS = {
@@ -76,7 +78,10 @@ export function renderDiscordReply(reply: Reply, customIdFor: CustomIdFor = (id)
   const textRoom = reply.table || reply.code ? Math.floor(room / 2) : room;
   let description = reply.text ? truncate(plainDiscord(reply.text), textRoom) : '';
   const blocks = [
-    reply.table && { text: alignedTable(reply.table), fence: discordCodeBlock(alignedTable(reply.table)) },
+    reply.table && {
+      text: alignedTable(reply.table, visible),
+      fence: discordCodeBlock(alignedTable(reply.table, visible)),
+    },
     reply.code && { text: reply.code.text, fence: discordCodeBlock(reply.code.text, reply.code.language) },
   ];
   for (const block of blocks) {
@@ -160,4 +165,8 @@ function uniqueName(name: string, files: readonly DiscordFile[]): string {
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   for (let n = 2; ; n++) if (!files.some((f) => f.name === `${stem}-${n}${ext}`)) return `${stem}-${n}${ext}`;
+}
+
+function visible(text: string): string {
+  return showControlChars(text, false);
 }

@@ -1,9 +1,7 @@
 import { escapeDiscord, neutralizeFences } from '../../../alerts/notifiers/markupEscapes';
 import { showControlChars } from '../../core/controlChars';
-import type { ReplyTable } from '../../core/reply';
 
 const ZERO_WIDTH_SPACE = '\u200b';
-const MAX_CELL = 120;
 
 /**
  * Text shown literally in a Discord message: markdown, links, quotes and `<@id>` mentions escaped, `@everyone` and
@@ -19,20 +17,6 @@ export function plainDiscord(text: string, multiline = true): string {
 export function discordCodeBlock(text: string, language?: string): string {
   const lang = language && /^[A-Za-z0-9+#-]{1,20}$/.test(language) ? language : '';
   return `\`\`\`${lang}\n${neutralizeFences(showControlChars(text, true))}\n\`\`\``;
-}
-
-/** A table as monospace lines: columns padded to their widest cell, cells on one line and cut at 120 characters. */
-export function alignedTable(table: ReplyTable): string {
-  const rows = [table.columns, ...table.rows].map((row) => row.map(cell));
-  const widths = table.columns.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((c, i) => (i === row.length - 1 ? c : c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - [...c].length))))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 /** A file name made from a reply title (`Containers on host-a` → `Containers-on-host-a.txt`). */
@@ -51,9 +35,4 @@ export function safeFileName(name: string): string {
     .replace(/^[-.]+/, '')
     .slice(-100);
   return cleaned || 'attachment.txt';
-}
-
-function cell(text: string): string {
-  const one = showControlChars(text, false).replace(/\s+/g, ' ');
-  return one.length > MAX_CELL ? `${one.slice(0, MAX_CELL - 1)}…` : one;
 }

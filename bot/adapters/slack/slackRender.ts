@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { showControlChars } from '../../core/controlChars';
 import type { Reply, ReplyButton, ReplyField, ReplyStatus } from '../../core/reply';
-import { alignedTable } from './alignedTable';
+import { alignedTable } from '../../core/alignedTable';
 import { escapeMrkdwn, preformatted, truncate } from './slackText';
 
 /** A Block Kit block as the renderer produces it. */
