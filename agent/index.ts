@@ -265,7 +265,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   if (!listen) throw new Error(`agent.listen "${config.agent.listen}" is not HOST:PORT`);
   const { host, port } = listen;
   const address = await server.listen(host, port);
-  logger.info('agent listening', { address: `${address.address}:${address.port}`, docker: config.docker.host });
+  logger.info('agent listening', {
+    address: `${tls ? 'https' : 'http'}://${address.address}:${address.port}`,
+    docker: config.docker.host,
+  });
 
   const resumeEvents = eventPosition.load();
   if (resumeEvents !== undefined) engine.resumeEventsAfter(resumeEvents);
