@@ -17,7 +17,7 @@ import type { Logger } from './logger';
 /** What the control API reads and changes. */
 export type ControlApiDeps = {
   /** The rule engine: its alerts and its silences. */
-  engine: Pick<AlertEngine, 'alerts' | 'silences'>;
+  engine: Pick<AlertEngine, 'alerts' | 'silences' | 'silencedBy'>;
   /** Told after every change of the silences (re-evaluate and store them now). */
   changed: () => void;
   hostName: string;
@@ -118,7 +118,7 @@ export class ControlApi {
       case 'listAlerts':
         return {
           status: 200,
-          body: { alerts: engine.alerts().map((a) => alertView(a, engine.silences.silencing(a.labels)?.id)) },
+          body: { alerts: engine.alerts().map((a) => alertView(a, engine.silencedBy(a.labels))) },
         };
       case 'listSilences':
         return { status: 200, body: { silences: engine.silences.list().map(silenceView) } };

@@ -26,6 +26,8 @@ export type Alert = {
   value?: number;
   /** The log lines behind it, oldest first, at most a few. */
   lines?: string[];
+  /** What keeps it quiet now (a silence's id, or `maintenance`); set where alerts are read for the API and the bot. */
+  silencedBy?: string;
 };
 
 /** One message for the notifiers: the alerts of one rule gathered in one group window, or a digest. */

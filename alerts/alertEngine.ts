@@ -267,8 +267,14 @@ export class AlertEngine {
   }
 
   private muted(rt: RuleRuntime, alert: AlertRecord, now: number): boolean {
-    const labels = alertLabels(rt, this.host, alert);
-    return this.silences.silencing(labels) !== undefined || this.options.isInMaintenance?.(now, labels) === true;
+    return this.silencedBy(alertLabels(rt, this.host, alert), now) !== undefined;
+  }
+
+  /** What keeps alerts with these labels quiet now: a silence's id, `maintenance` (an open window), or nothing. */
+  silencedBy(labels: Readonly<Record<string, string>>, now = this.now()): string | undefined {
+    const silence = this.silences.silencing(labels);
+    if (silence) return silence.id;
+    return this.options.isInMaintenance?.(now, labels) === true ? 'maintenance' : undefined;
   }
 
   private flush(now: number): readonly AlertOutput[] {

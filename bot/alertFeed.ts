@@ -1,6 +1,5 @@
 import type { Logger } from '../agent/logger';
 import type { Alert } from '../alerts/alert';
-import { matchesLabels, type Silence } from '../alerts/silences';
 import type { ChatAdapter } from './adapters/chatAdapter';
 import { alertMessage } from './alertMessage';
 import type { AlertPostStore } from './alertPostStore';
@@ -19,7 +18,8 @@ export type AlertFeedDeps = {
 
 /**
  * Posts alerts to the chat adapters' alert channels: once when an alert fires (again if it fires anew), once when it
- * resolves (or disappears from an agent that answered). Silenced alerts are not posted. What was posted is kept in
+ * resolves (or disappears from an agent that answered). Alerts a silence or an open maintenance window keeps quiet
+ * (`silencedBy`) are not posted. What was posted is kept in
  * the store, so a restarted bot neither reposts nor forgets; a host that does not answer is skipped, not resolved.
  */
 export class AlertFeed {
@@ -58,9 +58,8 @@ export class AlertFeed {
     const agent = this.deps.fleet.agent(host);
     if (!agent) return;
     let alerts: Alert[];
-    let silences: Silence[];
     try {
-      [alerts, silences] = await Promise.all([agent.alerts(), agent.silences()]);
+      alerts = await agent.alerts();
     } catch (err) {
       this.deps.logger.debug('alert feed: host not answering', { host, error: (err as Error).message });
       return;
@@ -74,7 +73,7 @@ export class AlertFeed {
       const firedAt = alert.firedAt ?? alert.activeAt;
       if (alert.state === 'firing') {
         if (last?.state === 'firing' && last.firedAt === firedAt) continue;
-        if (silences.some((s) => s.until > now && matchesLabels(s.matchers, alert.labels))) continue;
+        if (alert.silencedBy !== undefined) continue;
         await this.post(alert, host, firedAt, 'firing', now);
       } else if (alert.state === 'resolved' && last?.state === 'firing') {
         await this.post(alert, host, last.firedAt, 'resolved', now);

@@ -133,7 +133,11 @@ export class InProcessAgent implements AgentClient {
   }
 
   async alerts(): Promise<Alert[]> {
-    return this.agent.alerts.engine.alerts();
+    const { engine } = this.agent.alerts;
+    return engine.alerts().map((alert) => {
+      const silencedBy = engine.silencedBy(alert.labels);
+      return silencedBy === undefined ? alert : { ...alert, silencedBy };
+    });
   }
 
   async silences(): Promise<Silence[]> {

@@ -37,6 +37,7 @@ export function alertFromView(view: AlertView): Alert {
     ...(view.resolvedAt === undefined ? {} : { resolvedAt: Date.parse(view.resolvedAt) }),
     ...(view.value === undefined ? {} : { value: view.value }),
     ...(view.lines === undefined ? {} : { lines: [...view.lines] }),
+    ...(view.silencedBy === undefined ? {} : { silencedBy: view.silencedBy }),
   };
 }
 

@@ -76,7 +76,7 @@ describe('the container endpoints over an AgentClient', () => {
     }) as never);
     agent = new ScriptedAgent();
     const api = new ControlApi({
-      engine: { alerts: () => [], silences: new Silences([], Date.now) },
+      engine: { alerts: () => [], silences: new Silences([], Date.now), silencedBy: () => undefined },
       changed: () => undefined,
       hostName: 'unit-host',
       version: '0.0.0',

@@ -136,4 +136,15 @@ describe('maintenance windows', () => {
     t.at(T0, (e) => e.event(event(container('web'), 'oom', {})));
     expect(t.sent.map((x) => x.of)).toEqual([['web']]);
   });
+
+  it('names what keeps an alert quiet, for the API and the bot: a silence id or maintenance', () => {
+    const t = timeline(
+      {},
+      { isInMaintenance: (_now: number, labels: Record<string, string>) => labels.container === 'db' },
+    );
+    const silence = t.engine.silences.add({ matchers: { container: 'web' }, until: T0 + h(1), createdBy: 'bob' });
+    expect(t.engine.silencedBy({ container: 'web' }, T0)).toBe(silence.id);
+    expect(t.engine.silencedBy({ container: 'db' }, T0)).toBe('maintenance');
+    expect(t.engine.silencedBy({ container: 'api' }, T0)).toBeUndefined();
+  });
 });

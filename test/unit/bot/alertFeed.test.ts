@@ -111,6 +111,12 @@ describe('the alert feed', () => {
     ]);
   });
 
+  it('does not post an alert a maintenance window keeps quiet', async () => {
+    agent.alertList = [{ ...crashed('firing'), silencedBy: 'maintenance' }];
+    await feed().tick();
+    expect(chat.posted).toEqual([]);
+  });
+
   it('retries a post that no adapter could deliver', async () => {
     agent.alertList = [crashed('firing')];
     chat.failing = true;

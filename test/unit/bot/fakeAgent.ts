@@ -68,7 +68,10 @@ export class FakeAgent implements AgentClient {
   }
   async alerts(): Promise<Alert[]> {
     if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
-    return this.alertList;
+    return this.alertList.map((alert) => {
+      const silence = this.silenceStore.silencing(alert.labels);
+      return silence ? { ...alert, silencedBy: silence.id } : alert;
+    });
   }
   async silences() {
     return this.silenceStore.list();
