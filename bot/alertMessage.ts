@@ -6,7 +6,7 @@ import type { Reply, ReplyButton } from './core/reply';
 /** How long the "Silence 1h" button on an alert message silences it for. */
 export const ALERT_SILENCE = '1h';
 
-const SAFE_WORD = /^[A-Za-z0-9_.:/*?-]+$/;
+const SAFE_WORD = /^[A-Za-z0-9_.:/*?@-]+$/;
 
 /**
  * An alert as a chat message posted by the bot: what fired (or resolved), on which host, with buttons that run

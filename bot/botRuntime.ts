@@ -1,7 +1,7 @@
 import type { Logger } from '../agent/logger';
 import type { Store } from '../agent/store/database';
 import type { Config } from '../config/schema';
-import { buildCommandCore } from '.';
+import { actionTimeoutFor, buildCommandCore } from '.';
 import type { ChatAdapter } from './adapters/chatAdapter';
 import { AlertFeed } from './alertFeed';
 import { AlertPostStore } from './alertPostStore';
@@ -24,7 +24,8 @@ export type RunningBot = { core: CommandCore; adapters: readonly ChatAdapter[]; 
  */
 export async function startBot(deps: BotRuntimeDeps): Promise<RunningBot> {
   const { config, fleet, store, logger } = deps;
-  const core = buildCommandCore({ bot: config.bot, fleet, store, logger });
+  const actionTimeoutMs = actionTimeoutFor(config.revisions.rollbackTimeout);
+  const core = buildCommandCore({ bot: config.bot, fleet, store, logger, actionTimeoutMs });
   const adapters: ChatAdapter[] = [];
   const { discord, slack } = config.bot;
   if (discord) {

@@ -14,8 +14,18 @@ export type CommandCoreDeps = {
   /** The store the audit lives in (the agent's). */
   store: Store;
   logger: Logger;
+  /** The deadline of start/stop/restart/rollback; default 5 minutes. */
+  actionTimeoutMs?: number;
   now?: () => number;
 };
+
+/** Actions (stop waits for the container's stop timeout, rollback for health) get this long by default. */
+export const DEFAULT_ACTION_TIMEOUT_MS = 300_000;
+
+/** The action deadline for an agent whose rollbacks may wait `rollbackTimeoutMs` for health: 2 minutes more, ≥ 5. */
+export function actionTimeoutFor(rollbackTimeoutMs: number): number {
+  return Math.max(DEFAULT_ACTION_TIMEOUT_MS, rollbackTimeoutMs + 120_000);
+}
 
 /** Builds the command core from the `bot:` config (the one wiring place of the core; adapters call into it). */
 export function buildCommandCore(deps: CommandCoreDeps): CommandCore {
@@ -27,6 +37,7 @@ export function buildCommandCore(deps: CommandCoreDeps): CommandCore {
     audit: new AuditLog(deps.store, deps.logger, now),
     confirmTimeoutMs: deps.bot.confirmTimeout,
     commandTimeoutMs: deps.bot.commandTimeout,
+    actionTimeoutMs: deps.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
     rateLimit: { commands: deps.bot.rateLimit.commands, perMs: deps.bot.rateLimit.per },
     logger: deps.logger,
     now,

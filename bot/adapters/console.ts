@@ -1,7 +1,7 @@
 import { startAgent } from '../../agent';
 import type { Logger } from '../../agent/logger';
 import type { Config } from '../../config/schema';
-import { buildCommandCore } from '..';
+import { actionTimeoutFor, buildCommandCore } from '..';
 import type { ReplyStatus } from '../core/reply';
 import { renderText } from '../core/renderText';
 import { InProcessAgent } from '../inProcessAgent';
@@ -41,6 +41,7 @@ export async function runCtl(config: Config, request: CtlRequest, logger: Logger
       fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]),
       store: agent.store,
       logger,
+      actionTimeoutMs: actionTimeoutFor(config.revisions.rollbackTimeout),
     });
     const reply = await core.handle({
       identity: { platform: 'console', userId: request.user },

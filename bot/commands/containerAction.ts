@@ -14,6 +14,7 @@ export function containerAction(name: Action, summary: string, done: string, des
     containerArg: 'container',
     flags: {},
     destructive,
+    action: true,
     async run(ctx) {
       const { container, agent } = targetOf(ctx);
       const options: ActionOptions = {

@@ -10,6 +10,7 @@ export const rollbackCommand: BotCommand = {
   containerArg: 'container',
   flags: { to: { kind: 'integer', min: 1, max: 1_000_000_000 } },
   destructive: true,
+  action: true,
   async run(ctx) {
     const { container, agent } = targetOf(ctx);
     const to = ctx.command.flags.to;

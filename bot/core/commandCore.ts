@@ -24,6 +24,8 @@ export type CommandCoreOptions = {
   audit: AuditLog;
   confirmTimeoutMs: number;
   commandTimeoutMs: number;
+  /** The deadline of action commands (longer: a rollback waits for health up to `revisions.rollbackTimeout`). */
+  actionTimeoutMs: number;
   rateLimit: { commands: number; perMs: number };
   logger: Logger;
   now?: () => number;
@@ -273,7 +275,10 @@ export class CommandCore {
     onProgress?: (step: string) => void,
   ): Promise<Reply> {
     const controller = new AbortController();
-    const timeoutMs = this.options.commandTimeoutMs;
+    const spec = this.spec(command.name);
+    const timeoutMs = spec.action
+      ? Math.max(this.options.actionTimeoutMs, this.options.commandTimeoutMs)
+      : this.options.commandTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
@@ -304,7 +309,10 @@ export class CommandCore {
         timedOut,
       ]);
       if (result === 'timeout') {
-        const message = `${command.name} did not finish within ${shownDuration(timeoutMs)}; it was abandoned`;
+        const within = `${command.name} did not finish within ${shownDuration(timeoutMs)}`;
+        const message = spec.action
+          ? `${within}; the agent may still complete it (check with ps or history)`
+          : `${within}; it was abandoned`;
         this.note(identity, text, 'timed-out', message, container);
         return failedReply(message);
       }

@@ -23,6 +23,11 @@ export type CommandSpec = {
   containerArg?: string;
   /** Stops, replaces or otherwise disrupts a container: asks for a confirmation first. */
   destructive?: boolean;
+  /**
+   * Changes a container through the agent (start, stop, restart, rollback): runs under the longer action timeout,
+   * and a timeout does not undo it (the agent finishes what it began; the reply says so).
+   */
+  action?: boolean;
 };
 
 /** A command as the user gave it, validated against its spec. */

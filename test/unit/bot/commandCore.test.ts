@@ -39,6 +39,7 @@ function core(overrides: Record<string, unknown> = {}) {
     fleet: new StaticFleet([agent]),
     store,
     logger,
+    actionTimeoutMs: 2000,
     now: () => clock,
   });
 }
@@ -187,10 +188,16 @@ describe('the command core', () => {
     expect((await c.handle({ identity: viewer, text: 'ps' })).status).toBe('ok');
   });
 
-  it('gives up on a command that outlives the timeout, with a clear reply', async () => {
+  it('gives up on a command that outlives its timeout, saying whether the agent may still complete it', async () => {
     agent.hang = true;
-    const reply = await core().handle({ identity: alice, text: 'restart web-1', confirmed: true });
-    expect(reply).toMatchObject({ status: 'failed', text: 'restart did not finish within 1s; it was abandoned' });
+    expect(await core().handle({ identity: alice, text: 'logs web-1' })).toMatchObject({
+      status: 'failed',
+      text: 'logs did not finish within 1s; it was abandoned',
+    });
+    expect(await core().handle({ identity: alice, text: 'restart web-1', confirmed: true })).toMatchObject({
+      status: 'failed',
+      text: 'restart did not finish within 2s; the agent may still complete it (check with ps or history)',
+    });
   });
 
   it('adds and removes silences on behalf of the user', async () => {

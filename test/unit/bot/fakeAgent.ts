@@ -60,6 +60,7 @@ export class FakeAgent implements AgentClient {
     return undefined;
   }
   async logs(id: string, query: LogQuery) {
+    if (this.hang) return new Promise<LogLine[]>(() => undefined);
     const name = this.records.find((r) => r.id === id)?.name ?? '';
     return (this.lines[name] ?? []).filter((l) => !query.grep || query.grep.test(l.text)).slice(-query.tail);
   }
