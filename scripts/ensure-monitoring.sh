@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs (only if missing) Debian's prometheus, prometheus-alertmanager and prometheus-node-exporter without
-# recommends, for integration tests that start their own instances on free loopback ports. Starts nothing.
+# Installs (only if missing) Debian's prometheus, prometheus-alertmanager, prometheus-node-exporter and docker-compose
+# (1.29, validates deploy/compose) without recommends, for integration tests that start their own instances on free
+# loopback ports. Starts nothing.
 # A system instance the packages may have started (systemd or sysv hosts) is reported and left alone: the tests
 # never use the default ports 9090/9093/9100.
 set -euo pipefail
@@ -8,9 +9,9 @@ SCRIPT_NAME=ensure-monitoring
 # shellcheck source=scripts/lib/host.sh
 source "$(dirname "$0")/lib/host.sh"
 
-PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter)
+PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter docker-compose)
 BINARIES=(/usr/bin/prometheus /usr/bin/promtool /usr/bin/prometheus-alertmanager /usr/bin/amtool
-  /usr/bin/prometheus-node-exporter)
+  /usr/bin/prometheus-node-exporter /usr/bin/docker-compose)
 
 binaries_present() {
   local bin
@@ -21,7 +22,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 mapfile -t missing < <(missing_debs "${PACKAGES[@]}")
 if [ ${#missing[@]} -eq 0 ] && binaries_present; then
-  log "prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR==1 {print $3}'), alertmanager and node-exporter present; nothing to do"
+  log "prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR==1 {print $3}'), alertmanager, node-exporter and docker-compose present; nothing to do"
   exit 0
 fi
 
