@@ -33,7 +33,6 @@ const SWEEP_EVERY_MS = 3_600_000;
  */
 export class RevisionRecorder {
   private readonly checked = new Set<string>();
-  private readonly absentSince = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly suspended = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -92,8 +91,9 @@ export class RevisionRecorder {
   }
 
   /**
-   * Forgets the names no container in `present` carries once they have been absent for `forgetAfterMs` (as seen by
-   * this process): their keep tags are removed and their revisions deleted. Run periodically by `follow`.
+   * Forgets the names no container in `present` carries once they have been absent for `forgetAfterMs` (the first
+   * sweep that saw them absent is stored, so restarts do not reset the clock): their keep tags are removed and their
+   * revisions deleted. Run periodically by `follow`.
    */
   async sweep(present: ReadonlySet<string>): Promise<string[]> {
     const docker = this.deps.docker();
@@ -101,16 +101,17 @@ export class RevisionRecorder {
     const now = this.now();
     const forgotten: string[] = [];
     for (const name of this.deps.store.names()) {
+      const { store } = this.deps;
       if (present.has(name) || this.suspended.has(name)) {
-        this.absentSince.delete(name);
+        store.setAbsentSince(name, undefined);
         continue;
       }
-      const since = this.absentSince.get(name) ?? now;
-      this.absentSince.set(name, since);
+      store.setAbsentSince(name, now);
+      const since = store.absentSince(name) ?? now;
       if (now - since < this.deps.forgetAfterMs) continue;
       await this.untagOutsideWindow(docker, name, 0);
-      if (this.deps.store.latest(name)) continue;
-      this.absentSince.delete(name);
+      if (store.latest(name)) continue;
+      store.setAbsentSince(name, undefined);
       forgotten.push(name);
       this.deps.logger.info('revisions forgotten', { container: name, absentFor: now - since });
     }

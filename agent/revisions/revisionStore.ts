@@ -37,6 +37,10 @@ const MIGRATIONS: Migration[] = [
       PRIMARY KEY (name, revision)
     )`,
   },
+  {
+    name: 'revisions-absence-1',
+    sql: `CREATE TABLE revision_absence (name TEXT PRIMARY KEY, since INTEGER NOT NULL)`,
+  },
 ];
 
 type Row = {
@@ -130,6 +134,19 @@ export class RevisionStore {
     return (this.db.prepare('SELECT DISTINCT name FROM revisions ORDER BY name').all() as { name: string }[]).map(
       (r) => r.name,
     );
+  }
+
+  /** Since when no container has carried `name` (kept across restarts), or undefined while one does. */
+  absentSince(name: string): number | undefined {
+    const row = this.db.prepare('SELECT since FROM revision_absence WHERE name = ?').get(name) as
+      { since: number } | undefined;
+    return row?.since;
+  }
+
+  /** Records since when `name` has been absent (the first time only), or clears it (`since` undefined). */
+  setAbsentSince(name: string, since: number | undefined): void {
+    if (since === undefined) this.db.prepare('DELETE FROM revision_absence WHERE name = ?').run(name);
+    else this.db.prepare('INSERT OR IGNORE INTO revision_absence (name, since) VALUES (?, ?)').run(name, since);
   }
 
   /** Records whether a revision's image carries its keep tag. */

@@ -96,14 +96,24 @@ describe('keep tags of the last `keep` revisions', () => {
     expect(await imageOf(keepTag(name, 4).ref)).toBeUndefined();
   });
 
-  it('forgets a name (revisions and keep tags) once no container has carried it for forgetAfter', async () => {
+  it('forgets a name (revisions and keep tags) once no container has carried it for forgetAfter, across restarts', async () => {
     await docker('rm', '-f', name);
     expect(await recorder.sweep(new Set())).toEqual([]);
     clock += 59_000;
     expect(await recorder.sweep(new Set())).toEqual([]);
     expect(await imageOf(keepTag(name, 3).ref)).toBeDefined();
+    const logger = createLogger({ level: 'warn', format: 'text', silent: true });
+    const restarted = new RevisionRecorder({
+      store: new RevisionStore(db),
+      docker: testDocker,
+      keep: 2,
+      forgetAfterMs: 60_000,
+      watched: () => true,
+      logger,
+      now: () => clock,
+    });
     clock += 1_000;
-    expect(await recorder.sweep(new Set())).toEqual([name]);
+    expect(await restarted.sweep(new Set())).toEqual([name]);
     expect(store.list(name)).toEqual([]);
     expect(await imageOf(keepTag(name, 3).ref)).toBeUndefined();
     expect(await imageOf(TEST_IMAGE_V2)).toBeDefined();
