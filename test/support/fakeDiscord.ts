@@ -47,6 +47,11 @@ export type FakeDiscordOptions = {
   token: string;
   roles: FakeRole[];
   members: FakeMember[];
+  /**
+   * Called with each REST request and its body's size in bytes once the fake has handled it (its state updated),
+   * before the response is written: lets a bench time when a reply arrives without polling.
+   */
+  onRequest?: (request: RecordedRequest, bytes: number) => void;
 };
 
 type Json = Record<string, unknown>;
@@ -320,6 +325,7 @@ export class FakeDiscord {
       const request: RecordedRequest = { method: req.method ?? 'GET', path, query: url.searchParams, body, files };
       this.requests.push(request);
       const [status, response] = this.route(request, req.headers.authorization);
+      this.options.onRequest?.(request, raw.length);
       res.writeHead(status, response === undefined ? {} : { 'content-type': 'application/json' });
       res.end(response === undefined ? undefined : JSON.stringify(response));
     } catch (err) {
