@@ -9,7 +9,8 @@ import type {
 import type { Logger } from '../../../agent/logger';
 import type { DiscordConfig } from '../../../config/botSchema';
 import { CANCEL_PREFIX, CONFIRM_PREFIX, RUN_PREFIX, type CommandCore } from '../../core/commandCore';
-import { isCommandName, type CommandName } from '../../core/commandNames';
+import { isCommandName } from '../../core/commandNames';
+import { PRIVATE_COMMANDS } from '../../core/privateCommands';
 import { failedReply, invalidReply, type Reply } from '../../core/reply';
 import type { ChatAdapter } from '../chatAdapter';
 import { ButtonIds } from './buttonIds';
@@ -27,9 +28,6 @@ export type DiscordAdapterOptions = {
   readyTimeoutMs?: number;
   now?: () => number;
 };
-
-/** Commands whose replies only the asker sees (they may show more than a channel should). */
-const PRIVATE_COMMANDS: ReadonlySet<CommandName> = new Set(['help', 'inspect', 'audit', 'history']);
 
 /** A rendered message as discord.js sends it (create, reply, edit and follow-up all take this shape). */
 type MessageOptions = {
