@@ -59,6 +59,7 @@ if [ -n "$engine_after" ] && [ "$engine_after" != "$engine_before" ]; then start
 
 phase "ensure-test-images" bash "$here/ensure-test-images.sh"
 phase "ensure-monitoring" bash "$here/ensure-monitoring.sh"
+phase "ensure-helm-render" bash "$here/ensure-helm-render.sh" >/dev/null
 phase "leftover containers" bash "$here/remove-test-containers.sh"
 
 log "npm test $*"
