@@ -58,6 +58,7 @@ engine_after=$(our_dockerd_pid || true)
 if [ -n "$engine_after" ] && [ "$engine_after" != "$engine_before" ]; then started_engine=1; fi
 
 phase "ensure-test-images" bash "$here/ensure-test-images.sh"
+phase "build-base-image" bash "$here/build-base-image.sh"
 phase "ensure-monitoring" bash "$here/ensure-monitoring.sh"
 phase "ensure-helm-render" bash "$here/ensure-helm-render.sh" >/dev/null
 phase "leftover containers" bash "$here/remove-test-containers.sh"
