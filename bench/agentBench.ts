@@ -6,6 +6,7 @@ import { defaultConfig } from '../config/schema';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import { startAgentProcess, type AgentProcess } from './agentProcess';
 import { measureApiPass } from './apiPass';
+import { integerOption, progress, renderBenchReport } from './benchCli';
 import { hostCgroupCollector } from './benchCollector';
 import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
 import { traceCollectorFiles } from './collectorFileTrace';
@@ -40,16 +41,6 @@ const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--net
   [--openmetrics-scrapes 50] [--scrape-period-ms 100] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
   [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out bench/results/latest.md]`;
 
-function progress(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${value}"\n${USAGE}`);
-  return n;
-}
-
 function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -74,19 +65,19 @@ function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const counts = [...new Set(values.counts.split(',').map((c) => positiveInt('counts', c.trim())))];
+  const counts = [...new Set(values.counts.split(',').map((c) => integerOption('counts', c.trim(), 1, USAGE)))];
   if (values.network !== 'none' && values.network !== 'bridge') {
     throw new Error(`--network must be none or bridge, got "${values.network}"\n${USAGE}`);
   }
   return {
     counts: counts.sort((a, b) => a - b),
     network: values.network,
-    passes: positiveInt('passes', values.passes),
+    passes: integerOption('passes', values.passes, 1, USAGE),
     warmups: Number(values.warmups) || 0,
-    scrapes: positiveInt('scrapes', values.scrapes),
-    openMetricsScrapes: positiveInt('openmetrics-scrapes', values['openmetrics-scrapes']),
-    scrapePeriodMs: positiveInt('scrape-period-ms', values['scrape-period-ms']),
-    apiConcurrency: positiveInt('api-concurrency', values['api-concurrency']),
+    scrapes: integerOption('scrapes', values.scrapes, 1, USAGE),
+    openMetricsScrapes: integerOption('openmetrics-scrapes', values['openmetrics-scrapes'], 1, USAGE),
+    scrapePeriodMs: integerOption('scrape-period-ms', values['scrape-period-ms'], 1, USAGE),
+    apiConcurrency: integerOption('api-concurrency', values['api-concurrency'], 1, USAGE),
     skipApi: values['skip-api'],
     keep: values.keep,
     settleMs: (Number(values['settle-seconds']) || 0) * 1000,
@@ -184,22 +175,14 @@ function report(rows: readonly BenchRow[], opts: BenchOptions, environment: stri
     `--network ${opts.network}`,
   ];
   if (opts.skipApi) command.push('--skip-api');
-  return [
-    `## dockwatch agent bench (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
-    '',
-    `Command: \`${command.join(' ')}\``,
-    '',
+  return renderBenchReport({
+    title: 'dockwatch agent bench',
+    command: command.join(' '),
     environment,
-    '',
-    ...mainTable(rows),
-    '',
-    ...targetLines(rows),
-    '',
-    'Details:',
-    '',
-    ...detailTable(rows),
-    '',
-  ].join('\n');
+    main: mainTable(rows),
+    targets: targetLines(rows),
+    details: detailTable(rows),
+  });
 }
 
 /** Why the Engine API may answer with empty stats on this host right now, or undefined. */

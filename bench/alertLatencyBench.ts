@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration';
 import { ALERT_BENCH_LABEL, ALERT_BENCH_VALUE, startAlertAgent, type AlertAgent } from './alertLatencyAgent';
 import { AlertBenchContainers } from './alertLatencyContainers';
+import { integerOption, progress } from './benchCli';
 import { agentCounters, schedTime } from './alertLatencyDiagnosis';
 import { startWebhookReceiver, type WebhookReceiver } from './alertLatencyReceiver';
 import { runScenario } from './alertLatencyRun';
@@ -32,17 +33,6 @@ const USAGE = `usage: node dist/bench/alertLatencyBench.js [--log 50] [--die 50]
   [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]
   [--out bench/results/alert-latency.md]`;
 
-function progress(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function count(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new Error(`--${name} must be an integer ≥ ${min}, got "${value}"\n${USAGE}`);
-  return n;
-}
-
 function durationOption(name: string, value: string): string {
   if (parseDuration(value) === undefined) throw new Error(`--${name} must be a duration (0s, 100ms), got "${value}"`);
   return value;
@@ -70,12 +60,18 @@ function parseOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   return {
-    counts: { log: count('log', values.log, 0), die: count('die', values.die, 0), oom: count('oom', values.oom, 0) },
-    rounds: count('rounds', values.rounds, 1),
-    spacingsMs: [...new Set(values['spacing-ms'].split(',').map((v) => count('spacing-ms', v.trim(), 0)))],
+    counts: {
+      log: integerOption('log', values.log, 0, USAGE),
+      die: integerOption('die', values.die, 0, USAGE),
+      oom: integerOption('oom', values.oom, 0, USAGE),
+    },
+    rounds: integerOption('rounds', values.rounds, 1, USAGE),
+    spacingsMs: [
+      ...new Set(values['spacing-ms'].split(',').map((v) => integerOption('spacing-ms', v.trim(), 0, USAGE))),
+    ],
     groupWait: durationOption('group-wait', values['group-wait']),
     groupWindow: durationOption('group-window', values['group-window']),
-    timeoutMs: count('timeout-seconds', values['timeout-seconds'], 1) * 1000,
+    timeoutMs: integerOption('timeout-seconds', values['timeout-seconds'], 1, USAGE) * 1000,
     agentNodeArgs: values['agent-node-args'].split(' ').filter((a) => a !== ''),
     out: values.out,
   };

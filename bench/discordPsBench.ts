@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { integerOption, progress, renderBenchReport } from './benchCli';
 import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
 import { measureDockerPs, measureRoundTrips, spread } from './discordPsMeasure';
 import { startDiscordPsRig, type DiscordPsRig } from './discordPsRig';
@@ -24,22 +25,6 @@ type BenchOptions = {
 const REPO_ROOT = join(__dirname, '..', '..');
 const USAGE = `usage: node dist/bench/discordPsBench.js [--counts 100,500] [--runs 200] [--warmups 20] [--pace-ms 25]
   [--docker-ps-runs 10] [--network auto|none|bridge] [--remove] [--ready-timeout-seconds 300] [--out bench/results/discord-ps.md]`;
-
-function progress(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${value}"\n${USAGE}`);
-  return n;
-}
-
-function nonNegativeInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be 0 or more, got "${value}"\n${USAGE}`);
-  return n;
-}
 
 function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -65,16 +50,16 @@ function parseOptions(argv: string[]): BenchOptions {
   if (network !== 'auto' && network !== 'none' && network !== 'bridge') {
     throw new Error(`--network must be auto, none or bridge, got "${network}"\n${USAGE}`);
   }
-  const counts = [...new Set(values.counts.split(',').map((c) => positiveInt('counts', c.trim())))];
+  const counts = [...new Set(values.counts.split(',').map((c) => integerOption('counts', c.trim(), 1, USAGE)))];
   return {
     counts: counts.sort((a, b) => b - a),
     network,
-    runs: positiveInt('runs', values.runs),
-    warmups: nonNegativeInt('warmups', values.warmups),
-    paceMs: nonNegativeInt('pace-ms', values['pace-ms']),
-    dockerPsRuns: positiveInt('docker-ps-runs', values['docker-ps-runs']),
+    runs: integerOption('runs', values.runs, 1, USAGE),
+    warmups: integerOption('warmups', values.warmups, 0, USAGE),
+    paceMs: integerOption('pace-ms', values['pace-ms'], 0, USAGE),
+    dockerPsRuns: integerOption('docker-ps-runs', values['docker-ps-runs'], 1, USAGE),
     remove: values.remove,
-    readyTimeoutMs: positiveInt('ready-timeout-seconds', values['ready-timeout-seconds']) * 1000,
+    readyTimeoutMs: integerOption('ready-timeout-seconds', values['ready-timeout-seconds'], 1, USAGE) * 1000,
     out: values.out,
   };
 }
@@ -135,22 +120,14 @@ async function describeEnvironment(engine: BenchEngine, opts: BenchOptions, netw
 }
 
 function report(rows: readonly DiscordPsRow[], opts: BenchOptions, environment: string): string {
-  return [
-    `## dockwatch discord ps bench (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
-    '',
-    `Command: \`npm run build && node dist/bench/discordPsBench.js --counts ${[...opts.counts].reverse().join(',')}\``,
-    '',
+  return renderBenchReport({
+    title: 'dockwatch discord ps bench',
+    command: `npm run build && node dist/bench/discordPsBench.js --counts ${[...opts.counts].reverse().join(',')}`,
     environment,
-    '',
-    ...mainTable(rows),
-    '',
-    ...targetLines(rows),
-    '',
-    'Details:',
-    '',
-    ...detailTable(rows),
-    '',
-  ].join('\n');
+    main: mainTable(rows),
+    targets: targetLines(rows),
+    details: detailTable(rows),
+  });
 }
 
 async function main(): Promise<void> {

@@ -5,6 +5,8 @@ import { alertMessage } from './alertMessage';
 import type { AlertPostStore } from './alertPostStore';
 import type { Fleet } from './fleet';
 
+const PRUNE_EVERY_MS = 3_600_000;
+
 /** What the feed is built from. */
 export type AlertFeedDeps = {
   fleet: Fleet;
@@ -25,6 +27,7 @@ export type AlertFeedDeps = {
 export class AlertFeed {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
 
   constructor(private readonly deps: AlertFeedDeps) {
@@ -51,7 +54,11 @@ export class AlertFeed {
   async tick(): Promise<void> {
     const { fleet } = this.deps;
     await Promise.all(fleet.hostNames().map((host) => this.host(host)));
-    this.deps.posts.prune(this.now());
+    const now = this.now();
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.deps.posts.prune(now);
+      this.prunedAt = now;
+    }
   }
 
   private async host(host: string): Promise<void> {

@@ -2,11 +2,10 @@ import type { Alert } from '../alerts/alert';
 import { formatAgo } from './core/humanUnits';
 import { RUN_PREFIX } from './core/commandCore';
 import type { Reply, ReplyButton } from './core/reply';
+import { quoteWords } from './core/tokenize';
 
 /** How long the "Silence 1h" button on an alert message silences it for. */
 export const ALERT_SILENCE = '1h';
-
-const SAFE_WORD = /^[A-Za-z0-9_.:/*?@-]+$/;
 
 /**
  * An alert as a chat message posted by the bot: what fired (or resolved), on which host, with buttons that run
@@ -37,20 +36,15 @@ export function alertMessage(alert: Alert, host: string, now: number): Reply {
 
 function alertButtons(alert: Alert, host: string): ReplyButton[] {
   const container = alert.labels.container;
-  const onHost = SAFE_WORD.test(host) ? ` --host ${host}` : '';
+  const run = (...words: string[]) => `${RUN_PREFIX}${quoteWords([...words, '--host', host])}`;
   const buttons: ReplyButton[] = [];
-  if (container && SAFE_WORD.test(container)) {
-    buttons.push({ id: `${RUN_PREFIX}restart ${container}${onHost}`, label: 'Restart', style: 'danger' });
-    buttons.push({ id: `${RUN_PREFIX}logs ${container} --tail 50${onHost}`, label: 'Logs', style: 'secondary' });
+  if (container) {
+    buttons.push({ id: run('restart', container), label: 'Restart', style: 'danger' });
+    buttons.push({ id: run('logs', container, '--tail', '50'), label: 'Logs', style: 'secondary' });
   }
-  if (SAFE_WORD.test(alert.rule)) {
-    const matcher =
-      container && SAFE_WORD.test(container) ? `rule=${alert.rule},container=${container}` : `rule=${alert.rule}`;
-    buttons.push({
-      id: `${RUN_PREFIX}silence ${matcher} ${ALERT_SILENCE}${onHost}`,
-      label: 'Silence 1h',
-      style: 'secondary',
-    });
+  if (!/[,=]/.test(alert.rule)) {
+    const matcher = container ? `rule=${alert.rule},container=${container}` : `rule=${alert.rule}`;
+    buttons.push({ id: run('silence', matcher, ALERT_SILENCE), label: 'Silence 1h', style: 'secondary' });
   }
   return buttons;
 }

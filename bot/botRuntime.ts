@@ -11,8 +11,17 @@ import type { Fleet } from './fleet';
 /** How often the bot reads every host's alerts to post them. */
 export const ALERT_FEED_INTERVAL_MS = 5000;
 
-/** What the bot runs on: the whole config, the agents, the store for its audit and alert posts. */
-export type BotRuntimeDeps = { config: Config; fleet: Fleet; store: Store; logger: Logger };
+/**
+ * What the bot runs on: the whole config, the agents, the store for its audit and alert posts, and what to release
+ * when it stops or fails to start (the fleet's connections, a store of its own).
+ */
+export type BotRuntimeDeps = {
+  config: Config;
+  fleet: Fleet;
+  store: Store;
+  logger: Logger;
+  release: () => Promise<void>;
+};
 
 /** A running bot: its command core and adapters, stopped together. */
 export type RunningBot = { core: CommandCore; adapters: readonly ChatAdapter[]; stop(): Promise<void> };
@@ -26,6 +35,35 @@ export async function startBot(deps: BotRuntimeDeps): Promise<RunningBot> {
   const { config, fleet, store, logger } = deps;
   const actionTimeoutMs = actionTimeoutFor(config.revisions.rollbackTimeout);
   const core = buildCommandCore({ bot: config.bot, fleet, store, logger, actionTimeoutMs });
+  let adapters: ChatAdapter[];
+  try {
+    adapters = await startAdapters(config, core, logger);
+  } catch (err) {
+    await deps.release();
+    throw err;
+  }
+  const feed = new AlertFeed({
+    fleet,
+    adapters,
+    posts: new AlertPostStore(store),
+    intervalMs: ALERT_FEED_INTERVAL_MS,
+    logger,
+  });
+  feed.start();
+  logger.info('bot started', { adapters: adapters.map((a) => a.platform), hosts: fleet.hostNames() });
+  return {
+    core,
+    adapters,
+    async stop() {
+      await feed.stop();
+      await Promise.allSettled(adapters.map((a) => a.stop()));
+      await deps.release();
+    },
+  };
+}
+
+/** Loads and starts every configured adapter, one line each; one that fails stops the others. */
+async function startAdapters(config: Config, core: CommandCore, logger: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   const { discord, slack } = config.bot;
   if (discord) {
@@ -44,21 +82,5 @@ export async function startBot(deps: BotRuntimeDeps): Promise<RunningBot> {
     await Promise.allSettled(adapters.map((a) => a.stop()));
     throw new Error(`the bot could not start: ${failures.join('; ')}`);
   }
-  const feed = new AlertFeed({
-    fleet,
-    adapters,
-    posts: new AlertPostStore(store),
-    intervalMs: ALERT_FEED_INTERVAL_MS,
-    logger,
-  });
-  feed.start();
-  logger.info('bot started', { adapters: adapters.map((a) => a.platform), hosts: fleet.hostNames() });
-  return {
-    core,
-    adapters,
-    async stop() {
-      await feed.stop();
-      await Promise.allSettled(adapters.map((a) => a.stop()));
-    },
-  };
+  return adapters;
 }

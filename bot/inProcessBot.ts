@@ -16,17 +16,5 @@ export async function startInProcessBot(config: Config, agent: RunningAgent, log
   const local = new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]);
   const remote = config.bot.agents.length || config.bot.discovery ? await buildFleet(config.bot, logger) : undefined;
   const fleet: Fleet = remote ? new UnionFleet([local, remote], () => void remote.close()) : local;
-  try {
-    const bot = await startBot({ config, fleet, store: agent.store, logger });
-    return {
-      ...bot,
-      async stop() {
-        await bot.stop();
-        await fleet.close();
-      },
-    };
-  } catch (err) {
-    await fleet.close();
-    throw err;
-  }
+  return startBot({ config, fleet, store: agent.store, logger, release: () => fleet.close() });
 }

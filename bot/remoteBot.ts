@@ -11,19 +11,9 @@ import { buildFleet } from './fleetFromConfig';
 export async function startRemoteBot(config: Config, logger: Logger): Promise<RunningBot> {
   const fleet = await buildFleet(config.bot, logger);
   const store = openStore(config.agent.dataDir);
-  try {
-    const bot = await startBot({ config, fleet, store, logger });
-    return {
-      ...bot,
-      async stop() {
-        await bot.stop();
-        await fleet.close();
-        store.close();
-      },
-    };
-  } catch (err) {
+  const release = async () => {
     await fleet.close();
     store.close();
-    throw err;
-  }
+  };
+  return startBot({ config, fleet, store, logger, release });
 }

@@ -53,6 +53,18 @@ export function tokenize(input: string): Tokens {
   return { ok: true, tokens };
 }
 
+const PLAIN_WORD = /^[A-Za-z0-9_.:/*?@=,+-]+$/;
+
+/** Joins words into a command line that {@link tokenize} splits back into exactly these words (quoting as needed). */
+export function quoteWords(words: readonly string[]): string {
+  return words
+    .map((w) => {
+      if (PLAIN_WORD.test(w)) return w;
+      return w.includes("'") ? `"${w.replace(/(["\\])/g, '\\$1')}"` : `'${w}'`;
+    })
+    .join(' ');
+}
+
 /** Why a command text is refused before it is read (too long, control characters), or undefined. */
 export function textProblem(input: string): string | undefined {
   if (input.length > MAX_COMMAND_LENGTH) {

@@ -1,6 +1,6 @@
 import { COMMANDS } from '../../../bot/commands/commandTable';
 import { parseCommand } from '../../../bot/core/commandParser';
-import { MAX_COMMAND_LENGTH, tokenize } from '../../../bot/core/tokenize';
+import { MAX_COMMAND_LENGTH, quoteWords, tokenize } from '../../../bot/core/tokenize';
 
 const parse = (input: string | string[]) => parseCommand(input, COMMANDS);
 const error = (input: string | string[]) => {
@@ -105,5 +105,13 @@ describe('parseCommand', () => {
   it('caps what it echoes of a hostile word', () => {
     const word = 'x'.repeat(500);
     expect(error(`stop web ${word}`)).toBe(`unexpected "${'x'.repeat(60)}…" (usage: stop <container> [--host H])`);
+  });
+});
+
+describe('quoteWords', () => {
+  it('joins words so that tokenize gives exactly them back', () => {
+    const words = ['silence', 'rule=crashed,container=web', '1h', '--host', 'a b', "it's", 'say "hi" \\', ''];
+    expect(tokenize(quoteWords(words))).toEqual({ ok: true, tokens: words });
+    expect(quoteWords(['logs', 'web', '--host', 'host@10.0.0.1'])).toBe('logs web --host host@10.0.0.1');
   });
 });

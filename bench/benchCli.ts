@@ -1,0 +1,42 @@
+/** A progress line on stderr, stamped with the UTC time (the table goes to stdout). */
+export function progress(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** An integer option of at least `min`, or an error naming the option and showing the usage. */
+export function integerOption(name: string, value: string, min: number, usage: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be an integer ≥ ${min}, got "${value}"\n${usage}`);
+  return n;
+}
+
+/** What one bench's markdown report is made of. */
+export type BenchReport = {
+  title: string;
+  command: string;
+  environment: string;
+  main: readonly string[];
+  targets: readonly string[];
+  details: readonly string[];
+};
+
+/** The bench report layout every bench prints: title with the time, command, environment, tables and targets. */
+export function renderBenchReport(r: BenchReport): string {
+  return [
+    `## ${r.title} (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+    '',
+    `Command: \`${r.command}\``,
+    '',
+    r.environment,
+    '',
+    ...r.main,
+    '',
+    ...r.targets,
+    '',
+    'Details:',
+    '',
+    ...r.details,
+    '',
+  ].join('\n');
+}
