@@ -13,8 +13,11 @@ import type { Logger } from './logger';
 export type ActionStreamLine =
   { progress: string } | { result: string } | { error: string; kind: 'agent' | 'internal' };
 
-/** A failure whose message the user should read: the AgentClient's AgentError, the actions module's ActionError. */
-export type UserFacingError = Error & { name: 'AgentError' | 'ActionError' };
+/**
+ * A failure whose message the user should read: the AgentClient's AgentError (EngineUnavailableError among them:
+ * the engine is unreachable or not yet synced), the actions module's ActionError.
+ */
+export type UserFacingError = Error & { name: 'AgentError' | 'EngineUnavailableError' | 'ActionError' };
 
 /** What a container route answers with, unless it streams. */
 export type ContainerAnswer = { status: number; body: unknown };
@@ -24,11 +27,15 @@ const INTERNAL_ACTION_ERROR = "the action failed on the agent (the agent's log h
 
 /** Whether an error's message is meant for the user (checked by name: both classes live on either side of the API). */
 export function isUserFacing(err: unknown): err is UserFacingError {
-  return err instanceof Error && (err.name === 'AgentError' || err instanceof ActionError);
+  return (
+    err instanceof Error &&
+    (err.name === 'AgentError' || err.name === 'EngineUnavailableError' || err instanceof ActionError)
+  );
 }
 
-/** The HTTP status for a user-facing failure of a read (an ActionError's code when it has one). */
+/** The HTTP status for a user-facing failure of a read: 503 when the engine cannot be read, an ActionError's code. */
 export function userFacingStatus(err: UserFacingError): number {
+  if (err.name === 'EngineUnavailableError') return 503;
   if (!(err instanceof ActionError)) return 422;
   switch (err.code) {
     case 'not-found':

@@ -2,13 +2,13 @@ import type { Alert } from '../alerts/alert';
 import type { NewSilence, Silence } from '../alerts/silences';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 
-/** One host as `hosts` lists it. */
+/** One host as `hosts` lists it; the counts are absent while the engine is unreachable (they would be stale). */
 export type HostSummary = {
   name: string;
   engineUp: boolean;
   engineVersion?: string;
-  containers: number;
-  running: number;
+  containers?: number;
+  running?: number;
 };
 
 /** A container's latest figures; CPU % needs two samples and is absent until there are. */
@@ -72,9 +72,23 @@ export class AgentError extends Error {
 }
 
 /**
+ * The host's Docker engine is unreachable, or connected but its inventory not yet synced: nothing read from it now
+ * would be true, so reads and actions fail with this instead of answering as if it had no containers. The control
+ * API answers it with 503; RemoteAgentClient turns that back into this error.
+ */
+export class EngineUnavailableError extends AgentError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineUnavailableError';
+  }
+}
+
+/**
  * How the bot's commands reach one agent: in process (bot/inProcessAgent.ts) or over the control API. Container
  * ids passed in are always ones resolved against `containers()`; methods reject with AgentError for what the user
- * should read.
+ * should read, and every read of the engine's containers (containers, stats, logs, inspect, history) and every
+ * action with EngineUnavailableError while the engine is unreachable or not yet synced. `hosts`, alerts and
+ * silences keep answering then.
  */
 export interface AgentClient {
   /** The agent's host name (`agent.hostName`). */

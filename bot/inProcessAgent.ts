@@ -9,6 +9,7 @@ import type { Config } from '../config/schema';
 import { containerDetails } from './containerDetails';
 import {
   AgentError,
+  EngineUnavailableError,
   type ActionOptions,
   type AgentClient,
   type ContainerDetails,
@@ -18,6 +19,7 @@ import {
   type LogQuery,
   type Revision,
 } from './agentClient';
+import { InProcessStats } from './inProcessStats';
 import { splitLogLines } from './logLines';
 
 /** The parts of a running agent the bot reads (and, for silences and actions, asks to change). */
@@ -25,27 +27,25 @@ export type InProcessAgentParts = Pick<RunningAgent, 'inventory' | 'samples' | '
 
 /** What the in-process client is built from; `actions` is the agent's actions module once this build has one. */
 export type InProcessAgentOptions = {
-  config: Pick<Config, 'agent' | 'containers' | 'stats'>;
+  config: Pick<Config, 'agent' | 'containers' | 'stats' | 'docker'>;
   actions?: ContainerActions;
   now?: () => number;
 };
 
-type CpuPoint = { generation: number; usageSeconds: number; timestampMs: number };
-
-const POLL_MS = 100;
 const EXPECTED_STOP_MS = 120_000;
 const NOT_AVAILABLE = 'not available in this build';
 
 /** The AgentClient over the agent in this process (`dockwatch run`, `dockwatch ctl`): reads its parts directly. */
 export class InProcessAgent implements AgentClient {
-  private readonly cpu = new Map<string, { prev?: CpuPoint; last: CpuPoint }>();
   private readonly now: () => number;
+  private readonly statsReader: InProcessStats;
 
   constructor(
     private readonly agent: InProcessAgentParts,
     private readonly options: InProcessAgentOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.statsReader = new InProcessStats(agent.samples, options.config.stats.interval, this.now);
   }
 
   hostName(): string {
@@ -53,57 +53,26 @@ export class InProcessAgent implements AgentClient {
   }
 
   async hosts(): Promise<HostSummary[]> {
-    const all = this.watched();
     const version = this.agent.engine.info?.version;
+    const up = this.agent.engine.up;
+    const all = up ? this.watched() : [];
     return [
       {
         name: this.hostName(),
-        engineUp: this.agent.engine.up,
+        engineUp: up,
         ...(version ? { engineVersion: version } : {}),
-        containers: all.length,
-        running: all.filter((r) => r.state === 'running').length,
+        ...(up ? { containers: all.length, running: all.filter((r) => r.state === 'running').length } : {}),
       },
     ];
   }
 
   async containers(): Promise<ContainerRecord[]> {
+    this.requireEngine();
     return this.watched();
   }
 
   async stats(id: string, signal: AbortSignal): Promise<ContainerStats | undefined> {
-    const { samples } = this.agent;
-    let sample = samples.get(id);
-    if (!sample) return undefined;
-    this.observeAll();
-    if (sample.cpu && !this.cpu.get(id)?.prev) {
-      const seen = samples.generation;
-      const deadline = this.now() + this.options.config.stats.interval + 2000;
-      while (samples.generation === seen && this.now() < deadline && !signal.aborted) await pause(POLL_MS);
-      sample = samples.get(id) ?? sample;
-      this.observeAll();
-    }
-    const points = this.cpu.get(id);
-    const elapsed = points?.prev ? (points.last.timestampMs - points.prev.timestampMs) / 1000 : 0;
-    const cpuPercent =
-      points?.prev && elapsed > 0
-        ? (Math.max(0, points.last.usageSeconds - points.prev.usageSeconds) / elapsed) * 100
-        : undefined;
-    const network = sample.network ?? [];
-    const record = this.agent.inventory.get(id);
-    return {
-      id,
-      timestampMs: sample.timestampMs,
-      ...(cpuPercent === undefined ? {} : { cpuPercent }),
-      ...(sample.memory ? { memoryWorkingSetBytes: sample.memory.workingSetBytes } : {}),
-      ...(record?.spec.memoryLimitBytes ? { memoryLimitBytes: record.spec.memoryLimitBytes } : {}),
-      ...(sample.network
-        ? {
-            networkRxBytes: network.reduce((sum, n) => sum + n.rxBytes, 0),
-            networkTxBytes: network.reduce((sum, n) => sum + n.txBytes, 0),
-          }
-        : {}),
-      ...(sample.processes === undefined ? {} : { processes: sample.processes }),
-    };
+    return this.statsReader.of(this.record(id), signal);
   }
 
   async logs(id: string, query: LogQuery): Promise<LogLine[]> {
@@ -224,7 +193,19 @@ export class InProcessAgent implements AgentClient {
     return this.agent.inventory.all().filter((r) => isWatched(r, this.options.config.containers));
   }
 
+  /**
+   * Refuses every read of the inventory while the engine is not up: `up` turns true only after the full resync that
+   * follows each (re)connection, so until then the inventory is empty (before the first connection) or stale.
+   */
+  private requireEngine(): void {
+    const { engine } = this.agent;
+    if (engine.up) return;
+    const why = engine.lastFailure ?? 'not connected yet';
+    throw new EngineUnavailableError(`the Docker engine is unreachable (${this.options.config.docker.host}: ${why})`);
+  }
+
   private record(id: string): ContainerRecord {
+    this.requireEngine();
     const record = this.agent.inventory.get(id);
     if (!record || !isWatched(record, this.options.config.containers)) {
       throw new AgentError(`container ${id.slice(0, 12)} is gone`);
@@ -233,28 +214,10 @@ export class InProcessAgent implements AgentClient {
   }
 
   private docker(): Docker {
+    this.requireEngine();
     const docker = this.agent.engine.client;
-    if (!docker) throw new AgentError('the Docker engine is unreachable');
+    if (!docker)
+      throw new EngineUnavailableError(`the Docker engine is unreachable (${this.options.config.docker.host})`);
     return docker;
   }
-
-  /** Keeps the last two CPU readings of every sampled container, so CPU % needs no wait after the first. */
-  private observeAll(): void {
-    const { samples } = this.agent;
-    const generation = samples.generation;
-    const seen = new Set<string>();
-    for (const sample of samples.all()) {
-      seen.add(sample.id);
-      if (!sample.cpu) continue;
-      const point = { generation, usageSeconds: sample.cpu.usageSeconds, timestampMs: sample.timestampMs };
-      const known = this.cpu.get(sample.id);
-      if (known?.last.generation === generation) continue;
-      this.cpu.set(sample.id, { ...(known ? { prev: known.last } : {}), last: point });
-    }
-    for (const id of this.cpu.keys()) if (!seen.has(id)) this.cpu.delete(id);
-  }
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -49,6 +49,7 @@ export class EngineSupervisor {
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly backoff = new Backoff(500, 30_000);
   private lastError = '';
+  private failures = 0;
   private reported: boolean | undefined;
 
   constructor(
@@ -63,6 +64,16 @@ export class EngineSupervisor {
   /** Whether the engine answered at the last attempt. */
   get up(): boolean {
     return this.isUp;
+  }
+
+  /** Failed attempts (connections, resumes) since the engine was last up: how long it has been trying in vain. */
+  get failedAttempts(): number {
+    return this.failures;
+  }
+
+  /** Why the last attempt failed, while the engine is not up (undefined before any failure). */
+  get lastFailure(): string | undefined {
+    return this.isUp || this.lastError === '' ? undefined : this.lastError;
   }
 
   /** The engine's description, once connected at least once. */
@@ -200,7 +211,8 @@ export class EngineSupervisor {
 
   private fail(err: Error): void {
     clearInterval(this.tickTimer);
-    this.lastError = err.message;
+    this.lastError = err.message || (err as NodeJS.ErrnoException).code || 'unknown error';
+    this.failures++;
     this.setUp(false);
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
@@ -209,6 +221,7 @@ export class EngineSupervisor {
 
   private setUp(up: boolean): void {
     this.isUp = up;
+    if (up) this.failures = 0;
     if (this.reported === up) return;
     this.reported = up;
     if (up) {

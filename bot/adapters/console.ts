@@ -16,13 +16,17 @@ export type CtlRequest = { words: readonly string[]; user: string; yes: boolean 
 /** What `dockwatch ctl` prints and exits with. */
 export type CtlResult = { exitCode: number; output: string; toStderr: boolean };
 
+/** Longest wait for the engine to connect and the inventory to sync (a resync of many containers takes a while). */
 const SYNC_TIMEOUT_MS = 30_000;
+/** Failed connection attempts (0.5 s, 1 s, 2 s apart) after which the engine counts as down rather than slow. */
+const FAILED_ATTEMPTS = 3;
 const POLL_MS = 50;
 
 /**
  * Runs one command through the command core against an agent started in this process from `config` (listening on
  * an ephemeral loopback port, so it never collides with a running agent): waits until the engine is connected and
- * the inventory synced, runs, renders the reply as text, stops the agent.
+ * the inventory synced, or has failed a few attempts in a row, or 30 s have passed; runs (a command that reads the
+ * engine then fails naming it, exit 4), renders the reply as text, stops the agent.
  */
 export async function runCtl(config: Config, request: CtlRequest, logger: Logger): Promise<CtlResult> {
   const agent = await startAgent({ ...config, agent: { ...config.agent, listen: '127.0.0.1:0' } }, logger, {
@@ -30,12 +34,8 @@ export async function runCtl(config: Config, request: CtlRequest, logger: Logger
   });
   try {
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
-    const synced = () => agent.engine.up || agent.samples.generation > 0;
-    while (!synced() && Date.now() < deadline) await pause(POLL_MS);
-    if (!synced())
-      logger.warn('the Docker engine is not reachable (yet): the inventory may be empty', {
-        docker: config.docker.host,
-      });
+    const settled = () => agent.engine.up || agent.engine.failedAttempts >= FAILED_ATTEMPTS;
+    while (!settled() && Date.now() < deadline) await pause(POLL_MS);
     const core = buildCommandCore({
       bot: config.bot,
       fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]),

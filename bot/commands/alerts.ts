@@ -1,5 +1,5 @@
 import type { BotCommand } from '../core/command';
-import { answered, unansweredNote } from '../core/hostScope';
+import { answered, noneAnswered, unansweredNote } from '../core/hostScope';
 import { formatAgo } from '../core/humanUnits';
 
 /** `alerts`: the pending and firing alerts, most severe first. */
@@ -19,6 +19,7 @@ export const alertsCommand: BotCommand = {
       .filter((a) => a.state !== 'resolved')
       .sort((a, b) => rank[a.severity] - rank[b.severity] || a.activeAt - b.activeAt);
     const title = ctx.hosts.length === 1 ? `Alerts on ${ctx.hosts[0]}` : `Alerts on ${ctx.hosts.length} hosts`;
+    if (noneAnswered(results)) return { status: 'failed', title, text: missing };
     const note = missing ? `Not answering: ${missing}` : undefined;
     if (alerts.length === 0) {
       return { status: 'ok', title, text: `No alerts are pending or firing.${note ? ` ${note}` : ''}` };

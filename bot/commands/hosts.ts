@@ -15,7 +15,7 @@ export const hostsCommand: BotCommand = {
             h.name,
             h.engineUp ? 'up' : 'unreachable',
             h.engineVersion ?? '',
-            `${h.running}/${h.containers}`,
+            h.running === undefined || h.containers === undefined ? '?' : `${h.running}/${h.containers}`,
           ])
         : [[r.host, 'agent not answering', '', '']],
     );

@@ -1,8 +1,9 @@
 import { matchesGlob } from '../../config/glob';
 import type { BotCommand } from '../core/command';
 import { shown } from '../core/commandParser';
-import { answered, unansweredNote } from '../core/hostScope';
+import { answered, noneAnswered, unansweredNote } from '../core/hostScope';
 import { formatAgo } from '../core/humanUnits';
+import { compareNatural } from '../core/naturalOrder';
 
 /** `ps [filter] [--all] [--host H]`: the containers the user may see on every host (or one), running ones unless --all. */
 export const psCommand: BotCommand = {
@@ -23,7 +24,7 @@ export const psCommand: BotCommand = {
     const rows = answered(results)
       .flatMap(({ host, value }) => value.map((r) => ({ host, r })))
       .filter(({ r }) => (all || r.state === 'running') && matches(r.name) && ctx.may('ps', r))
-      .sort((a, b) => a.r.name.localeCompare(b.r.name) || a.host.localeCompare(b.host))
+      .sort((a, b) => compareNatural(a.r.name, b.r.name) || compareNatural(a.host, b.host))
       .map(({ host, r }) => [
         ...(showHost ? [host] : []),
         r.name,
@@ -33,10 +34,13 @@ export const psCommand: BotCommand = {
         r.state === 'running' && r.startedAt ? `up since ${formatAgo(r.startedAt * 1000, now)}` : '',
       ]);
     const title = ctx.hosts.length === 1 ? `Containers on ${ctx.hosts[0]}` : `Containers on ${ctx.hosts.length} hosts`;
+    if (noneAnswered(results)) return { status: 'failed', title, text: missing };
     const note = missing ? `Not answering: ${missing}` : undefined;
     if (rows.length === 0) {
-      const none = `No ${all ? '' : 'running '}containers${filter ? ` match ${shown(filter)}` : ''}.`;
-      return { status: results.every((r) => !r.ok) ? 'failed' : 'ok', title, text: note ? `${none} ${note}` : none };
+      const hostsThatAnswered = answered(results).map((r) => r.host);
+      const on = missing ? ` on ${hostsThatAnswered.join(', ')}` : '';
+      const none = `No ${all ? '' : 'running '}containers${filter ? ` match ${shown(filter)}` : ''}${on}.`;
+      return { status: 'ok', title, text: note ? `${none} ${note}` : none };
     }
     const columns = [...(showHost ? ['HOST'] : []), 'NAME', 'STATE', 'HEALTH', 'IMAGE', 'STATUS'];
     return { status: 'ok', title, ...(note ? { text: note } : {}), table: { columns, rows } };

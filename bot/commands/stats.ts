@@ -1,8 +1,9 @@
 import type { ContainerRecord } from '../../agent/inventory/containerRecord';
 import type { ContainerStats } from '../agentClient';
 import type { BotCommand } from '../core/command';
-import { answered, unansweredNote } from '../core/hostScope';
+import { answered, noneAnswered, unansweredNote } from '../core/hostScope';
 import { formatBytes, formatPercent } from '../core/humanUnits';
+import { compareNatural } from '../core/naturalOrder';
 
 /** `stats [container]`: CPU, memory, network and processes of one container, or a table of all running ones. */
 export const statsCommand: BotCommand = {
@@ -31,25 +32,30 @@ export const statsCommand: BotCommand = {
       };
     }
     const results = await ctx.across(async (agent, host) => {
-      const running = (await agent.containers())
-        .filter((r) => r.state === 'running' && ctx.may('stats', r))
-        .sort((a, b) => a.name.localeCompare(b.name));
-      const rows: string[][] = [];
+      const running = (await agent.containers()).filter((r) => r.state === 'running' && ctx.may('stats', r));
+      const rows: { host: string; name: string; cells: string[] }[] = [];
       for (const r of running) {
         const s = await agent.stats(r.id, ctx.signal);
-        rows.push([...(ctx.manyHosts ? [host] : []), r.name, ...(s ? cells(r, s) : ['', '', '', ''])]);
+        rows.push({ host, name: r.name, cells: s ? cells(r, s) : NO_SAMPLE });
       }
       return rows;
     });
-    const rows = answered(results).flatMap((r) => r.value);
+    const rows = answered(results)
+      .flatMap((r) => r.value)
+      .sort((a, b) => compareNatural(a.name, b.name) || compareNatural(a.host, b.host))
+      .map((r) => [...(ctx.manyHosts ? [r.host] : []), r.name, ...r.cells]);
     const missing = unansweredNote(results);
     const title = ctx.hosts.length === 1 ? `Stats on ${ctx.hosts[0]}` : `Stats on ${ctx.hosts.length} hosts`;
+    if (noneAnswered(results)) return { status: 'failed', title, text: missing };
     const note = missing ? `Not answering: ${missing}` : undefined;
     if (rows.length === 0) return { status: 'ok', title, text: note ?? 'No running containers.' };
     const columns = [...(ctx.manyHosts ? ['HOST'] : []), 'NAME', 'CPU', 'MEMORY', 'NET RX/TX', 'PIDS'];
     return { status: 'ok', title, ...(note ? { text: note } : {}), table: { columns, rows } };
   },
 };
+
+/** The cells of a running container no sampling pass has covered yet (it started a moment ago). */
+const NO_SAMPLE = ['no sample yet', '-', '-', '-'];
 
 function cells(record: ContainerRecord, s: ContainerStats): [string, string, string, string] {
   const cpu = s.cpuPercent === undefined ? 'n/a' : formatPercent(s.cpuPercent);

@@ -14,6 +14,8 @@ import { RateLimiter } from './rateLimit';
 import { authorize, type RbacDecision, type RbacPolicy } from './rbac';
 import { deniedReply, failedReply, invalidReply, type Reply } from './reply';
 import { acrossHosts, answered, hostsInScope, unansweredNote, type HostedContainer } from './hostScope';
+import { formatRemaining } from './humanUnits';
+import { compareNatural } from './naturalOrder';
 import { resolveContainer } from './resolveContainer';
 
 /** What the core is built from. */
@@ -131,7 +133,7 @@ export class CommandCore {
       .flatMap((l) => l.value)
       .filter((r) => r.name.toLowerCase().startsWith(wanted) && authorize(this.policy, identity, command, r).allowed)
       .map((r) => r.name);
-    return [...new Set(names)].sort().slice(0, MAX_COMPLETIONS);
+    return [...new Set(names)].sort(compareNatural).slice(0, MAX_COMPLETIONS);
   }
 
   /** The commands' grammar (adapters register slash commands and options from it). */
@@ -221,8 +223,9 @@ export class CommandCore {
   }
 
   /**
-   * Resolves a user's word to one container on the hosts in scope: a name on several hosts needs `--host`; a host
-   * that does not answer is named in the error when the container was not found elsewhere.
+   * Resolves a user's word to one container on the hosts in scope: a name on several hosts needs `--host`. While a
+   * host in scope does not answer (agent down, engine unreachable) only an exact name or full ID found elsewhere
+   * resolves; anything else fails naming that host, since the container may be there.
    */
   private async findContainer(
     identity: Identity,
@@ -244,13 +247,14 @@ export class CommandCore {
     }
     const may = (r: SelectableContainer) => authorize(this.policy, identity, command, r).allowed;
     const found = resolveContainer(word, records, may);
-    if (!found.ok) {
-      return {
-        ok: false,
-        event: 'invalid',
-        error: missing ? `${found.error} (not answering: ${missing})` : found.error,
-      };
+    if (missing && !(found.ok && (found.record.name === name || found.record.id === name))) {
+      const guess = found.ok ? ` (it could mean ${found.record.name} on ${found.record.host})` : '';
+      const error =
+        `${shown(name)} is not a container name on the hosts that answered${guess}, and not every host ` +
+        `answered, so it may be on one that did not: ${missing}`;
+      return { ok: false, event: 'failed', error };
     }
+    if (!found.ok) return { ok: false, event: 'invalid', error: found.error };
     const { host, ...container } = found.record;
     const agent = fleet.agent(host);
     if (!agent) return { ok: false, event: 'failed', error: `host ${host} is not reachable any more` };
@@ -379,7 +383,7 @@ function confirmReply(
   return {
     status: 'confirm',
     title: 'Confirmation needed',
-    text: `Really ${what}? Only ${describeIdentity(identity)} can confirm; this expires in ${shownDuration(Math.max(0, pending.expiresAt - now))}.`,
+    text: `Really ${what}? Only ${describeIdentity(identity)} can confirm; this expires in ${formatRemaining(pending.expiresAt - now)}.`,
     buttons: [
       { id: `${CONFIRM_PREFIX}${pending.id}`, label: `Yes, ${pending.command.name}`, style: 'danger' },
       { id: `${CANCEL_PREFIX}${pending.id}`, label: 'Cancel', style: 'secondary' },

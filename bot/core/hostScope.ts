@@ -49,3 +49,8 @@ export function unansweredNote(results: readonly HostResult<unknown>[]): string 
   const failed = results.filter((r): r is Extract<HostResult<unknown>, { ok: false }> => !r.ok);
   return failed.map((r) => `${r.host}: ${r.error}`).join('; ');
 }
+
+/** Whether no host in scope answered: there is nothing true to list, so the reply is a failure naming why. */
+export function noneAnswered(results: readonly HostResult<unknown>[]): boolean {
+  return results.length > 0 && results.every((r) => !r.ok);
+}

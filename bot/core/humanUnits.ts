@@ -33,3 +33,12 @@ export function formatTime(ms: number): string {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, 'Z');
 }
+
+/**
+ * A time left as a person reads it, not to the millisecond: whole seconds under 10 minutes (`59s999ms` → `1m`,
+ * `29.6s` → `30s`, `1m30s`), whole minutes under a day (`1h30m`), whole hours beyond (`2d3h`).
+ */
+export function formatRemaining(ms: number): string {
+  const step = ms < 600_000 ? 1000 : ms < 86_400_000 ? 60_000 : 3_600_000;
+  return formatDuration(Math.round(Math.max(0, ms) / step) * step);
+}

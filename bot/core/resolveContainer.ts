@@ -1,6 +1,7 @@
 import type { SelectableContainer } from '../../config/containerSelector';
 import { closestMatch } from '../../config/suggest';
 import { shown } from './commandParser';
+import { compareNatural } from './naturalOrder';
 
 /** The container a user's word names, or a message with suggestions. */
 export type Resolution<T> = { ok: true; record: T } | { ok: false; error: string };
@@ -29,12 +30,13 @@ export function resolveContainer<T extends SelectableContainer & { id: string }>
   const visible = records.filter(suggestable).map((r) => r.name);
   if (prefixed.length > 1) {
     const names = prefixed.filter(suggestable).map((r) => r.name);
-    if (names.length > 0) return { ok: false, error: `${shown(word)} is ambiguous: ${list(names.sort())}` };
+    if (names.length > 0)
+      return { ok: false, error: `${shown(word)} is ambiguous: ${list(names.sort(compareNatural))}` };
   }
   const near = new Set<string>();
   const close = closestMatch(name, visible);
   if (close) near.add(close);
-  for (const n of visible.filter((v) => v.includes(name) || name.includes(v)).sort()) near.add(n);
+  for (const n of visible.filter((v) => v.includes(name) || name.includes(v)).sort(compareNatural)) near.add(n);
   const hint = near.size ? `; did you mean ${list([...near])}?` : '';
   return { ok: false, error: `unknown container ${shown(word)}${hint}` };
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { AgentError } from '../agentClient';
+import { AgentError, EngineUnavailableError } from '../agentClient';
 
 /** How to reach one agent's control API. */
 export type AgentHttpOptions = {
@@ -53,7 +53,10 @@ export class AgentHttp {
       : new http.Agent({ keepAlive: true });
   }
 
-  /** A JSON call; rejects with AgentError for transport failures, 401/403 and 5xx, resolves 2xx and other 4xx. */
+  /**
+   * A JSON call; rejects with AgentError for transport failures, 401/403 and 5xx (EngineUnavailableError for the
+   * agent's own 503: its engine is unreachable), resolves 2xx and other 4xx.
+   */
   async json(request: AgentRequest): Promise<AgentAnswer> {
     const res = await this.send(request, this.options.timeoutMs);
     const text = await this.readAll(res, request.signal);
@@ -187,7 +190,11 @@ export class AgentHttp {
         `${this.host()} refused the bot (${errorOf(body) ?? 'forbidden'}); set agent.token there and token here`,
       );
     }
-    if (status >= 500) throw new AgentError(`${this.host()} failed: ${errorOf(body) ?? `status ${status}`}`);
+    const error = errorOf(body);
+    if (status === 503 && error !== undefined && (body as { kind?: unknown }).kind === 'agent') {
+      throw new EngineUnavailableError(error);
+    }
+    if (status >= 500) throw new AgentError(`${this.host()} failed: ${error ?? `status ${status}`}`);
     if (status === 404 && errorOf(body)?.startsWith('no such endpoint')) {
       throw new AgentError(
         `${this.host()} does not offer ${errorOf(body)?.slice(18)} (is its agent older than the bot?)`,

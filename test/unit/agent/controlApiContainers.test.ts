@@ -5,11 +5,13 @@ import { ControlApi } from '../../../agent/controlApi';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import { createLogger } from '../../../agent/logger';
 import { Silences } from '../../../alerts/silences';
-import { AgentError, type ActionOptions, type AgentClient } from '../../../bot/agentClient';
+import { AgentError, EngineUnavailableError, type ActionOptions, type AgentClient } from '../../../bot/agentClient';
+import { RemoteAgentClient } from '../../../bot/remoteAgentClient';
 import { waitFor } from '../../support/waitFor';
 
 const ID = 'a'.repeat(64);
 const TOKEN = 'unit-token-0123456789';
+const ENGINE_DOWN = 'the Docker engine is unreachable (unix:///nobody.sock: connect ENOENT /nobody.sock)';
 
 const web: ContainerRecord = {
   id: ID,
@@ -33,10 +35,15 @@ const web: ContainerRecord = {
 class ScriptedAgent implements AgentClient {
   calls: string[] = [];
   action: (options: ActionOptions) => Promise<string> = async () => 'done';
+  /** Reads of the inventory fail as the in-process agent's do while its engine is unreachable. */
+  engineDown = false;
 
   hostName = () => 'unit-host';
   hosts = async () => [{ name: 'unit-host', engineUp: true, containers: 1, running: 1 }];
-  containers = async () => [web];
+  containers = async () => {
+    if (this.engineDown) throw new EngineUnavailableError(ENGINE_DOWN);
+    return [web];
+  };
   stats = async () => undefined;
   logs = async () => [];
   inspect = async (): Promise<never> => {
@@ -91,6 +98,7 @@ describe('the container endpoints over an AgentClient', () => {
   });
 
   beforeEach(() => {
+    agent.engineDown = false;
     agent.calls = [];
     logged.length = 0;
   });
@@ -183,6 +191,26 @@ describe('the container endpoints over an AgentClient', () => {
     });
     const reason = await waitFor(async () => aborted, { what: 'the signal to abort' });
     expect((reason as Error).message).toBe('the client closed the connection');
+  });
+
+  it('answers 503 while the engine is unreachable, and the remote client reads it back as that', async () => {
+    agent.engineDown = true;
+    const list = await fetch(base, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(list.status).toBe(503);
+    expect(await list.json()).toEqual({ error: ENGINE_DOWN, kind: 'agent' });
+    for (const read of ['stats', 'logs', 'inspect', 'history']) expect((await get(`${ID}/${read}`)).status).toBe(503);
+    expect((await post(`${ID}/restart`, { by: 'erin' })).status).toBe(503);
+    expect(agent.calls).toEqual([]);
+    const remote = new RemoteAgentClient({ url: base.replace(/\/api\/v1\/containers$/, ''), token: TOKEN });
+    try {
+      const listed = await remote.containers().catch((err: unknown) => err);
+      expect(listed).toBeInstanceOf(EngineUnavailableError);
+      expect((listed as Error).message).toBe(ENGINE_DOWN);
+      const signal = new AbortController().signal;
+      await expect(remote.restart(ID, { by: 'erin', signal })).rejects.toBeInstanceOf(EngineUnavailableError);
+    } finally {
+      remote.close();
+    }
   });
 
   it('refuses bad action bodies before anything runs', async () => {

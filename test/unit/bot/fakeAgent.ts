@@ -1,7 +1,14 @@
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import type { Alert } from '../../../alerts/alert';
 import { Silences } from '../../../alerts/silences';
-import { AgentError, type AgentClient, type LogLine, type LogQuery } from '../../../bot/agentClient';
+import {
+  AgentError,
+  EngineUnavailableError,
+  type AgentClient,
+  type ContainerStats,
+  type LogLine,
+  type LogQuery,
+} from '../../../bot/agentClient';
 
 /** A container record with defaults, for the core's tests. */
 export function record(name: string, extra: Partial<ContainerRecord> = {}): ContainerRecord {
@@ -33,6 +40,10 @@ export class FakeAgent implements AgentClient {
   /** The host name it reports; `down` makes every read fail as an unreachable agent would. */
   host = 'host-a';
   down = false;
+  /** The agent answers but its engine does not: container reads fail as the real agents' do (503 over HTTP). */
+  engineDown = false;
+  /** What `stats()` returns per container name (default: no sample). */
+  statsByName: Record<string, ContainerStats> = {};
   /** What `alerts()` returns. */
   alertList: Alert[] = [];
   readonly silenceStore: Silences;
@@ -54,10 +65,14 @@ export class FakeAgent implements AgentClient {
   }
   async containers() {
     if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
+    if (this.engineDown) {
+      throw new EngineUnavailableError('the Docker engine is unreachable (unix:///run/docker.sock: connect ENOENT)');
+    }
     return this.records;
   }
-  async stats() {
-    return undefined;
+  async stats(id: string) {
+    const name = this.records.find((r) => r.id === id)?.name ?? '';
+    return this.statsByName[name];
   }
   async logs(id: string, query: LogQuery) {
     if (this.hang) return new Promise<LogLine[]>(() => undefined);

@@ -84,8 +84,66 @@ describe('the command core across hosts', () => {
       ['host-b', 'agent not answering', '', ''],
     ]);
     const unknown = await core().handle({ identity: admin, text: 'logs cache' });
-    expect(unknown.status).toBe('invalid');
-    expect(unknown.text).toContain('(not answering: host-b: host host-b is unreachable');
+    expect(unknown.status).toBe('failed');
+    expect(unknown.text).toBe(
+      '"cache" is not a container name on the hosts that answered, and not every host answered, so it may be on one ' +
+        'that did not: host-b: host host-b is unreachable: connect ECONNREFUSED',
+    );
+  });
+
+  it('names a host whose engine is unreachable under "Not answering" and lists the others', async () => {
+    b.engineDown = true;
+    const c = core();
+    const ps = await c.handle({ identity: admin, text: 'ps' });
+    expect(ps.status).toBe('ok');
+    expect(ps.table?.rows.map((r) => `${r[0]}/${r[1]}`)).toEqual(['host-a/db', 'host-a/web']);
+    expect(ps.text).toBe(
+      'Not answering: host-b: the Docker engine is unreachable (unix:///run/docker.sock: connect ENOENT)',
+    );
+    const stats = await c.handle({ identity: admin, text: 'stats' });
+    expect(stats.table?.rows.map((r) => `${r[0]}/${r[1]}`)).toEqual(['host-a/db', 'host-a/web']);
+    expect(stats.text).toContain('Not answering: host-b: the Docker engine is unreachable');
+    const none = await c.handle({ identity: admin, text: 'ps no-such-thing' });
+    expect(none).toMatchObject({
+      status: 'ok',
+      text: expect.stringMatching(
+        /^No running containers match "no-such-thing" on host-a\. Not answering: host-b: the Docker engine is unreachable/,
+      ),
+    });
+  });
+
+  it('fails every read of a host whose engine is unreachable instead of answering "no containers"', async () => {
+    a.engineDown = true;
+    b.engineDown = true;
+    const c = core();
+    for (const text of ['ps', 'ps --all', 'stats', 'ps --host host-b']) {
+      const reply = await c.handle({ identity: admin, text });
+      expect(reply.status).toBe('failed');
+      expect(reply.text).toContain('the Docker engine is unreachable (unix:///run/docker.sock: connect ENOENT)');
+      expect(reply.text).not.toMatch(/No (running )?containers/);
+    }
+    const restart = await c.handle({ identity: admin, text: 'restart web --host host-a', confirmed: true });
+    expect(restart).toMatchObject({
+      status: 'failed',
+      text: expect.stringContaining('host-a: the Docker engine is unreachable'),
+    });
+    expect(restart.text).not.toContain('unknown container');
+    expect(a.actions).toEqual([]);
+  });
+
+  it('acts on an exact name while a host is down, but not on a guess that may mean a container there', async () => {
+    b.engineDown = true;
+    a.records.push(record('worker-1'));
+    const c = core();
+    const prefix = await c.handle({ identity: admin, text: 'restart worker', confirmed: true });
+    expect(prefix.status).toBe('failed');
+    expect(prefix.text).toContain(
+      '"worker" is not a container name on the hosts that answered (it could mean worker-1 on host-a)',
+    );
+    expect(prefix.text).toContain('host-b: the Docker engine is unreachable');
+    expect(a.actions).toEqual([]);
+    expect((await c.handle({ identity: admin, text: 'restart worker-1', confirmed: true })).status).toBe('ok');
+    expect(a.actions).toEqual(['restart worker-1']);
   });
 
   it('completes containers a user may act on across hosts, and host names', async () => {
