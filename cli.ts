@@ -22,15 +22,20 @@ type GlobalOptions = {
   logFormat?: FlagOverrides['logFormat'];
 };
 
-function packageVersion(): string {
+/** What `--help` says dockwatch is when package.json (whose description it shows) cannot be read. */
+const DESCRIPTION = 'Docker host agent: Prometheus metrics, alerts and a chat bot';
+
+/** Version and description from package.json (next to dist/ or ts-node's cli.ts). */
+function packageInfo(): { version: string; description: string } {
   for (const p of [join(__dirname, 'package.json'), join(__dirname, '..', 'package.json')]) {
     try {
-      return (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
+      const info = JSON.parse(readFileSync(p, 'utf8')) as { version: string; description?: string };
+      return { version: info.version, description: info.description ?? DESCRIPTION };
     } catch {
       // try the next location (ts-node vs dist/)
     }
   }
-  return '0.0.0';
+  return { version: '0.0.0', description: DESCRIPTION };
 }
 
 function flagsOf(o: GlobalOptions): Partial<FlagOverrides> {
@@ -143,9 +148,10 @@ async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalO
 
 /** Builds the `dockwatch` command line. */
 export function buildProgram(): Command {
+  const { version, description } = packageInfo();
   const program = new Command('dockwatch')
-    .description('Docker container metrics (cAdvisor-compatible) from one small agent per host')
-    .version(packageVersion(), '-V, --version')
+    .description(description)
+    .version(version, '-V, --version')
     .option('-c, --config <file>', 'configuration file (YAML); else $DOCKWATCH_CONFIG; else defaults')
     .option('--listen <host:port>', 'address for /metrics, /healthz, /readyz (default 127.0.0.1:9417)')
     .option('--docker-host <url>', 'engine address: unix:///var/run/docker.sock, tcp://host:2375, https://host:2376')
