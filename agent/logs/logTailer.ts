@@ -24,7 +24,15 @@ export type LogTailerOptions = {
   now?: () => number;
 };
 
-type Follow = { tail: ContainerLogTail; looping: boolean; drained: boolean; backoff: Backoff; removed: boolean };
+/** One followed container; `gone` once the engine said it is dead or being removed (its log cannot be read again). */
+type Follow = {
+  tail: ContainerLogTail;
+  looping: boolean;
+  drained: boolean;
+  backoff: Backoff;
+  removed: boolean;
+  gone: boolean;
+};
 
 const LIVE_STATES = new Set(['running', 'restarting', 'paused']);
 
@@ -69,6 +77,7 @@ export class LogTailer {
     for (const record of this.opts.inventory.all()) {
       if (!this.opts.selected(record)) continue;
       let follow = this.follows.get(record.id);
+      if (follow?.gone) continue;
       const live = LIVE_STATES.has(record.state);
       if (!follow) {
         if (!live && !this.hasUnread(record)) continue;
@@ -147,7 +156,8 @@ export class LogTailer {
       onEntry: this.opts.onEntry,
       now: this.now,
     });
-    const follow = { tail, looping: false, drained: false, backoff: new Backoff(500, 30_000), removed: false };
+    const backoff = new Backoff(500, 30_000);
+    const follow = { tail, looping: false, drained: false, backoff, removed: false, gone: false };
     this.follows.set(record.id, follow);
     return follow;
   }
@@ -181,6 +191,14 @@ export class LogTailer {
           continue;
         }
         if (!this.opts.opener() || !this.opts.inventory.get(id)) return;
+        if (isGone(result.error)) {
+          follow.gone = true;
+          this.opts.logger.debug('log stream closed: the container is gone or being removed', {
+            container: follow.tail.target.name,
+            error: result.error.message,
+          });
+          return;
+        }
         const wait = follow.backoff.next();
         this.opts.logger.warn('log stream failed, retrying', {
           container: follow.tail.target.name,
@@ -203,6 +221,15 @@ export class LogTailer {
     follow.removed = true;
     if (!follow.looping) this.follows.delete(id);
   }
+}
+
+/**
+ * The engine's answer for a container whose log can never be read again: 409 "can not get logs from container
+ * which is dead or marked for removal", or 404 when it is already gone. Expected around every `docker rm`.
+ */
+function isGone(err: Error): boolean {
+  const status = (err as { statusCode?: unknown }).statusCode;
+  return status === 404 || status === 409;
 }
 
 function delay(ms: number): Promise<void> {
