@@ -72,7 +72,7 @@ export function renderDiscordReply(reply: Reply, customIdFor: CustomIdFor = (id)
   const L = DISCORD_MESSAGE_LIMITS;
   const files: DiscordFile[] = [];
   const title = reply.title ? truncate(plainDiscord(reply.title, false), L.title) : undefined;
-  const fields = embedFields(reply);
+  const fields = embedFields(reply, files);
   const fieldChars = fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
   const room = Math.min(L.description, L.embedTotal - (title?.length ?? 0) - fieldChars);
   const textRoom = reply.table || reply.code ? Math.floor(room / 2) : room;
@@ -126,12 +126,22 @@ export function renderDiscordProgress(what: string, steps: readonly string[]): D
   };
 }
 
-function embedFields(reply: Reply): APIEmbedField[] {
+/**
+ * The reply's fields as embed fields. A value longer than a field holds is cut, says so, and comes whole as a file
+ * (`<title>-<field>.txt`), e.g. the labels of `inspect`.
+ */
+function embedFields(reply: Reply, files: DiscordFile[]): APIEmbedField[] {
   const L = DISCORD_MESSAGE_LIMITS;
   const all = reply.fields ?? [];
   const shown = all.slice(0, L.fields);
   const fields = shown.map((f) => {
-    const value = truncate(plainDiscord(f.value), L.fieldValue) || '-';
+    let value = plainDiscord(f.value) || '-';
+    if (value.length > L.fieldValue) {
+      const name = uniqueName(fileNameFrom(`${reply.title ?? 'reply'} ${f.name}`, 'field'), files);
+      files.push({ name, content: f.value.endsWith('\n') ? f.value : `${f.value}\n` });
+      const note = `\n(cut here; all ${f.value.length} characters are in ${plainDiscord(name, false)})`;
+      value = `${truncate(value, L.fieldValue - note.length)}${note}`;
+    }
     return {
       name: truncate(plainDiscord(f.name, false), L.fieldName) || '-',
       value,

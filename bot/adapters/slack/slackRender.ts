@@ -71,6 +71,19 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
     blocks.push({ type: 'section', fields: chunk.map((f) => ({ type: 'mrkdwn', text: fieldText(f) })) });
   }
   const cut = options.longContent === 'cut';
+  for (const f of reply.fields ?? []) {
+    if (escapeMrkdwn(f.value).length <= FIELD_VALUE_MAX) continue;
+    const what = `${f.name.replace(/\s+/g, ' ')} (${f.value.length} characters)`;
+    if (cut) {
+      attached.push(`:scissors: ${escapeMrkdwn(what)} is cut to its beginning (too long for a field)`);
+      continue;
+    }
+    const name = fileName(`${reply.title ?? ''} ${f.name}`, 'field');
+    files.push({ name, content: f.value.endsWith('\n') ? f.value : `${f.value}\n` });
+    attached.push(
+      `:paperclip: ${escapeMrkdwn(what)} is cut to its beginning; the whole is attached as *${escapeMrkdwn(name)}*`,
+    );
+  }
   const cutInline = (raw: string, what: string) => {
     const shown = fitEscaped(raw.replace(/```/g, '`\u200b`\u200b`'), SLACK_INLINE_LIMIT - 10, true);
     blocks.push(section(preformatted(shown)));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ButtonIds } from '../../../bot/adapters/discord/buttonIds';
 import {
+  DISCORD_MESSAGE_LIMITS,
   renderDiscordProgress,
   renderDiscordReply,
   type DiscordMessage,
@@ -58,6 +59,26 @@ describe('Discord renderer', () => {
       attachments: [{ name: '../web-1.log', content: 'line 1\nline 2\n' }],
     };
     expectRendered('inspect', renderDiscordReply(reply));
+  });
+
+  it('says a field longer than Discord allows was cut and attaches the whole of it', () => {
+    const labels = Array.from({ length: 60 }, (_, i) => `com.example.label-${i}=value-${i}`).join(', ');
+    expect(labels.length).toBeGreaterThan(DISCORD_MESSAGE_LIMITS.fieldValue);
+    const reply: Reply = {
+      status: 'ok',
+      title: 'Inspect web-1',
+      fields: [
+        { name: 'ID', value: '0123456789ab' },
+        { name: 'Labels', value: labels },
+      ],
+    };
+    const message = renderDiscordReply(reply);
+    const field = message.embeds[0]?.fields?.find((f) => f.name === 'Labels');
+    expect(field?.value.length).toBeLessThanOrEqual(DISCORD_MESSAGE_LIMITS.fieldValue);
+    expect(field?.value).toMatch(
+      new RegExp(`…\\n\\(cut here; all ${labels.length} characters are in Inspect-web-1-Labels\\.txt\\)$`),
+    );
+    expect(message.files).toEqual([{ name: 'Inspect-web-1-Labels.txt', content: `${labels}\n` }]);
   });
 
   it('renders a confirmation with buttons; ids past 100 characters become tokens the adapter resolves', () => {

@@ -53,6 +53,19 @@ describe('Slack Block Kit renderer', () => {
     expect(renderSlack(reply)).toEqual(expected('inspect.json'));
   });
 
+  it('says a field too long for Slack was cut: attached whole, or cut in a private reply', () => {
+    const labels = Array.from({ length: 100 }, (_, i) => `com.example.label-${i}=value-${i}`).join(', ');
+    const reply: Reply = { status: 'ok', title: 'Inspect web-1', fields: [{ name: 'Labels', value: labels }] };
+    const attached = renderSlack(reply);
+    expect(attached.files).toEqual([{ name: 'inspect-web-1-labels.txt', content: `${labels}\n` }]);
+    expect(JSON.stringify(attached.blocks)).toContain(
+      `Labels (${labels.length} characters) is cut to its beginning; the whole is attached as *inspect-web-1-labels.txt*`,
+    );
+    const cut = renderSlack(reply, { longContent: 'cut' });
+    expect(cut.files).toEqual([]);
+    expect(JSON.stringify(cut.blocks)).toContain(`Labels (${labels.length} characters) is cut to its beginning`);
+  });
+
   it('marks a reply without a title by its status', () => {
     expect(renderSlack({ status: 'invalid', text: 'unknown container "nope"' })).toEqual(expected('invalid.json'));
   });
