@@ -7,17 +7,19 @@ import type { Statement } from 'better-sqlite3';
 import { migrate, type Store } from '../agent/store/database';
 import type { CommitParticipant } from '../agent/store/storeCommitter';
 import type { Config } from '../config/schema';
-import type { AlertNotification, Notification } from './alert';
+import type { Notification } from './alert';
 import { DigestAccumulator } from './digest';
 import { DigestSchedule } from './digestSchedule';
 import { DigestStateStore } from './digestStore';
 import { maintenanceCheck } from './maintenance';
 import { AlertEngine, type AlertOutput } from './alertEngine';
+import { AlertRunner, realTimers, type Timers } from './alertRunner';
 import { MetricsSnapshotBuilder, toContainerEvent, toLogLine } from './agentInputs';
 import { buildNotifiers } from './notifiers/buildNotifiers';
 import type { Notifier } from './notifiers/notifier';
 import { Outbox } from './outbox';
-import { routeNotifiers } from './routing';
+import { resendNotifications } from './resendNotifications';
+import { ResendSchedule } from './resendSchedule';
 
 /** What the pipeline reads from the agent. */
 export type AlertPipelineSources = {
@@ -29,14 +31,14 @@ export type AlertPipelineSources = {
 };
 
 const STATE_KEY = 'engine';
-const MIN_TICK_MS = 10;
-const MAX_TICK_MS = 5000;
+/** Longest time between engine ticks when nothing is due (maintenance windows opening or closing). */
+const MAX_IDLE_MS = 5000;
 
 /**
- * The alerting side of the agent: feeds logs, events, engine state and sampling passes to the rule engine, and
- * commits what it decides (notifications into the outbox, its own state) in the agent's shared transaction, so
- * after a crash nothing is lost and nothing sent twice. Also re-sends firing alerts to notifiers that expire what is
- * not re-sent (Alertmanager).
+ * The alerting side of the agent: feeds logs, events, engine state and sampling passes to the rule engine (through an
+ * {@link AlertRunner}, which ticks it at its deadlines), and commits what it decides (notifications into the outbox,
+ * its own state) in the agent's shared transaction, so after a crash nothing is lost and nothing sent twice. Also
+ * re-sends firing alerts to notifiers that expire what is not re-sent (Alertmanager), on a clock of their own.
  */
 export class AlertPipeline implements CommitParticipant {
   readonly engine: AlertEngine;
@@ -50,10 +52,10 @@ export class AlertPipeline implements CommitParticipant {
   private savedRevision = -1;
   private savingRevision = -1;
   private readonly saveState: Statement<[string, string]>;
-  private tickTimer: NodeJS.Timeout | undefined;
-  private readonly lastResend = new Map<string, number>();
+  private readonly runner: AlertRunner;
+  private readonly resends: ResendSchedule;
+  private resendTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private scheduledAt = -1;
 
   constructor(
     private readonly config: Config,
@@ -61,6 +63,7 @@ export class AlertPipeline implements CommitParticipant {
     private readonly sources: AlertPipelineSources,
     logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly timers: Timers = realTimers,
   ) {
     const built = buildNotifiers(config.notifiers, now);
     if (built.errors.length) throw new Error(`notifiers: ${built.errors.join('; ')}`);
@@ -98,6 +101,15 @@ export class AlertPipeline implements CommitParticipant {
     const row = store.prepare('SELECT json FROM alert_state WHERE key = ?').get(STATE_KEY) as
       { json: string } | undefined;
     if (row) this.engine.restore(JSON.parse(row.json));
+    this.runner = new AlertRunner(this.engine, (outputs) => this.take(outputs), now, {
+      maxIdleMs: MAX_IDLE_MS,
+      timers,
+    });
+    this.resends = new ResendSchedule(
+      this.notifiers.flatMap((n) =>
+        n.resendIntervalMs === undefined ? [] : [{ name: n.name, intervalMs: n.resendIntervalMs }],
+      ),
+    );
   }
 
   /** Whether any log rule exists (the agent tails logs only then). */
@@ -109,13 +121,14 @@ export class AlertPipeline implements CommitParticipant {
   start(): void {
     this.outbox.start();
     this.digestSchedule?.start();
-    this.take(this.engine.tick());
-    this.scheduleTick();
+    this.runner.start();
+    this.resends.start(this.now());
+    this.armResend();
   }
 
   /** A tailed log event. */
   onLogEntry(entry: LogEntry): void {
-    this.take(this.engine.log(toLogLine(entry)));
+    this.runner.feed((e) => e.log(toLogLine(entry)));
   }
 
   /** An engine event (also those replayed after a restart). */
@@ -123,31 +136,30 @@ export class AlertPipeline implements CommitParticipant {
     const input = toContainerEvent(event, this.sources.record(event.Actor.ID));
     if (!input) return;
     this.digest.event(input);
-    this.take(this.engine.event(input));
+    this.runner.feed((e) => e.event(input));
   }
 
   /** The engine became reachable or not. */
   onEngineState(up: boolean): void {
-    this.take(this.engine.engineState(up));
+    this.runner.feed((e) => e.engineState(up));
     if (up) this.onContainersChanged();
   }
 
   /** The running containers changed (after a resync). */
   onContainersChanged(): void {
-    this.take(
-      this.engine.containers(this.sources.running().map((r) => ({ id: r.id, name: r.name, labels: r.labels }))),
-    );
+    const running = this.sources.running().map((r) => ({ id: r.id, name: r.name, labels: r.labels }));
+    this.runner.feed((e) => e.containers(running));
   }
 
   /** A sampling pass finished. */
   onSamplingPass(): void {
     const snapshot = this.snapshots.build(this.sources.running(), this.sources.sample, this.now());
-    this.take(this.engine.metrics(snapshot));
+    this.runner.feed((e) => e.metrics(snapshot));
   }
 
   /** The silences changed (control API): re-evaluates now, so a lifted silence notifies at once, and stores them. */
   changed(): void {
-    this.take(this.engine.tick());
+    this.runner.feed((e) => e.tick());
     this.sources.requestCommit();
   }
 
@@ -172,67 +184,43 @@ export class AlertPipeline implements CommitParticipant {
   /** Stops the clock and delivery (waits for requests in flight). */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.tickTimer);
+    this.runner.stop();
+    if (this.resendTimer) this.timers.clear(this.resendTimer);
     this.digestSchedule?.stop();
     await this.outbox.stop();
   }
 
   private take(outputs: readonly AlertOutput[]): void {
-    if (outputs.length) {
-      for (const out of outputs) this.digest.alertNotification(out.notification);
-      this.pending.push(...outputs);
-      this.sources.requestCommit();
-    }
-    if (this.engine.revision !== this.scheduledAt) this.scheduleTick();
+    for (const out of outputs) this.digest.alertNotification(out.notification);
+    this.pending.push(...outputs);
+    this.sources.requestCommit();
   }
 
-  private scheduleTick(): void {
-    if (this.stopped) return;
-    clearTimeout(this.tickTimer);
-    this.scheduledAt = this.engine.revision;
-    const deadline = this.engine.nextDeadline() ?? Infinity;
-    const wait = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, deadline - this.now()));
-    this.tickTimer = setTimeout(() => {
-      this.take(this.engine.tick());
-      this.resendFiring();
-      this.scheduleTick();
-    }, wait);
-    this.tickTimer.unref();
+  private armResend(): void {
+    if (this.resendTimer) this.timers.clear(this.resendTimer);
+    this.resendTimer = undefined;
+    const at = this.resends.nextDue();
+    if (this.stopped || at === undefined) return;
+    this.resendTimer = this.timers.set(() => this.resendFiring(), Math.max(0, at - this.now()));
+    this.resendTimer.unref?.();
   }
 
-  /** Notifiers with a resend interval get every firing alert again that often, one message per rule. */
+  /** Gives every notifier whose resend is due the firing alerts it routes, unless silenced; one message per rule. */
   private resendFiring(): void {
     const now = this.now();
-    const due = this.notifiers.filter(
-      (n) => n.resendIntervalMs !== undefined && now - (this.lastResend.get(n.name) ?? now) >= n.resendIntervalMs,
-    );
-    for (const n of this.notifiers)
-      if (n.resendIntervalMs !== undefined && !this.lastResend.has(n.name)) this.lastResend.set(n.name, now);
-    if (!due.length) return;
-    const firing = this.engine
-      .alerts()
-      .filter((a) => a.state === 'firing' && !this.engine.silences.silencing(a.labels));
-    const byRule = new Map<string, typeof firing>();
-    for (const a of firing) byRule.set(a.rule, [...(byRule.get(a.rule) ?? []), a]);
-    for (const n of due) {
-      this.lastResend.set(n.name, now);
-      for (const [rule, alerts] of byRule) {
-        const first = alerts[0];
-        if (!first || !routeNotifiers(this.config.alerts.routes, first).includes(n.name)) continue;
-        const notification: AlertNotification = {
-          kind: 'alerts',
-          id: `resend-${n.name}-${rule}-${now}`,
-          host: this.config.agent.hostName,
-          rule,
-          severity: first.severity,
-          status: 'firing',
-          alerts,
-          count: alerts.length,
-          createdAt: now,
-        };
-        this.pending.push({ notification, notifiers: [n.name] });
+    const due = this.resends.due(now);
+    if (due.length) {
+      const firing = this.engine
+        .alerts()
+        .filter((a) => a.state === 'firing' && this.engine.silencedBy(a.labels, now) === undefined);
+      const { routes } = this.config.alerts;
+      for (const name of due) {
+        for (const notification of resendNotifications(firing, name, routes, this.config.agent.hostName, now)) {
+          this.pending.push({ notification, notifiers: [name] });
+        }
       }
+      if (this.pending.length) this.sources.requestCommit();
     }
-    if (this.pending.length) this.sources.requestCommit();
+    this.armResend();
   }
 }

@@ -13,11 +13,17 @@ export type AlertRunnerOptions = {
   timers?: Timers;
 };
 
-const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (t) => clearTimeout(t) };
+/** Shortest wait between ticks, so a deadline that stays in the past cannot spin the event loop. */
+const MIN_DELAY_MS = 10;
+
+/** The process's own setTimeout and clearTimeout. */
+export const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (t) => clearTimeout(t) };
 
 /**
  * Drives an AlertEngine on real timers: every call goes through `feed`, whose notifications go to `emit` at once,
  * and the engine is ticked at its next deadline (a group wait of 100 ms is 100 ms) and at least every `maxIdleMs`.
+ * A timer once armed is never pushed later by new inputs, so a steady stream of them (a sampling pass a second, a log
+ * flood) cannot starve what is due.
  */
 export class AlertRunner {
   private timer?: NodeJS.Timeout;
@@ -75,7 +81,7 @@ export class AlertRunner {
     if (this.timer && at >= this.armedFor) return;
     if (this.timer) this.timers.clear(this.timer);
     this.armedFor = at;
-    this.timer = this.timers.set(() => this.tick(), Math.max(0, at - now));
+    this.timer = this.timers.set(() => this.tick(), Math.max(MIN_DELAY_MS, at - now));
     this.timer.unref?.();
   }
 }

@@ -37,11 +37,25 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** A config that routes everything to a receiver that sends nothing: the tests read the API. */
-const CONFIG = YAML.stringify({
-  route: { receiver: 'blackhole', group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
-  receivers: [{ name: 'blackhole' }],
-});
+/**
+ * A config that routes everything, grouped by alert, to a receiver that sends nothing (the tests read the API) or,
+ * with `receiverUrl`, to that webhook, resolved notifications included.
+ */
+function configFor(receiverUrl: string | undefined): string {
+  const receiver = receiverUrl
+    ? { name: 'hook', webhook_configs: [{ url: receiverUrl, send_resolved: true }] }
+    : { name: 'blackhole' };
+  return YAML.stringify({
+    route: {
+      receiver: receiver.name,
+      group_by: ['...'],
+      group_wait: '1s',
+      group_interval: '1s',
+      repeat_interval: '1h',
+    },
+    receivers: [receiver],
+  });
+}
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -59,11 +73,11 @@ async function kill(child: ChildProcess): Promise<void> {
 
 class ExitedEarly extends Error {}
 
-async function launch(dir: string, readyTimeoutMs: number): Promise<RunningAlertmanager> {
+async function launch(dir: string, readyTimeoutMs: number, receiverUrl?: string): Promise<RunningAlertmanager> {
   await mkdir(dir, { recursive: true });
   const url = `http://127.0.0.1:${await freePort()}`;
   const configFile = path.join(dir, 'alertmanager.yml');
-  await writeFile(configFile, CONFIG);
+  await writeFile(configFile, configFor(receiverUrl));
   const child = spawn(
     ALERTMANAGER_BIN,
     [
@@ -120,14 +134,21 @@ async function launch(dir: string, readyTimeoutMs: number): Promise<RunningAlert
 
 /**
  * Starts Debian's Alertmanager on a free loopback port with clustering off, a temporary config and storage, waits for
- * /-/ready, and returns a handle to read its alerts and stop it. Retries with another port when the chosen one was
- * taken meanwhile.
+ * /-/ready, and returns a handle to read its alerts and stop it. With `receiverUrl` it notifies that webhook (firing
+ * and resolved, one group per alert, group_wait and group_interval 1s). Retries with another port when the chosen
+ * one was taken meanwhile.
  */
-export async function startAlertmanager(opts: { readyTimeoutMs?: number } = {}): Promise<RunningAlertmanager> {
+export async function startAlertmanager(
+  opts: { readyTimeoutMs?: number; receiverUrl?: string } = {},
+): Promise<RunningAlertmanager> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dockwatch-alertmanager-'));
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const running = await launch(path.join(dir, `attempt-${attempt}`), opts.readyTimeoutMs ?? 30_000);
+      const running = await launch(
+        path.join(dir, `attempt-${attempt}`),
+        opts.readyTimeoutMs ?? 30_000,
+        opts.receiverUrl,
+      );
       return {
         ...running,
         async stop() {
