@@ -16,6 +16,8 @@ import type { Logger } from './logger';
 import { SelfStats } from './selfStats';
 import type Docker from 'dockerode';
 import { apiCollector, dockerStatsFetcher, type FetchEngineStats } from './stats/apiCollector';
+import { readMachineFacts } from './host/machineFacts';
+import { defaultSysRoot } from './stats/blockDevices';
 import { cgroupV1Collector } from './stats/cgroupV1Collector';
 import { cgroupV2Collector } from './stats/cgroupV2Collector';
 import { detectCgroupVersion } from './stats/cgroupVersion';
@@ -190,7 +192,8 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       onError: () => countError('stats'),
     });
   const cgroupVersion = await detectCgroupVersion(config.docker.cgroupRoot);
-  const cgroupOpts = { cgroupRoot: config.docker.cgroupRoot, procRoot: config.docker.procRoot };
+  const { cgroupRoot, procRoot } = config.docker;
+  const cgroupOpts = { cgroupRoot, procRoot, dataRoot: () => engine.info?.rootDir };
   const choice = chooseCollector({
     mode: config.stats.collector,
     cgroupRoot: config.docker.cgroupRoot,
@@ -249,6 +252,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logs,
     alerts: alerts.engine,
     outbox: alerts.outbox,
+    machine: isLocalEndpoint(endpoint) ? readMachineFacts(defaultSysRoot(cgroupRoot), procRoot) : undefined,
   });
   const exposition = new Exposition(
     families.cached,

@@ -1,6 +1,7 @@
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { Inventory } from '../agent/inventory/inventory';
 import type { ContainerSample } from '../agent/stats/containerSample';
+import type { RootSample } from '../agent/stats/rootSample';
 import type { SampleStore } from '../agent/stats/sampleStore';
 
 /** A sampled container with the labels every `container_*` series of it carries. */
@@ -10,6 +11,11 @@ export type SampledContainer = {
   /** id (cgroup path), name, image, and container_label_<k> for allow-listed labels; frozen and reused. */
   labels: Readonly<Record<string, string>>;
 };
+
+/** cAdvisor's root container `/` (the whole host): its sample and its only label, `id="/"` (no name, no image). */
+export type SampledRoot = { sample: RootSample; labels: Readonly<Record<string, string>> };
+
+const ROOT_LABELS: Readonly<Record<string, string>> = Object.freeze({ id: '/' });
 
 /** `container_label_` + the label key with every character Prometheus forbids replaced by `_`, as cAdvisor does. */
 export function containerLabelName(key: string): string {
@@ -24,6 +30,7 @@ export class ContainerView {
   private rowsCache: SampledContainer[] = [];
   private watchedCache: ContainerRecord[] = [];
   private cacheKey = '';
+  private rootCache: SampledRoot | undefined;
   private readonly labelCache = new Map<
     string,
     { record: ContainerRecord; path: string; labels: Record<string, string> }
@@ -40,6 +47,13 @@ export class ContainerView {
   watched(): ContainerRecord[] {
     this.refresh();
     return this.watchedCache;
+  }
+
+  /** The root container from the latest pass, when the collector reads it. */
+  root(): SampledRoot | undefined {
+    const sample = this.samples.root();
+    if (sample !== this.rootCache?.sample) this.rootCache = sample && { sample, labels: ROOT_LABELS };
+    return this.rootCache;
   }
 
   /** Watched containers that have a sample from the latest pass. */

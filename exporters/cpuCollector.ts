@@ -1,56 +1,64 @@
-import { perContainer, perContainerMulti } from './containerFamily';
-import type { ContainerView } from './containerView';
+import { perContainer, perSample, perSampleMulti } from './containerFamily';
+import type { ContainerView, SampledContainer } from './containerView';
 import type { MetricFamily } from './metricFamily';
 
 const TOTAL = Object.freeze({ cpu: 'total' });
 
-/** cAdvisor's CPU families; the CFS ones only for containers with a CPU quota, as cAdvisor does. */
+/** Whether cAdvisor exports a container's CFS families: only with a CPU quota (the root has none). */
+const hasQuota = (c: SampledContainer) => c.record.spec.cpuQuota !== undefined;
+
+/** cAdvisor's CPU families, root container included; the CFS ones only for containers with a CPU quota, as cAdvisor. */
 export function cpuFamilies(view: ContainerView): MetricFamily[] {
-  const quota = (c: { record: { spec: { cpuQuota?: number } } }) => c.record.spec.cpuQuota !== undefined;
+  const cfs = (name: string, help: string, pick: (c: SampledContainer) => number | undefined) =>
+    perContainer(view, name, help, 'counter', (c) => (hasQuota(c) ? pick(c) : undefined));
   return [
-    perContainerMulti(
+    perSampleMulti(
       view,
       'container_cpu_usage_seconds_total',
       'Cumulative cpu time consumed in seconds.',
       'counter',
-      (c, push) => {
-        if (c.sample.cpu) push(TOTAL, c.sample.cpu.usageSeconds);
+      (s, push) => {
+        if (s.cpu) push(TOTAL, s.cpu.usageSeconds);
       },
     ),
-    perContainer(
+    perSample(
       view,
       'container_cpu_user_seconds_total',
       'Cumulative user cpu time consumed in seconds.',
       'counter',
-      (c) => c.sample.cpu?.userSeconds,
+      (s) => s.cpu?.userSeconds,
     ),
-    perContainer(
+    perSample(
       view,
       'container_cpu_system_seconds_total',
       'Cumulative system cpu time consumed in seconds.',
       'counter',
-      (c) => c.sample.cpu?.systemSeconds,
+      (s) => s.cpu?.systemSeconds,
     ),
-    perContainer(
-      view,
+    cfs(
       'container_cpu_cfs_periods_total',
       'Number of elapsed enforcement period intervals.',
-      'counter',
-      (c) => (quota(c) ? c.sample.cpu?.cfsPeriods : undefined),
+      (c) => c.sample.cpu?.cfsPeriods,
     ),
-    perContainer(
-      view,
+    cfs(
       'container_cpu_cfs_throttled_periods_total',
       'Number of throttled period intervals.',
-      'counter',
-      (c) => (quota(c) ? c.sample.cpu?.cfsThrottledPeriods : undefined),
+      (c) => c.sample.cpu?.cfsThrottledPeriods,
     ),
-    perContainer(
-      view,
+    cfs(
       'container_cpu_cfs_throttled_seconds_total',
       'Total time duration the container has been throttled.',
-      'counter',
-      (c) => (quota(c) ? c.sample.cpu?.cfsThrottledSeconds : undefined),
+      (c) => c.sample.cpu?.cfsThrottledSeconds,
+    ),
+    cfs(
+      'container_cpu_cfs_burst_periods_total',
+      'Number of periods when burst occurs.',
+      (c) => c.sample.cpu?.cfsBurstPeriods,
+    ),
+    cfs(
+      'container_cpu_cfs_burst_seconds_total',
+      'Total time duration the container has been bursted.',
+      (c) => c.sample.cpu?.cfsBurstSeconds,
     ),
   ];
 }

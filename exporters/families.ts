@@ -1,6 +1,7 @@
 import type { EngineResources } from '../agent/engine/engineResources';
 import type { EngineSupervisor } from '../agent/engine/engineSupervisor';
 import type { EventCounters } from '../agent/engine/eventCounters';
+import type { MachineFacts } from '../agent/host/machineFacts';
 import type { SelfStats } from '../agent/selfStats';
 import type { AlertEngineStats } from '../alerts/alertEngine';
 import type { OutboxMetrics } from '../alerts/outbox';
@@ -10,7 +11,10 @@ import { deliveryFamilies } from './deliveryCollector';
 import { logFamilies, type LogSource } from './logsCollector';
 import type { ContainerView } from './containerView';
 import { cpuFamilies } from './cpuCollector';
+import { cpuLoadFamilies } from './cpuLoadCollector';
 import { engineFamilies } from './engineCollector';
+import { filesystemFamilies } from './filesystemCollector';
+import { machineFamilies } from './machineCollector';
 import { memoryFamilies } from './memoryCollector';
 import type { MetricFamily } from './metricFamily';
 import { networkFamilies } from './networkCollector';
@@ -29,6 +33,8 @@ export type FamilySources = {
   logs: LogSource;
   alerts: { stats(): AlertEngineStats };
   outbox: { metrics(): OutboxMetrics };
+  /** This host's CPU topology and swap, when the engine runs here (read once at start). */
+  machine?: MachineFacts;
 };
 
 /**
@@ -39,14 +45,17 @@ export function buildFamilies(s: FamilySources): { cached: MetricFamily[]; live:
   return {
     cached: [
       ...cpuFamilies(s.view),
+      ...cpuLoadFamilies(s.view),
       ...memoryFamilies(s.view, s.events),
       ...networkFamilies(s.view),
-      ...blkioFamilies(s.view, s.resources),
+      ...blkioFamilies(s.view),
+      ...filesystemFamilies(s.view, s.resources),
       ...specFamilies(s.view),
       ...stateFamilies(s.view),
     ],
     live: [
       ...engineFamilies(s.engine, s.events, s.resources),
+      ...machineFamilies(s.machine),
       ...logFamilies(s.logs),
       ...alertFamilies(s.alerts),
       ...deliveryFamilies(s.outbox),

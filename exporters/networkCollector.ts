@@ -1,5 +1,5 @@
 import type { NetworkInterfaceSample } from '../agent/stats/containerSample';
-import { perContainerMulti } from './containerFamily';
+import { perSampleMulti } from './containerFamily';
 import type { ContainerView } from './containerView';
 import type { MetricFamily } from './metricFamily';
 
@@ -22,7 +22,10 @@ const FIELDS: [keyof NetworkInterfaceSample, string, string][] = [
   ['txErrors', 'container_network_transmit_errors_total', 'Cumulative count of errors encountered while transmitting'],
 ];
 
-/** cAdvisor's network families, one series per interface of the container's network namespace. */
+/**
+ * cAdvisor's network families, one series per interface of the container's network namespace, and for the root
+ * container the host's.
+ */
 export function networkFamilies(view: ContainerView): MetricFamily[] {
   const labelCache = new Map<string, Readonly<Record<string, string>>>();
   const ifaceLabels = (name: string) => {
@@ -31,8 +34,8 @@ export function networkFamilies(view: ContainerView): MetricFamily[] {
     return l;
   };
   return FIELDS.map(([field, name, help]) =>
-    perContainerMulti(view, name, help, 'counter', (c, push) => {
-      for (const i of c.sample.network ?? []) push(ifaceLabels(i.interface), i[field] as number);
+    perSampleMulti(view, name, help, 'counter', (s, push) => {
+      for (const i of s.network ?? []) push(ifaceLabels(i.interface), i[field] as number);
     }),
   );
 }

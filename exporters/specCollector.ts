@@ -1,8 +1,15 @@
-import { perContainer } from './containerFamily';
+import type { HealthState } from '../agent/inventory/containerRecord';
+import { perContainer, perSample } from './containerFamily';
 import type { ContainerView } from './containerView';
 import type { MetricFamily } from './metricFamily';
 
-/** cAdvisor's spec, process and time families of each running container. */
+/** cAdvisor's container_health_state: 1 healthy, -1 without a health check (the root too), 0 starting or unhealthy. */
+function healthValue(health: HealthState): number {
+  if (health === 'healthy') return 1;
+  return health === 'none' ? -1 : 0;
+}
+
+/** cAdvisor's spec, process, health and time families of each running container and of the root container. */
 export function specFamilies(view: ContainerView): MetricFamily[] {
   return [
     perContainer(
@@ -11,6 +18,7 @@ export function specFamilies(view: ContainerView): MetricFamily[] {
       'CPU period of the container.',
       'gauge',
       (c) => c.record.spec.cpuPeriod,
+      (root) => root.spec.cpuPeriod,
     ),
     perContainer(
       view,
@@ -25,6 +33,7 @@ export function specFamilies(view: ContainerView): MetricFamily[] {
       'CPU share of the container.',
       'gauge',
       (c) => c.record.spec.cpuShares,
+      (root) => root.spec.cpuShares,
     ),
     perContainer(
       view,
@@ -32,6 +41,23 @@ export function specFamilies(view: ContainerView): MetricFamily[] {
       'Memory limit for the container.',
       'gauge',
       (c) => c.record.spec.memoryLimitBytes,
+      (root) => root.spec.memoryLimitBytes,
+    ),
+    perContainer(
+      view,
+      'container_spec_memory_reservation_limit_bytes',
+      'Memory reservation limit for the container.',
+      'gauge',
+      (c) => c.record.spec.memoryReservationBytes,
+      (root) => root.spec.memoryReservationBytes,
+    ),
+    perContainer(
+      view,
+      'container_spec_memory_swap_limit_bytes',
+      'Memory swap limit for the container.',
+      'gauge',
+      (c) => c.record.spec.memorySwapLimitBytes,
+      (root) => root.spec.memorySwapLimitBytes,
     ),
     perContainer(
       view,
@@ -39,9 +65,18 @@ export function specFamilies(view: ContainerView): MetricFamily[] {
       'Start time of the container since unix epoch in seconds.',
       'gauge',
       (c) => c.record.startedAt,
+      (root) => root.startTimeSeconds,
     ),
-    perContainer(view, 'container_last_seen', 'Last time a container was seen by the exporter', 'gauge', (c) =>
-      Math.floor(c.sample.timestampMs / 1000),
+    perSample(view, 'container_last_seen', 'Last time a container was seen by the exporter', 'gauge', (s) =>
+      Math.floor(s.timestampMs / 1000),
+    ),
+    perContainer(
+      view,
+      'container_health_state',
+      "The result of the container's health check",
+      'gauge',
+      (c) => healthValue(c.record.health),
+      () => -1,
     ),
     perContainer(
       view,

@@ -19,6 +19,8 @@ export type EngineInfo = {
   cgroupVersion: string;
   cpus: number;
   memoryBytes: number;
+  /** `DockerRootDir`: where the engine keeps images and writable layers (`/var/lib/docker`). */
+  rootDir?: string;
 };
 
 /** Hooks the supervisor calls; each may fail without taking the supervisor down. */
@@ -138,6 +140,7 @@ export class EngineSupervisor {
         cgroupVersion: String(info.CgroupVersion ?? ''),
         cpus: Number(info.NCPU ?? 0),
         memoryBytes: Number(info.MemTotal ?? 0),
+        rootDir: typeof info.DockerRootDir === 'string' ? info.DockerRootDir : undefined,
       };
       await this.hooks.onConnected(docker, this.engineInfo);
       if (this.stopped) return;

@@ -18,6 +18,10 @@ export type ContainerSpec = {
   cpuShares: number;
   /** 0 when unlimited. */
   memoryLimitBytes: number;
+  /** Memory plus swap the container may use (the cgroup's memsw limit); 0 when unlimited. */
+  memorySwapLimitBytes?: number;
+  /** Soft memory limit (`--memory-reservation`); 0 when unset. */
+  memoryReservationBytes?: number;
 };
 
 /** What the agent knows about one container, running or not. */

@@ -13,6 +13,16 @@ export function engineTimeToSeconds(iso: string | undefined): number | undefined
   return Number.isNaN(whole) ? undefined : whole / 1000 + Number(m[2] ?? 0);
 }
 
+/**
+ * The memory+swap limit the engine writes to the cgroup: `MemorySwap` when set, twice `Memory` when only that is
+ * set (the engine's default), else unlimited (0, as cAdvisor reports an unlimited cgroup).
+ */
+function swapLimit(memory: number, memorySwap: number): number {
+  if (memorySwap > 0) return memorySwap;
+  if (memorySwap === 0 && memory > 0) return 2 * memory;
+  return 0;
+}
+
 /** Builds the agent's record of a container from `GET /containers/{id}/json`. */
 export function inspectToRecord(info: ContainerInspectInfo): ContainerRecord {
   const state = info.State;
@@ -51,6 +61,8 @@ export function inspectToRecord(info: ContainerInspectInfo): ContainerRecord {
       cpuPeriod: period,
       cpuShares: host.CpuShares && host.CpuShares > 0 ? host.CpuShares : DEFAULT_CPU_SHARES,
       memoryLimitBytes: host.Memory && host.Memory > 0 ? host.Memory : 0,
+      memorySwapLimitBytes: swapLimit(host.Memory ?? 0, host.MemorySwap ?? 0),
+      memoryReservationBytes: host.MemoryReservation && host.MemoryReservation > 0 ? host.MemoryReservation : 0,
     },
   };
 }

@@ -2,8 +2,14 @@ import { dirname, join } from 'node:path';
 import type { BlockDeviceSample } from './containerSample';
 import { readOptionalFile } from './optionalFile';
 
-/** IO counters of one device before it is named. */
-export type DeviceIoCounters = { readBytes: number; writeBytes: number; reads: number; writes: number };
+/** IO counters of one device before it is named; `byteOps` are its bytes per kernel operation, when listed. */
+export type DeviceIoCounters = {
+  readBytes: number;
+  writeBytes: number;
+  reads: number;
+  writes: number;
+  byteOps?: readonly (readonly [string, number])[];
+};
 
 /** Device names cAdvisor leaves out of its disk map (it then labels them `MAJ:MIN`). */
 const UNNAMED_DEVICE_PREFIXES = ['loop', 'ram', 'sr'];
@@ -43,11 +49,11 @@ export class BlockDeviceNamer {
     return name;
   }
 
-  /** Turns per-device counters keyed by `MAJ:MIN` into named samples, in the order the kernel listed them. */
+  /** Turns per-device counters keyed by `MAJ:MIN` into named samples (number kept), in the kernel's order. */
   async samples(devices: ReadonlyMap<string, DeviceIoCounters>): Promise<BlockDeviceSample[]> {
     const entries = [...devices];
     const names = await Promise.all(entries.map(([majorMinor]) => this.name(majorMinor)));
-    return entries.map(([, counters], i) => ({ device: names[i] as string, ...counters }));
+    return entries.map(([majorMinor, counters], i) => ({ device: names[i] as string, majorMinor, ...counters }));
   }
 
   private async lookUp(majorMinor: string): Promise<string> {

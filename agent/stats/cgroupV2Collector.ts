@@ -1,58 +1,27 @@
 import type { ContainerRecord } from '../inventory/containerRecord';
 import { BlockDeviceNamer, defaultSysRoot } from './blockDevices';
-import { countLines, parseFlatKeyed, parseSingleValue } from './cgroupFileParsers';
+import { countLines } from './cgroupFileParsers';
 import { CgroupPathResolver } from './cgroupPaths';
 import { mapInSlices } from './passSlices';
 import { parseIoStat } from './cgroupV2Parsers';
-import type { ContainerSample, CpuSample, MemorySample } from './containerSample';
-import { KernelFileReader } from './kernelFileReader';
+import { cpuFromStat, memoryFromFiles } from './cgroupV2Readers';
+import type { ContainerSample } from './containerSample';
+import { HostRootReader, ROOT_FILES } from './hostRootReader';
+import { KernelFileReader, type ReadFile } from './kernelFileReader';
 import { readContainerNetworkSync } from './procNetDev';
+import { readRootCgroupV2 } from './rootCgroupV2';
 import type { StatsCollector } from './statsCollector';
 
-/** Where the cgroup v2 collector reads: the cgroup2 mount, `/proc` and `/sys` as seen by the agent. */
-export type CgroupV2CollectorOptions = { cgroupRoot: string; procRoot: string; sysRoot?: string };
-
-const US_PER_SECOND = 1e6;
-const NO_VALUES: ReadonlyMap<string, number> = new Map();
-
-function cpuFromStat(text: string | undefined): CpuSample | undefined {
-  if (text === undefined) return undefined;
-  const stat = parseFlatKeyed(text);
-  const usage = stat.get('usage_usec');
-  if (usage === undefined) return undefined;
-  return {
-    usageSeconds: usage / US_PER_SECOND,
-    userSeconds: (stat.get('user_usec') ?? 0) / US_PER_SECOND,
-    systemSeconds: (stat.get('system_usec') ?? 0) / US_PER_SECOND,
-    cfsPeriods: stat.get('nr_periods') ?? 0,
-    cfsThrottledPeriods: stat.get('nr_throttled') ?? 0,
-    cfsThrottledSeconds: (stat.get('throttled_usec') ?? 0) / US_PER_SECOND,
-  };
-}
-
-function memoryFromFiles(
-  currentText: string | undefined,
-  statText: string | undefined,
-  swapText: string | undefined,
-  eventsText: string | undefined,
-): MemorySample | undefined {
-  const usage = currentText === undefined ? undefined : parseSingleValue(currentText);
-  if (usage === undefined) return undefined;
-  const stat = statText === undefined ? NO_VALUES : parseFlatKeyed(statText);
-  const events = eventsText === undefined ? NO_VALUES : parseFlatKeyed(eventsText);
-  const inactiveFile = stat.get('inactive_file');
-  const sample: MemorySample = {
-    usageBytes: usage,
-    workingSetBytes: inactiveFile === undefined ? usage : Math.max(0, usage - inactiveFile),
-    rssBytes: stat.get('anon') ?? 0,
-    cacheBytes: stat.get('file') ?? 0,
-    swapBytes: (swapText === undefined ? undefined : parseSingleValue(swapText)) ?? 0,
-    failcnt: events.get('max') ?? 0,
-  };
-  const oomKills = events.get('oom_kill');
-  if (oomKills !== undefined) sample.oomKills = oomKills;
-  return sample;
-}
+/**
+ * Where the cgroup v2 collector reads: the cgroup2 mount, `/proc` and `/sys` as seen by the agent, and (for the root
+ * container's filesystems) the engine's data root once known.
+ */
+export type CgroupV2CollectorOptions = {
+  cgroupRoot: string;
+  procRoot: string;
+  sysRoot?: string;
+  dataRoot?: () => string | undefined;
+};
 
 async function sampleContainer(
   resolver: CgroupPathResolver,
@@ -64,19 +33,21 @@ async function sampleContainer(
 ): Promise<ContainerSample | undefined> {
   const cgroupPath = await resolver.resolve(container);
   if (cgroupPath === undefined) return undefined;
-  const read = (path: string) => files.read(container.id, path);
+  const read: ReadFile = (path) => files.read(container.id, path);
   const dir = cgroupRoot + cgroupPath;
   const cpuStat = read(`${dir}/cpu.stat`);
-  const current = read(`${dir}/memory.current`);
-  const memoryStat = read(`${dir}/memory.stat`);
-  const swap = read(`${dir}/memory.swap.current`);
-  const events = read(`${dir}/memory.events`);
+  const memory = memoryFromFiles({
+    current: read(`${dir}/memory.current`),
+    stat: read(`${dir}/memory.stat`),
+    swap: read(`${dir}/memory.swap.current`),
+    events: read(`${dir}/memory.events`),
+    peak: read(`${dir}/memory.peak`),
+  });
   const ioStat = read(`${dir}/io.stat`);
   const procs = read(`${dir}/cgroup.procs`);
   const threads = read(`${dir}/cgroup.threads`);
   const network = readContainerNetworkSync(procRoot, container, read);
   const cpu = cpuFromStat(cpuStat);
-  const memory = memoryFromFiles(current, memoryStat, swap, events);
   if (cpu === undefined && memory === undefined) return undefined;
   const sample: ContainerSample = { id: container.id, cgroupPath, timestampMs: Date.now() };
   if (cpu) sample.cpu = cpu;
@@ -90,23 +61,30 @@ async function sampleContainer(
 
 /**
  * Reads container stats straight from cgroup v2 files (cpu.stat, memory.*, io.stat, cgroup.procs/threads) and
- * `/proc/<pid>/net/dev`, with cAdvisor's semantics. Containers whose cgroup is gone are left out.
+ * `/proc/<pid>/net/dev`, with cAdvisor's semantics, and the root container `/` from the root cgroup. Containers
+ * whose cgroup is gone are left out. The root's files are held open like a container's.
  */
 export function cgroupV2Collector(opts: CgroupV2CollectorOptions): StatsCollector {
   const devices = new BlockDeviceNamer(opts.sysRoot ?? defaultSysRoot(opts.cgroupRoot));
   const resolver = new CgroupPathResolver(opts.cgroupRoot);
   const files = new KernelFileReader();
   const cgroupRoot = opts.cgroupRoot.replace(/\/+$/, '');
+  const readRoot: ReadFile = (path) => files.read(ROOT_FILES.id, path);
+  const host = new HostRootReader(opts.procRoot, readRoot, opts.dataRoot);
   return {
     name: 'cgroup-v2',
     close: () => files.closeAll(),
     async collect(containers: readonly ContainerRecord[]): Promise<ContainerSample[]> {
       resolver.retainOnly(new Set(containers.map((c) => c.id)));
-      files.retain(containers);
+      files.retain([...containers, ROOT_FILES]);
       const samples = await mapInSlices(containers, (container) =>
         sampleContainer(resolver, cgroupRoot, container, opts.procRoot, devices, files),
       );
       return samples.filter((sample): sample is ContainerSample => sample !== undefined);
+    },
+    async collectRoot() {
+      const cgroup = await readRootCgroupV2(readRoot, cgroupRoot, opts.procRoot, devices);
+      return cgroup && host.complete(cgroup);
     },
   };
 }

@@ -6,6 +6,9 @@ export type CpuSample = {
   cfsPeriods: number;
   cfsThrottledPeriods: number;
   cfsThrottledSeconds: number;
+  /** CFS burst counters (cpu.stat `nr_bursts`, `burst_time`/`burst_usec`), when the kernel has them (5.14+). */
+  cfsBurstPeriods?: number;
+  cfsBurstSeconds?: number;
 };
 
 /** Memory figures of one container, in bytes except the counters. */
@@ -20,6 +23,18 @@ export type MemorySample = {
   failcnt: number;
   /** OOM kills inside the container's cgroup, when the kernel exposes them. */
   oomKills?: number;
+  /** Highest usage recorded (v1 memory.max_usage_in_bytes, v2 memory.peak). */
+  maxUsageBytes?: number;
+  /** Page cache mapped into processes (v1 `total_mapped_file`, v2 `file_mapped`). */
+  mappedFileBytes?: number;
+  /** Active and inactive file-backed pages (v1 `total_(in)active_file`, v2 `(in)active_file`). */
+  activeFileBytes?: number;
+  inactiveFileBytes?: number;
+  /** Kernel memory charged to the cgroup (v1 memory.kmem.usage_in_bytes, v2 memory.stat `kernel`). */
+  kernelBytes?: number;
+  /** Page faults and major page faults (memory.stat `pgfault`, `pgmajfault`). */
+  pgfault?: number;
+  pgmajfault?: number;
 };
 
 /** Counters of one network interface inside the container's network namespace. */
@@ -42,6 +57,10 @@ export type BlockDeviceSample = {
   writeBytes: number;
   reads: number;
   writes: number;
+  /** The device number, `MAJ:MIN`, when read from the kernel. */
+  majorMinor?: string;
+  /** Bytes per operation as the kernel lists them (`Read`, `Write`, `Sync`, `Async`, `Discard`, `Total`). */
+  byteOps?: readonly (readonly [string, number])[];
 };
 
 /** Everything one sampling pass learned about one running container. */

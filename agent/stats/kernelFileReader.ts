@@ -1,5 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
+/** Reads one kernel file of the cgroup being sampled; undefined when missing. */
+export type ReadFile = (path: string) => string | undefined;
+
 /** Most descriptors the reader keeps open; past it, files are opened and closed per read. */
 const DEFAULT_MAX_OPEN = 12_000;
 

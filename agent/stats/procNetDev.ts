@@ -6,9 +6,10 @@ import { readOptionalFileSync } from './optionalFile';
 /** Interface name prefixes cAdvisor leaves out: loopback, the host ends of veth pairs, bridges. */
 const IGNORED_INTERFACE_PREFIXES = ['lo', 'veth', 'docker', 'nerdctl'];
 
-/** Whether cAdvisor ignores an interface of this name. */
+/** Whether cAdvisor ignores an interface of this name (prefixes compared case-insensitively, as cAdvisor does). */
 export function isIgnoredInterface(name: string): boolean {
-  return IGNORED_INTERFACE_PREFIXES.some((prefix) => name.startsWith(prefix));
+  const lower = name.toLowerCase();
+  return IGNORED_INTERFACE_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
 
 function splitFields(text: string): string[] {

@@ -1,16 +1,24 @@
 import type { ContainerSample } from './containerSample';
+import type { RootSample } from './rootSample';
 
-/** The latest sample of every running container, replaced whole by each sampling pass. */
+/** The latest sample of every running container and of the host's root container, replaced whole by each pass. */
 export class SampleStore {
   private samples = new Map<string, ContainerSample>();
+  private rootSample: RootSample | undefined;
   private gen = 0;
 
-  /** Replaces all samples with one pass's results; containers left out are gone. */
-  replace(samples: readonly ContainerSample[]): void {
+  /** Replaces all samples with one pass's results; containers left out are gone, and so is the root without one. */
+  replace(samples: readonly ContainerSample[], root?: RootSample): void {
     const next = new Map<string, ContainerSample>();
     for (const s of samples) next.set(s.id, s);
     this.samples = next;
+    this.rootSample = root;
     this.gen++;
+  }
+
+  /** The latest sample of the root container `/` (the whole host), if the collector reads it. */
+  root(): RootSample | undefined {
+    return this.rootSample;
   }
 
   /** The latest sample of one container. */

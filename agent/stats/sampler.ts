@@ -71,6 +71,10 @@ export class StatsSampler {
     const started = process.hrtime.bigint();
     try {
       const samples = await this.collector.collect(running);
+      const root = await this.collector.collectRoot?.().catch((err: Error) => {
+        this.opts.logger.debug('root container not read', { error: err.message });
+        return undefined;
+      });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.opts.self.recordCollection(this.collector.name, seconds, samples.length);
       if (running.length > 0 && samples.length === 0 && this.opts.fallback) {
@@ -78,7 +82,7 @@ export class StatsSampler {
       } else {
         this.misses = 0;
       }
-      this.opts.store.replace(samples);
+      this.opts.store.replace(samples, root);
       this.opts.onPass?.();
     } catch (err) {
       this.opts.logger.warn('sampling pass failed', { collector: this.collector.name, error: (err as Error).message });

@@ -6,6 +6,28 @@ import { engineTimeToSeconds, inspectToRecord } from '../../../agent/inventory/i
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(__dirname, '../../fixtures/inspect', name), 'utf8')) as ContainerInspectInfo;
 
+describe('inspectToRecord memory limits as the engine writes the cgroup', () => {
+  const withMemory = (host: { Memory: number; MemorySwap: number; MemoryReservation: number }) => {
+    const info = fixture('running-limited.json');
+    return inspectToRecord({ ...info, HostConfig: { ...info.HostConfig, ...host } }).spec;
+  };
+
+  it('takes MemorySwap and MemoryReservation when set', () => {
+    expect(withMemory({ Memory: 64, MemorySwap: 96, MemoryReservation: 32 })).toMatchObject({
+      memoryLimitBytes: 64,
+      memorySwapLimitBytes: 96,
+      memoryReservationBytes: 32,
+    });
+  });
+
+  it('doubles the memory limit when only that is set, and reports unlimited swap (-1) as 0', () => {
+    expect(withMemory({ Memory: 64, MemorySwap: 0, MemoryReservation: 0 })).toMatchObject({
+      memorySwapLimitBytes: 128,
+    });
+    expect(withMemory({ Memory: 64, MemorySwap: -1, MemoryReservation: 0 })).toMatchObject({ memorySwapLimitBytes: 0 });
+  });
+});
+
 describe('inspectToRecord (real engine payloads)', () => {
   it('maps a running container with limits, health and compose labels', () => {
     const r = inspectToRecord(fixture('running-limited.json'));
@@ -18,7 +40,14 @@ describe('inspectToRecord (real engine payloads)', () => {
     expect(r.imageId).toMatch(/^sha256:/);
     expect(r.pid).toBeGreaterThan(0);
     expect(r.exitCode).toBeUndefined();
-    expect(r.spec).toEqual({ cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 67108864 });
+    expect(r.spec).toEqual({
+      cpuQuota: 50000,
+      cpuPeriod: 100000,
+      cpuShares: 1024,
+      memoryLimitBytes: 67108864,
+      memorySwapLimitBytes: 134217728,
+      memoryReservationBytes: 0,
+    });
     expect(r.startedAt).toBeCloseTo(Date.parse('2026-11-29T00:21:23.374Z') / 1000, 2);
   });
 
@@ -28,7 +57,14 @@ describe('inspectToRecord (real engine payloads)', () => {
     expect(r.exitCode).toBe(3);
     expect(r.health).toBe('none');
     expect(r.pid).toBe(0);
-    expect(r.spec).toEqual({ cpuQuota: undefined, cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 });
+    expect(r.spec).toEqual({
+      cpuQuota: undefined,
+      cpuPeriod: 100000,
+      cpuShares: 1024,
+      memoryLimitBytes: 0,
+      memorySwapLimitBytes: 0,
+      memoryReservationBytes: 0,
+    });
   });
 
   it('keeps nanoseconds of engine timestamps and treats Go zero time as unset', () => {

@@ -42,15 +42,15 @@ describe('BlockDeviceNamer', () => {
     }
   });
 
-  it('turns counters keyed by MAJ:MIN into named samples in order', async () => {
+  it('turns counters keyed by MAJ:MIN into named samples in order, keeping the number', async () => {
     const namer = new BlockDeviceNamer(sysRoot);
     const counters = new Map([
       ['8:0', { readBytes: 1, writeBytes: 2, reads: 3, writes: 4 }],
       ['253:0', { readBytes: 5, writeBytes: 6, reads: 7, writes: 8 }],
     ]);
     await expect(namer.samples(counters)).resolves.toEqual([
-      { device: '8:0', readBytes: 1, writeBytes: 2, reads: 3, writes: 4 },
-      { device: '/dev/vda', readBytes: 5, writeBytes: 6, reads: 7, writes: 8 },
+      { device: '8:0', majorMinor: '8:0', readBytes: 1, writeBytes: 2, reads: 3, writes: 4 },
+      { device: '/dev/vda', majorMinor: '253:0', readBytes: 5, writeBytes: 6, reads: 7, writes: 8 },
     ]);
   });
 });

@@ -31,13 +31,37 @@ describe('countLines', () => {
 });
 
 describe('parseBlkioRwstat', () => {
-  it('keeps Read and Write per device and skips the other ops and totals', () => {
+  it('picks Read and Write per device, keeps every op in order and skips the trailing total', () => {
     const text =
       '8:0 Read 10\n8:0 Write 20\n8:0 Sync 20\n8:0 Async 10\n8:0 Discard 5\n8:0 Total 30\n' +
       '8:16 Read 1\n8:16 Write 2\nTotal 33\n';
     expect([...parseBlkioRwstat(text)]).toEqual([
-      ['8:0', { read: 10, write: 20 }],
-      ['8:16', { read: 1, write: 2 }],
+      [
+        '8:0',
+        {
+          read: 10,
+          write: 20,
+          ops: [
+            ['Read', 10],
+            ['Write', 20],
+            ['Sync', 20],
+            ['Async', 10],
+            ['Discard', 5],
+            ['Total', 30],
+          ],
+        },
+      ],
+      [
+        '8:16',
+        {
+          read: 1,
+          write: 2,
+          ops: [
+            ['Read', 1],
+            ['Write', 2],
+          ],
+        },
+      ],
     ]);
   });
 
@@ -48,12 +72,37 @@ describe('parseBlkioRwstat', () => {
 });
 
 describe('parseIoStat', () => {
-  it('reads rbytes, wbytes, rios and wios per device and ignores other keys', () => {
+  it('reads rbytes, wbytes, rios and wios per device, bytes per operation as runc names them, and ignores other keys', () => {
     const text =
       '253:0 rbytes=1048576 wbytes=4096 rios=12 wios=1 dbytes=0 dios=0\n8:0 rbytes=1 wbytes=2 rios=3 wios=4 cost.usage=9\n';
     expect([...parseIoStat(text)]).toEqual([
-      ['253:0', { readBytes: 1048576, writeBytes: 4096, reads: 12, writes: 1 }],
-      ['8:0', { readBytes: 1, writeBytes: 2, reads: 3, writes: 4 }],
+      [
+        '253:0',
+        {
+          readBytes: 1048576,
+          writeBytes: 4096,
+          reads: 12,
+          writes: 1,
+          byteOps: [
+            ['Read', 1048576],
+            ['Write', 4096],
+            ['Discard', 0],
+          ],
+        },
+      ],
+      [
+        '8:0',
+        {
+          readBytes: 1,
+          writeBytes: 2,
+          reads: 3,
+          writes: 4,
+          byteOps: [
+            ['Read', 1],
+            ['Write', 2],
+          ],
+        },
+      ],
     ]);
   });
 

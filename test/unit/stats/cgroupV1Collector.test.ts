@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import { testRecord } from '../../support/records';
 import { cgroupV1Collector } from '../../../agent/stats/cgroupV1Collector';
-import type { ContainerSample } from '../../../agent/stats/containerSample';
+import type { BlockDeviceSample, ContainerSample } from '../../../agent/stats/containerSample';
 
 const fixtures = join(__dirname, '../../fixtures');
 const procRoot = join(fixtures, 'proc');
@@ -45,7 +45,7 @@ describe('cgroupV1Collector on cpu,cpuacct co-mounted without symlinks', () => {
     expect(a.timestampMs).toBeGreaterThan(0);
   });
 
-  it('converts cpuacct.usage from ns, cpuacct.stat from USER_HZ ticks and cpu.stat throttling', () => {
+  it('converts cpuacct.usage from ns, cpuacct.stat from USER_HZ ticks and cpu.stat throttling and bursts', () => {
     expect(byId(samples, A).cpu).toEqual({
       usageSeconds: 33.342129926,
       userSeconds: 31.77,
@@ -53,10 +53,12 @@ describe('cgroupV1Collector on cpu,cpuacct co-mounted without symlinks', () => {
       cfsPeriods: 672,
       cfsThrottledPeriods: 656,
       cfsThrottledSeconds: 31.02660296,
+      cfsBurstPeriods: 3,
+      cfsBurstSeconds: 0.12,
     });
   });
 
-  it('derives working set, rss, cache, swap, failcnt and oom kills from the memory hierarchy', () => {
+  it('derives working set, rss, cache, swap, failcnt, oom kills, max usage, kernel memory and faults from the memory hierarchy', () => {
     expect(byId(samples, A).memory).toEqual({
       usageBytes: 14409728,
       workingSetBytes: 14409728 - 6946816,
@@ -65,6 +67,13 @@ describe('cgroupV1Collector on cpu,cpuacct co-mounted without symlinks', () => {
       swapBytes: 4096,
       failcnt: 910,
       oomKills: 2,
+      maxUsageBytes: 16510976,
+      kernelBytes: 1155072,
+      mappedFileBytes: 0,
+      activeFileBytes: 6950912,
+      inactiveFileBytes: 6946816,
+      pgfault: 1730,
+      pgmajfault: 1,
     });
   });
 
@@ -76,6 +85,7 @@ describe('cgroupV1Collector on cpu,cpuacct co-mounted without symlinks', () => {
       cacheBytes: 14000000,
       swapBytes: 5000000,
       failcnt: 0,
+      inactiveFileBytes: 16000000,
     });
   });
 
@@ -90,16 +100,33 @@ describe('cgroupV1Collector on cpu,cpuacct co-mounted without symlinks', () => {
     });
   });
 
+  const counts = (list: BlockDeviceSample[] | undefined) =>
+    list?.map(({ device, readBytes, writeBytes, reads, writes }) => ({ device, readBytes, writeBytes, reads, writes }));
+
   it('uses the recursive throttle files when CFQ has no entries, naming devices through sysfs', () => {
-    expect(byId(samples, A).blkio).toEqual([
+    expect(counts(byId(samples, A).blkio)).toEqual([
       { device: '/dev/vda', readBytes: 1048576, writeBytes: 2097152, reads: 10, writes: 20 },
       { device: '8:0', readBytes: 4096, writeBytes: 0, reads: 1, writes: 0 },
       { device: '7:0', readBytes: 12288, writeBytes: 0, reads: 3, writes: 0 },
     ]);
   });
 
+  it('keeps each device number and its bytes per operation as the kernel lists them', () => {
+    expect(byId(samples, A).blkio?.[0]).toMatchObject({
+      majorMinor: '253:0',
+      byteOps: [
+        ['Read', 1048576],
+        ['Write', 2097152],
+        ['Sync', 2097152],
+        ['Async', 1048576],
+        ['Discard', 0],
+        ['Total', 3145728],
+      ],
+    });
+  });
+
   it('prefers the CFQ recursive files when they list devices', () => {
-    expect(byId(samples, B).blkio).toEqual([
+    expect(counts(byId(samples, B).blkio)).toEqual([
       { device: '8:16', readBytes: 20480, writeBytes: 28672, reads: 5, writes: 7 },
     ]);
   });

@@ -58,6 +58,8 @@ describe('cgroupV2Collector', () => {
       cfsPeriods: 120,
       cfsThrottledPeriods: 15,
       cfsThrottledSeconds: 0.25,
+      cfsBurstPeriods: 0,
+      cfsBurstSeconds: 0,
     });
   });
 
@@ -81,6 +83,13 @@ describe('cgroupV2Collector', () => {
       swapBytes: 1048576,
       failcnt: 7,
       oomKills: 1,
+      maxUsageBytes: 62914560,
+      kernelBytes: 1048576,
+      mappedFileBytes: 4194304,
+      activeFileBytes: 15728640,
+      inactiveFileBytes: 10485760,
+      pgfault: 4242,
+      pgmajfault: 3,
     });
   });
 
@@ -93,13 +102,38 @@ describe('cgroupV2Collector', () => {
       swapBytes: 0,
       failcnt: 0,
       oomKills: 0,
+      inactiveFileBytes: 12288,
     });
   });
 
-  it('reads io.stat per device, naming devices through sysfs', () => {
+  it('reads io.stat per device, naming devices through sysfs and keeping bytes per operation', () => {
     expect(byId(samples, A).blkio).toEqual([
-      { device: '/dev/vda', readBytes: 1048576, writeBytes: 4096, reads: 12, writes: 1 },
-      { device: '8:0', readBytes: 512, writeBytes: 1024, reads: 1, writes: 2 },
+      {
+        device: '/dev/vda',
+        majorMinor: '253:0',
+        readBytes: 1048576,
+        writeBytes: 4096,
+        reads: 12,
+        writes: 1,
+        byteOps: [
+          ['Read', 1048576],
+          ['Write', 4096],
+          ['Discard', 0],
+        ],
+      },
+      {
+        device: '8:0',
+        majorMinor: '8:0',
+        readBytes: 512,
+        writeBytes: 1024,
+        reads: 1,
+        writes: 2,
+        byteOps: [
+          ['Read', 512],
+          ['Write', 1024],
+          ['Discard', 0],
+        ],
+      },
     ]);
     expect(byId(samples, B).blkio).toBeUndefined();
   });

@@ -28,11 +28,12 @@ describe('parseProcNetDev', () => {
     ]);
   });
 
-  it('skips the interfaces cAdvisor ignores (lo, veth, docker, nerdctl)', () => {
+  it('skips the interfaces cAdvisor ignores (lo, veth, docker, nerdctl, in any case)', () => {
     const line = (name: string): string => `${name}: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0`;
     const text = [
       ...HEADER,
       line('lo'),
+      line('Docker1'),
       line('veth1a2b3c'),
       line('docker0'),
       line('nerdctl0'),
