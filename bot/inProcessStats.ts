@@ -12,9 +12,9 @@ const PASS_SLACK_MS = 2000;
 const START_RESOLUTION_MS = 1000;
 
 /**
- * A container's figures from the agent's sampling passes, as the bot shows them: waits (at most one sampling
- * interval and a little, in all) for the first pass when there is none yet, for the next one when the container
- * started after the latest, and for a second reading when CPU % needs one; never answers blank because the sampler
+ * A container's figures from the agent's sampling passes, as the bot shows them: waits for the first pass when there
+ * is none yet (or for the next one when the container started after the latest), then for a second reading when
+ * CPU % needs one, each wait at most one sampling interval and a little; never answers blank because the sampler
  * has not got to it yet.
  */
 export class InProcessStats {
@@ -28,16 +28,15 @@ export class InProcessStats {
 
   /** The figures of `record` (undefined when it is not running, or no pass sees it within the wait). */
   async of(record: ContainerRecord, signal: AbortSignal): Promise<ContainerStats | undefined> {
-    const deadline = this.now() + this.intervalMs + PASS_SLACK_MS;
     let sample = this.samples.get(record.id);
     if (!sample && this.sampleMayCome(record)) {
-      await this.nextPass(deadline, signal);
+      await this.nextPass(signal);
       sample = this.samples.get(record.id);
     }
     if (!sample) return undefined;
     this.observeAll();
     if (sample.cpu && !this.cpu.get(record.id)?.prev) {
-      await this.nextPass(deadline, signal);
+      await this.nextPass(signal);
       sample = this.samples.get(record.id) ?? sample;
       this.observeAll();
     }
@@ -53,7 +52,8 @@ export class InProcessStats {
     return latest <= (record.startedAt ?? 0) * 1000 + START_RESOLUTION_MS;
   }
 
-  private async nextPass(deadline: number, signal: AbortSignal): Promise<void> {
+  private async nextPass(signal: AbortSignal): Promise<void> {
+    const deadline = this.now() + this.intervalMs + PASS_SLACK_MS;
     const seen = this.samples.generation;
     while (this.samples.generation === seen && this.now() < deadline && !signal.aborted) await pause(POLL_MS);
   }
