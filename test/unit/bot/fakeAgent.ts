@@ -61,6 +61,7 @@ export class FakeAgent implements AgentClient {
   }
   async hosts() {
     if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
+    if (this.engineDown) return [{ name: this.host, engineUp: false, engineVersion: '20.10' }];
     return [{ name: this.host, engineUp: true, engineVersion: '20.10', containers: this.records.length, running: 1 }];
   }
   async containers() {

@@ -100,6 +100,10 @@ describe('the command core across hosts', () => {
     expect(ps.text).toBe(
       'Not answering: host-b: the Docker engine is unreachable (unix:///run/docker.sock: connect ENOENT)',
     );
+    expect((await c.handle({ identity: admin, text: 'hosts' })).table?.rows).toEqual([
+      ['host-a', 'up', '20.10', '1/2'],
+      ['host-b', 'unreachable', '20.10', '?'],
+    ]);
     const stats = await c.handle({ identity: admin, text: 'stats' });
     expect(stats.table?.rows.map((r) => `${r[0]}/${r[1]}`)).toEqual(['host-a/db', 'host-a/web']);
     expect(stats.text).toContain('Not answering: host-b: the Docker engine is unreachable');
