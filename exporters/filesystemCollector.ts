@@ -102,7 +102,8 @@ export function filesystemFamilies(view: ContainerView, resources: EngineResourc
         for (const f of root.filesystems ?? []) push(devices.of(f.device), f.limitBytes);
       },
     ),
-    perFilesystem('container_fs_inodes_total', 'Number of Inodes', 'gauge', (f) => f.inodes),
+    // cAdvisor types it gauge, which with `_total` fails `promtool check metrics`; the count only grows with a resize.
+    perFilesystem('container_fs_inodes_total', 'Number of Inodes', 'counter', (f) => f.inodes),
     perFilesystem('container_fs_inodes_free', 'Number of available Inodes', 'gauge', (f) => f.inodesFree),
     ...DISK_IO.map(([name, help, type, pick]) => perFilesystem(name, help, type, (f) => f.io && pick(f.io))),
   ];

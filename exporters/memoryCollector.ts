@@ -11,8 +11,8 @@ const FAILURES = {
 };
 
 /**
- * cAdvisor's memory families, root container included, and OOM events (the cgroup's own count, or the engine's oom
- * events if higher).
+ * cAdvisor's memory families, root container included, and the containers' OOM events (the cgroup's own count, or
+ * the engine's oom events if higher).
  */
 export function memoryFamilies(view: ContainerView, events: EventCounters): MetricFamily[] {
   return [
@@ -97,13 +97,14 @@ export function memoryFamilies(view: ContainerView, events: EventCounters): Metr
         push(FAILURES.pgmajfaultHierarchy, m.pgmajfault);
       },
     ),
+    // Not for the root: its cgroup counts every OOM kill of the machine (the containers' too), where cAdvisor counts
+    // only those of processes in the root cgroup itself; a root series would double every container's OOM alert.
     perContainer(
       view,
       'container_oom_events_total',
       'Count of out of memory events observed for the container',
       'counter',
       (c) => Math.max(c.sample.memory?.oomKills ?? 0, events.oomEvents(c.record.id)),
-      (root) => root.memory?.oomKills,
     ),
   ];
 }

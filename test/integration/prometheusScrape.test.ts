@@ -1,11 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
+import { CADVISOR_DEFAULT_METRICS } from '../support/cadvisorMetrics';
 import { removeTestContainers, runTestContainer, waitFor } from '../support/engine';
+import { parseExposition } from '../support/exposition';
+import {
+  dashboardTargets,
+  leftOutCadvisorMetrics,
+  readDashboard,
+  savedVariableValues,
+  substituteVariables,
+} from '../support/grafanaDashboard';
 import { startNodeExporter } from '../support/nodeExporter';
 import { promtoolCheckMetrics, startPrometheus, type RunningPrometheus } from '../support/prometheus';
 
 const DASHBOARD = join(__dirname, '../fixtures/dockprom/docker_containers.json');
+const DASHBOARD_179 = join(__dirname, '../fixtures/grafana-179/docker-prometheus-monitoring.json');
+const README = join(__dirname, '../../README.md');
 
 /** Every PromQL expression of a Grafana dashboard (old `rows` layout and new `panels` alike). */
 function dashboardQueries(json: unknown): { title: string; expr: string }[] {
@@ -21,6 +32,38 @@ function dashboardQueries(json: unknown): { title: string; expr: string }[] {
   walk(json, '');
   return out;
 }
+
+/** Names cAdvisor (and dockwatch) take from the cgroups' byte counters of block IO alone. */
+const BLKIO_BYTES = [
+  'container_fs_reads_bytes_total',
+  'container_fs_writes_bytes_total',
+  'container_blkio_device_usage_total',
+];
+
+/**
+ * Whether this host's root cgroup counts block IO bytes per device: v1 blkio files or v2 io.stat at the root. On
+ * recent kernels the v1 throttle files count only throttled IO, so a host without limits has none: neither cAdvisor
+ * nor dockwatch can then export the blkio byte families.
+ */
+function hostCountsBlockIo(cgroupRoot = '/sys/fs/cgroup'): boolean {
+  const files = [
+    'io.stat',
+    'blkio/blkio.bfq.io_service_bytes_recursive',
+    'blkio/blkio.io_service_bytes_recursive',
+    'blkio/blkio.throttle.io_service_bytes_recursive',
+    'blkio/blkio.throttle.io_service_bytes',
+  ];
+  return files.some((f) => {
+    try {
+      return /^\d+:\d+ /m.test(readFileSync(join(cgroupRoot, f), 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The container and machine queries of a dashboard, as in each dashboard test. */
+const CONTAINER_OR_MACHINE = /container_|machine_/;
 
 /** Whether an instant query returns data: a non-empty vector, or a scalar that is a number. */
 async function hasData(expr: string): Promise<boolean> {
@@ -41,6 +84,8 @@ beforeAll(async () => {
     name: 'prom-web',
     cmd: ['sh', '-c', 'while :; do echo x > /tmp/f; sleep 0.2; done'],
     memory: '64m',
+    // A quota, so that the CFS families (only for containers with one, as cAdvisor) are there too.
+    cpus: 1.5,
     labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
   });
   webName = web.name;
@@ -49,6 +94,8 @@ beforeAll(async () => {
   prometheus = await startPrometheus({
     scrapeTargets: [agent.url.replace('http://', ''), nodeExporter.address],
     scrapeInterval: '1s',
+    // The job name of the stack dashboard 179 comes with (vegasbrianc/prometheus): its panels select job="cadvisor".
+    jobName: 'cadvisor',
   });
 });
 
@@ -89,7 +136,7 @@ describe('a real Prometheus scraping the agent', () => {
 
   it('answers every container query of the dockprom "Docker Containers" dashboard, unmodified', async () => {
     const queries = dashboardQueries(JSON.parse(readFileSync(DASHBOARD, 'utf8')));
-    const containerQueries = queries.filter((q) => /container_|machine_/.test(q.expr));
+    const containerQueries = queries.filter((q) => CONTAINER_OR_MACHINE.test(q.expr));
     expect(containerQueries.length).toBeGreaterThanOrEqual(8);
     const empty = await waitFor(
       async () => {
@@ -102,5 +149,97 @@ describe('a real Prometheus scraping the agent', () => {
       { what: 'every dashboard query to return data', timeoutMs: 40_000, intervalMs: 2000 },
     );
     expect(empty).toEqual([]);
+  });
+
+  it('answers every container and machine query of "Docker Prometheus Monitoring" (Grafana.com 179), unmodified', async () => {
+    const dashboard = readDashboard(DASHBOARD_179) as ReturnType<typeof readDashboard> & { gnetId: number };
+    expect([dashboard.title, dashboard.gnetId]).toEqual(['Docker Prometheus Monitoring', 179]);
+    // Grafana puts the saved value of the dashboard's own `interval` variable (1m) in place of $interval.
+    const values = savedVariableValues(dashboard);
+    expect(values).toEqual({ interval: ['1m'] });
+    const queries = dashboardTargets(dashboard)
+      .filter((t) => CONTAINER_OR_MACHINE.test(t.expr))
+      .map((t) => ({ ...t, expr: substituteVariables(t.expr, values, { rateInterval: '1m', interval: '15s' }) }));
+    expect(queries.map((q) => q.panel)).toEqual([
+      'Running Containers',
+      'Node Network Traffic',
+      'Node Network Traffic',
+      'Container CPU usage',
+      'Container Memory Usage',
+      'Container Network Input',
+      'Container Network Output',
+    ]);
+    for (const q of queries) expect(q.expr).not.toContain('$');
+    const empty = await waitFor(
+      async () => {
+        const missing: string[] = [];
+        for (const q of queries) {
+          if (!(await hasData(q.expr))) missing.push(`${q.panel}: ${q.expr}`);
+        }
+        return missing.length === 0 ? missing : undefined;
+      },
+      { what: 'every dashboard 179 query to return data', timeoutMs: 60_000, intervalMs: 2000 },
+    );
+    expect(empty).toEqual([]);
+  });
+
+  it('stores the root container id="/" without name or image, its memory covering the containers\', and its CPU counter rising', async () => {
+    const network = await waitFor(
+      async () => {
+        const r = await prometheus.query('container_network_receive_bytes_total{id="/"}');
+        return r.length > 0 ? r : undefined;
+      },
+      { what: 'the root network series', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    for (const s of network) {
+      expect(s.metric.name).toBeUndefined();
+      expect(s.metric.image).toBeUndefined();
+      expect(s.metric.interface).not.toMatch(/^(lo|veth|docker)/);
+    }
+    const value = async (expr: string) => Number((await prometheus.query(expr))[0]?.value[1]);
+    const rootMemory = await value('container_memory_usage_bytes{id="/"}');
+    const containersMemory = await value('sum(container_memory_usage_bytes{name!=""})');
+    expect(containersMemory).toBeGreaterThan(0);
+    expect(rootMemory).toBeGreaterThanOrEqual(containersMemory);
+    expect(rootMemory).toBeLessThanOrEqual(await value('machine_memory_bytes'));
+    const cpu = 'container_cpu_usage_seconds_total{id="/",cpu="total"}';
+    const first = await value(cpu);
+    expect(first).toBeGreaterThan(0);
+    const later = await waitFor(
+      async () => {
+        const v = await value(cpu);
+        return v > first ? v : undefined;
+      },
+      { what: 'the root CPU counter to rise', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(later).toBeGreaterThan(first);
+    const fs = await prometheus.query('container_fs_limit_bytes{id="/"}');
+    expect(fs.length).toBeGreaterThan(0);
+    for (const s of fs) {
+      const used = await value(`container_fs_usage_bytes{id="/",device="${s.metric.device}"}`);
+      expect(used).toBeGreaterThan(0);
+      expect(used).toBeLessThanOrEqual(Number(s.value[1]));
+    }
+  });
+
+  it("exports every name cAdvisor exports by default, but those the README's metrics reference leaves out", async () => {
+    const leftOut = leftOutCadvisorMetrics(readFileSync(README, 'utf8'));
+    expect(leftOut.size).toBeGreaterThan(0);
+    const noDataHere = new Set(hostCountsBlockIo() ? [] : BLKIO_BYTES);
+    // Some series come with the first writable-layer refresh or the second pass: poll, then show what is off.
+    let last = { absent: [...CADVISOR_DEFAULT_METRICS], claimed: [] as string[] };
+    await waitFor(
+      async () => {
+        const exported = new Set(parseExposition((await agent.scrapeText()).body).map((s) => s.name));
+        last = {
+          absent: CADVISOR_DEFAULT_METRICS.filter((n) => !exported.has(n) && !leftOut.has(n) && !noDataHere.has(n)),
+          claimed: [...leftOut].filter((n) => exported.has(n)),
+        };
+        return last.absent.length === 0 ? true : undefined;
+      },
+      { what: 'every cAdvisor default name in the exposition', timeoutMs: 30_000, intervalMs: 1000 },
+    ).catch(() => undefined);
+    expect(last).toEqual({ absent: [], claimed: [] });
+    for (const name of leftOut) expect(CADVISOR_DEFAULT_METRICS).toContain(name);
   });
 });

@@ -30,6 +30,8 @@ export type GrafanaVariable = {
   query?: string | { query: string };
   definition?: string;
   datasource?: { type?: string; uid?: string };
+  /** The value saved with the dashboard (what Grafana uses until a user picks another). */
+  current?: { text?: string | string[]; value?: string | string[] };
 };
 
 /** Reads and parses a dashboard JSON file. */
@@ -83,6 +85,22 @@ export function substituteVariables(
 }
 
 /**
+ * The saved values of the dashboard's variables that Grafana takes as they are, without querying a data source
+ * (`interval`, `custom`, `constant`, `textbox`), as `substituteVariables` wants them. Query variables are left out:
+ * Grafana would resolve them with a query first.
+ */
+export function savedVariableValues(dashboard: GrafanaDashboard): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (const v of dashboard.templating.list) {
+    if (!['interval', 'custom', 'constant', 'textbox'].includes(v.type)) continue;
+    const value = v.current?.value;
+    if (value === undefined) continue;
+    values[v.name] = Array.isArray(value) ? value : [value];
+  }
+  return values;
+}
+
+/**
  * Metric names a PromQL expression refers to that start with one of the given prefixes: identifiers outside
  * strings, label matchers (`{...}`) and label lists (`by (...)`, `on (...)`, …), which hold label names.
  */
@@ -107,6 +125,24 @@ export function documentedMetrics(readme: string): Set<string> {
   for (const row of section.split('\n').filter((l) => l.startsWith('|'))) {
     const firstCell = row.split('|')[1] ?? '';
     for (const [, code] of firstCell.matchAll(/`([^`]+)`/g)) {
+      for (const name of expandBraces(code ?? '')) names.add(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * The cAdvisor names README.md's "## Metrics reference" says dockwatch leaves out: the code spans before the colon
+ * of each bullet of the list that follows "Every name cAdvisor exports by default", brace groups expanded.
+ */
+export function leftOutCadvisorMetrics(readme: string): Set<string> {
+  const start = readme.indexOf('Every name cAdvisor exports by default');
+  const listEnd = readme.indexOf('\n\n', readme.indexOf('\n- ', start) + 1);
+  const list = readme.slice(start, listEnd === -1 ? undefined : listEnd);
+  const names = new Set<string>();
+  for (const bullet of list.split('\n- ').slice(1)) {
+    const head = bullet.slice(0, bullet.indexOf('`:') + 1);
+    for (const [, code] of head.matchAll(/`([^`]+)`/g)) {
       for (const name of expandBraces(code ?? '')) names.add(name);
     }
   }

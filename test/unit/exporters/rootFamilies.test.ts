@@ -92,7 +92,15 @@ const root: RootSample = {
     cfsThrottledPeriods: 0,
     cfsThrottledSeconds: 0,
   },
-  memory: { usageBytes: 4000, workingSetBytes: 3000, rssBytes: 1000, cacheBytes: 2500, swapBytes: 0, failcnt: 0 },
+  memory: {
+    usageBytes: 4000,
+    workingSetBytes: 3000,
+    rssBytes: 1000,
+    cacheBytes: 2500,
+    swapBytes: 0,
+    failcnt: 0,
+    oomKills: 3,
+  },
   network: [
     {
       interface: 'eth0',
@@ -185,6 +193,9 @@ describe('the root container and the names cAdvisor exports by default', () => {
     expect(valueOf(series, 'container_last_seen', ROOT)).toBe(1800000001);
     expect(valueOf(series, 'container_health_state', ROOT)).toBe(-1);
     expect(findSeries(series, 'container_spec_cpu_quota', ROOT)).toEqual([]);
+    // The root cgroup's OOM count is the whole machine's: a root series would repeat every container's OOM.
+    expect(findSeries(series, 'container_oom_events_total', ROOT)).toEqual([]);
+    expect(valueOf(series, 'container_oom_events_total', WEB)).toBe(0);
   });
 
   it('exports each host filesystem by device: size, use, inodes and diskstats in seconds', () => {
@@ -249,7 +260,6 @@ describe('the root container and the names cAdvisor exports by default', () => {
     ).toBe(4096);
     for (const labels of [WEB, ROOT]) {
       expect(valueOf(series, 'container_cpu_load_average_10s', labels)).toBe(0);
-      expect(valueOf(series, 'container_cpu_load_d_average_10s', labels)).toBe(0);
       expect(findSeries(series, 'container_tasks_state', labels).map((s) => [s.labels.state, s.value])).toEqual([
         ['sleeping', 0],
         ['running', 0],
