@@ -7,7 +7,7 @@ import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import { startAgentProcess, type AgentProcess } from './agentProcess';
 import { measureApiPass } from './apiPass';
 import { integerOption, progress, renderBenchReport } from './benchCli';
-import { hostCgroupCollector } from './benchCollector';
+import { collectorPass, hostCgroupCollector } from './benchCollector';
 import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
 import { traceCollectorFiles } from './collectorFileTrace';
 import { dockerStatsNoStream } from './dockerStatsCli';
@@ -97,7 +97,7 @@ async function measure(
   const collector = await hostCgroupCollector();
   progress(`  tracing which files one ${collector.name} pass opens (strace)`);
   const trace = await traceCollectorFiles(records);
-  const sampled = (await collector.collect(records)).length;
+  const sampled = (await collectorPass(collector, records)).length;
   if (sampled !== n) progress(`  warning: the ${collector.name} collector sampled ${sampled} of ${n} containers`);
   progress(`  ${collector.name} pass vs floors (${trace.paths.length} files), ${opts.warmups}+${opts.passes} rounds`);
   const preadFloor = preadFloorReader(trace.paths);
@@ -105,7 +105,7 @@ async function measure(
   try {
     passes = await compareInterleaved(
       {
-        cgroup: () => collector.collect(records),
+        cgroup: () => collectorPass(collector, records),
         floorPread: preadFloor.run,
         floorSync: syncFloorReader(trace.paths),
         floorAsync: asyncFloorReader(groupByContainer(trace.paths, records)),
