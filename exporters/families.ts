@@ -18,6 +18,7 @@ import { machineFamilies } from './machineCollector';
 import { memoryFamilies } from './memoryCollector';
 import type { MetricFamily } from './metricFamily';
 import { networkFamilies } from './networkCollector';
+import { pressureFamilies } from './pressureCollector';
 import { selfFamilies } from './selfCollector';
 import { specFamilies } from './specCollector';
 import { stateFamilies } from './stateCollector';
@@ -50,6 +51,7 @@ export function buildFamilies(s: FamilySources): { cached: MetricFamily[]; live:
       ...networkFamilies(s.view),
       ...blkioFamilies(s.view),
       ...filesystemFamilies(s.view, s.resources),
+      ...pressureFamilies(s.view),
       ...specFamilies(s.view),
       ...stateFamilies(s.view),
     ],

@@ -4,7 +4,7 @@ import { countLines } from './cgroupFileParsers';
 import { CgroupPathResolver } from './cgroupPaths';
 import { mapInSlices } from './passSlices';
 import { parseIoStat } from './cgroupV2Parsers';
-import { cpuFromStat, memoryFromFiles } from './cgroupV2Readers';
+import { cpuFromStat, memoryFromFiles, readPressure } from './cgroupV2Readers';
 import type { ContainerSample } from './containerSample';
 import { HostRootReader, ROOT_FILES } from './hostRootReader';
 import { KernelFileReader, type ReadFile } from './kernelFileReader';
@@ -46,6 +46,7 @@ async function sampleContainer(
   const ioStat = read(`${dir}/io.stat`);
   const procs = read(`${dir}/cgroup.procs`);
   const threads = read(`${dir}/cgroup.threads`);
+  const pressure = readPressure(read, dir);
   const network = readContainerNetworkSync(procRoot, container, read);
   const cpu = cpuFromStat(cpuStat);
   if (cpu === undefined && memory === undefined) return undefined;
@@ -56,6 +57,7 @@ async function sampleContainer(
   if (ioStat !== undefined) sample.blkio = await devices.samples(parseIoStat(ioStat));
   if (procs !== undefined) sample.processes = countLines(procs);
   if (threads !== undefined) sample.threads = countLines(threads);
+  if (pressure) sample.pressure = pressure;
   return sample;
 }
 

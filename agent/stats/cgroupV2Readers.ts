@@ -1,6 +1,8 @@
 import { parseFlatKeyed, parseSingleValue } from './cgroupFileParsers';
 import { setStatExtras } from './memoryStatExtras';
-import type { CpuSample, MemorySample } from './containerSample';
+import type { CpuSample, MemorySample, PressureSample } from './containerSample';
+import type { ReadFile } from './kernelFileReader';
+import { parsePressure } from './pressureParser';
 
 const US_PER_SECOND = 1e6;
 const NO_VALUES: ReadonlyMap<string, number> = new Map();
@@ -66,5 +68,18 @@ export function memoryFromFiles(
   const kernel = stat.get('kernel');
   if (kernel !== undefined) sample.kernelBytes = kernel;
   setStatExtras(sample, stat, 'file_mapped', 'active_file', inactiveFile);
+  return sample;
+}
+
+/** The PSI totals of a v2 cgroup directory (cpu, memory, io); undefined when the kernel has no pressure files. */
+export function readPressure(read: ReadFile, dir: string): PressureSample | undefined {
+  const cpu = parsePressure(read(`${dir}/cpu.pressure`));
+  const memory = parsePressure(read(`${dir}/memory.pressure`));
+  const io = parsePressure(read(`${dir}/io.pressure`));
+  if (!cpu && !memory && !io) return undefined;
+  const sample: PressureSample = {};
+  if (cpu) sample.cpu = cpu;
+  if (memory) sample.memory = memory;
+  if (io) sample.io = io;
   return sample;
 }

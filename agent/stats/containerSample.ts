@@ -1,3 +1,5 @@
+import type { PressureTotals } from './pressureParser';
+
 /** CPU counters of one container, cumulative since its cgroup was created. */
 export type CpuSample = {
   usageSeconds: number;
@@ -63,6 +65,13 @@ export type BlockDeviceSample = {
   byteOps?: readonly (readonly [string, number])[];
 };
 
+/** Pressure stall totals (PSI) per resource, cgroup v2 only; microseconds some/all tasks were stalled. */
+export type PressureSample = {
+  cpu?: PressureTotals;
+  memory?: PressureTotals;
+  io?: PressureTotals;
+};
+
 /** Everything one sampling pass learned about one running container. */
 export type ContainerSample = {
   /** Full container ID. */
@@ -77,4 +86,5 @@ export type ContainerSample = {
   blkio?: BlockDeviceSample[];
   processes?: number;
   threads?: number;
+  pressure?: PressureSample;
 };

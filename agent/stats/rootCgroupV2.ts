@@ -3,7 +3,7 @@ import { meminfoUsage, parseMeminfo } from '../host/procMeminfo';
 import type { BlockDeviceNamer } from './blockDevices';
 import type { ReadFile } from './kernelFileReader';
 import { parseIoStat } from './cgroupV2Parsers';
-import { cpuFromStat, memoryFromFiles } from './cgroupV2Readers';
+import { cpuFromStat, memoryFromFiles, readPressure } from './cgroupV2Readers';
 import { specMemoryValue, type RootCgroupSample, type RootSpec } from './rootSample';
 
 /** A v2 `cpu.max` (`QUOTA PERIOD`, quota `max` when unlimited) as cAdvisor reads it: the period. */
@@ -60,6 +60,8 @@ export async function readRootCgroupV2(
   const sample: RootCgroupSample = { spec };
   if (cpu) sample.cpu = cpu;
   if (memory) sample.memory = memory;
+  const pressure = readPressure(read, cgroupRoot);
+  if (pressure) sample.pressure = pressure;
   const ioStat = read(`${cgroupRoot}/io.stat`);
   if (ioStat !== undefined) sample.blkio = await devices.samples(parseIoStat(ioStat));
   return sample;

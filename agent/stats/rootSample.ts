@@ -11,7 +11,7 @@ export type RootSpec = {
 };
 
 /** What one pass read from the root cgroup itself. */
-export type RootCgroupSample = Pick<ContainerSample, 'cpu' | 'memory' | 'blkio'> & { spec: RootSpec };
+export type RootCgroupSample = Pick<ContainerSample, 'cpu' | 'memory' | 'blkio' | 'pressure'> & { spec: RootSpec };
 
 /**
  * cAdvisor's root container `/` in one pass: the whole machine as the root cgroup accounts it, the host network

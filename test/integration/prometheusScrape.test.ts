@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { CADVISOR_DEFAULT_METRICS } from '../support/cadvisorMetrics';
@@ -60,6 +60,17 @@ function hostCountsBlockIo(cgroupRoot = '/sys/fs/cgroup'): boolean {
       return false;
     }
   });
+}
+
+/** cAdvisor's PSI names: data only on cgroup v2 with pressure accounting (v1 has no per-cgroup PSI). */
+const PRESSURE = ['cpu', 'memory', 'io'].flatMap((r) => [
+  `container_pressure_${r}_stalled_seconds_total`,
+  `container_pressure_${r}_waiting_seconds_total`,
+]);
+
+/** Whether this host's cgroups account pressure: a cgroup v2 root with cpu.pressure. */
+function hostHasPressure(cgroupRoot = '/sys/fs/cgroup'): boolean {
+  return existsSync(join(cgroupRoot, 'cgroup.controllers')) && existsSync(join(cgroupRoot, 'cpu.pressure'));
 }
 
 /** The container and machine queries of a dashboard, as in each dashboard test. */
@@ -225,7 +236,7 @@ describe('a real Prometheus scraping the agent', () => {
   it("exports every name cAdvisor exports by default, but those the README's metrics reference leaves out", async () => {
     const leftOut = leftOutCadvisorMetrics(readFileSync(README, 'utf8'));
     expect(leftOut.size).toBeGreaterThan(0);
-    const noDataHere = new Set(hostCountsBlockIo() ? [] : BLKIO_BYTES);
+    const noDataHere = new Set([...(hostCountsBlockIo() ? [] : BLKIO_BYTES), ...(hostHasPressure() ? [] : PRESSURE)]);
     // Some series come with the first writable-layer refresh or the second pass: poll, then show what is off.
     let last = { absent: [...CADVISOR_DEFAULT_METRICS], claimed: [] as string[] };
     await waitFor(

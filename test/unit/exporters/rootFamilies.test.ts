@@ -52,6 +52,7 @@ const container: ContainerSample = {
     pgfault: 1000,
     pgmajfault: 2,
   },
+  pressure: { cpu: { someUs: 2_500_000, fullUs: 1_500_000 }, io: { someUs: 0, fullUs: 0 } },
   blkio: [
     {
       device: '/dev/vda',
@@ -271,6 +272,14 @@ describe('the root container and the names cAdvisor exports by default', () => {
     expect(valueOf(series, 'machine_cpu_physical_cores')).toBe(2);
     expect(valueOf(series, 'machine_cpu_sockets')).toBe(1);
     expect(valueOf(series, 'machine_swap_bytes')).toBe(0);
+  });
+
+  it('exports the PSI totals in seconds where the sample has them (cgroup v2), and none without', () => {
+    expect(valueOf(series, 'container_pressure_cpu_waiting_seconds_total', WEB)).toBe(2.5);
+    expect(valueOf(series, 'container_pressure_cpu_stalled_seconds_total', WEB)).toBe(1.5);
+    expect(valueOf(series, 'container_pressure_io_stalled_seconds_total', WEB)).toBe(0);
+    expect(findSeries(series, 'container_pressure_memory_waiting_seconds_total', WEB)).toEqual([]);
+    expect(findSeries(series, 'container_pressure_cpu_waiting_seconds_total', ROOT)).toEqual([]);
   });
 
   it('never repeats a series (same name and labels)', () => {

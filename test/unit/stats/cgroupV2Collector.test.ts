@@ -138,6 +138,15 @@ describe('cgroupV2Collector', () => {
     expect(byId(samples, B).blkio).toBeUndefined();
   });
 
+  it('reads the PSI totals of cpu, memory and io pressure, none where the files are missing', () => {
+    expect(byId(samples, A).pressure).toEqual({
+      cpu: { someUs: 2500000, fullUs: 1500000 },
+      memory: { someUs: 40000, fullUs: 30000 },
+      io: { someUs: 700000, fullUs: 600000 },
+    });
+    expect(byId(samples, B).pressure).toBeUndefined();
+  });
+
   it('counts processes and threads', () => {
     expect(byId(samples, A)).toMatchObject({ processes: 3, threads: 7 });
     expect(byId(samples, B)).toMatchObject({ processes: 1, threads: 1 });

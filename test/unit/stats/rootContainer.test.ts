@@ -132,6 +132,14 @@ describe('the root container on cgroup v2', () => {
     expect(root?.spec).toEqual({ cpuPeriod: 0, cpuShares: 0 });
   });
 
+  it("reads the root's pressure files (cpu without a full line, as before kernel 5.13)", () => {
+    expect(root?.pressure).toEqual({
+      cpu: { someUs: 98765432, fullUs: 0 },
+      memory: { someUs: 1234, fullUs: 567 },
+      io: { someUs: 5000000, fullUs: 4000000 },
+    });
+  });
+
   it('adds the same host parts as on v1', () => {
     expectHostParts(root);
   });
