@@ -39,7 +39,9 @@ import { LogTailer } from './logs/logTailer';
 import { openStore, type Store } from './store/database';
 import { EngineContainerActions } from './actions/engineContainerActions';
 import { RevisionRecorder } from './revisions/revisionRecorder';
+import { ReplacementStore } from './revisions/replacementStore';
 import { RevisionStore } from './revisions/revisionStore';
+import { processHolderId, WriterLease } from './store/writerLease';
 import { StoreCommitter, type CommitParticipant } from './store/storeCommitter';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
@@ -73,11 +75,15 @@ export type AgentPlugins = {
   /** Committed atomically with the log checkpoints. */
   participants?: (store: Store) => CommitParticipant[];
   /**
-   * Read and act only (`dockwatch ctl`): no log tailing, no alert evaluation or delivery, nothing written to the
-   * store by the agent itself, so a running agent on the same data dir is not disturbed.
+   * Read and act only (`dockwatch ctl`): no log tailing, no alert evaluation or delivery; revisions and keep tags are
+   * written only while no agent holds the data dir's writer lease (a rollback only marks the name as being replaced,
+   * and the agent records the outcome), so a running agent on the same data dir is not disturbed.
    */
   passive?: boolean;
 };
+
+/** How long the revisions writer's lease lasts unless renewed (it is renewed every 2 s). */
+const REVISION_LEASE_TTL_MS = 15_000;
 
 /** Builds the agent from the config (the one wiring place of this role) and starts it. */
 export async function startAgent(config: Config, logger: Logger, plugins: AgentPlugins = {}): Promise<RunningAgent> {
@@ -158,6 +164,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
         const record = inventory.get(e.Actor.ID);
         if (e.Type === 'container' && (!record || watched(record))) alerts.onEngineEvent(e);
         plugins.onEngineEvent?.(e);
+        recorder.onEngineEvent(e);
         sync.onEvent(docker, e).catch(() => undefined);
       },
       onStateChange(up) {
@@ -221,8 +228,12 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
 
   const revisionsConfig = config.revisions;
   const revisions = new RevisionStore(store);
+  const holder = processHolderId();
   const recorder = new RevisionRecorder({
     store: revisions,
+    replacements: new ReplacementStore(store),
+    lease: new WriterLease(store, 'revisions', holder, plugins.passive ? 'ctl' : 'agent', REVISION_LEASE_TTL_MS),
+    holder,
     docker: () => connected,
     keep: revisionsConfig.keep,
     forgetAfterMs: revisionsConfig.forgetAfter,
@@ -299,8 +310,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       sampler.stop();
       engine.stop();
       logs.stop();
-      recorder.stop();
-      await recorder.idle();
+      await recorder.stop();
       if (!plugins.passive) {
         await alerts.stop();
         committer.stop();

@@ -57,7 +57,12 @@ export type Revision = {
   imageId: string;
   recordedAt: number;
   current: boolean;
+  /** Key paths that differ from the revision before: `Image` for a new image, else config only. */
   changes: string[];
+  /** Why dockwatch recorded it, when it made the change (`rollback to revision 1`). */
+  note?: string;
+  /** How containers of its image and config last ran, when seen. */
+  lastRun?: 'healthy' | 'failed';
 };
 
 /** What an action needs besides its container: who asked (for the agent's own records), cancellation, progress. */

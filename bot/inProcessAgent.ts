@@ -186,6 +186,8 @@ export class InProcessAgent implements AgentClient {
       recordedAt: r.recordedAt,
       current: r.current,
       changes: r.changes,
+      ...(r.note !== undefined && { note: r.note }),
+      ...(r.lastRun !== undefined && { lastRun: r.lastRun }),
     }));
   }
 

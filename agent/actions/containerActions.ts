@@ -24,9 +24,21 @@ export type ActionOptions = { requestedBy?: string };
 /** `stop` and `restart`: seconds the engine waits before it kills (the container's own StopTimeout, else 10). */
 export type StopOptions = ActionOptions & { timeoutSeconds?: number };
 
-/** Steps of a rollback, then those of restoring the previous container when a step failed. */
+/**
+ * Steps of a rollback (`choose`: which revision a plain rollback picked, and why), then those of restoring the
+ * previous container when a step failed.
+ */
 export type RollbackStep =
-  'stop' | 'rename' | 'create' | 'start' | 'wait' | 'remove-old' | 'remove-new' | 'rename-back' | 'start-old';
+  | 'choose'
+  | 'stop'
+  | 'rename'
+  | 'create'
+  | 'start'
+  | 'wait'
+  | 'remove-old'
+  | 'remove-new'
+  | 'rename-back'
+  | 'start-old';
 
 /** One progress report of a rollback. */
 export type RollbackProgress = {
@@ -59,7 +71,7 @@ export type RollbackResult = {
   toRevision: number;
   /** The container under the name now (the new one, or the restored previous one). */
   containerId?: string;
-  /** The revision recorded for the new container, when rolled back. */
+  /** The revision recorded for the new container, when rolled back and this process records revisions. */
   newRevision?: number;
   steps: RollbackProgress[];
   message: string;
@@ -79,6 +91,8 @@ export type RevisionSummary = {
   note?: string;
   /** Whether its image is held: by its keep tag, or by the current container (a rollback to it can run). */
   kept: boolean;
+  /** How containers of its image and config last ran, when seen (a plain rollback passes over `failed` ones). */
+  lastRun?: 'healthy' | 'failed';
 };
 
 /** Every write to the engine goes through here: names resolved against the inventory, audited, alerts told. */

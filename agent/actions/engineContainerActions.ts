@@ -19,6 +19,7 @@ import type {
 } from './containerActions';
 import { resolveContainer } from './resolveContainer';
 import { runRollback } from './rollback';
+import { chooseRollbackTarget, describeChoice, lastRunOf } from './rollbackTarget';
 
 /** What the actions work with; everything engine-facing is reached through `docker()` while the engine is up. */
 export type EngineContainerActionsDeps = {
@@ -94,12 +95,13 @@ export class EngineContainerActions implements ContainerActions {
   async history(name: string): Promise<RevisionSummary[]> {
     const records = this.deps.containers();
     const record = records.find((r) => r.name === name);
-    const revisions = this.deps.revisions.list(name, this.deps.keep + 1);
+    const revisions = this.deps.revisions.list(name);
     if (!record && !revisions.length) resolveContainer(records, name);
     const current = record && this.deps.revisions.byContainer(record.id);
     return revisions.slice(0, this.deps.keep).map((r, i) => {
       const before = revisions[i + 1];
       const isCurrent = current?.name === name && current.revision === r.revision;
+      const lastRun = lastRunOf(r, revisions);
       return {
         revision: r.revision,
         imageRef: r.imageRef,
@@ -110,6 +112,7 @@ export class EngineContainerActions implements ContainerActions {
         current: isCurrent,
         kept: isCurrent || r.keepTag !== undefined,
         ...(r.note !== undefined && { note: r.note }),
+        ...(lastRun && { lastRun: lastRun.verdict }),
       };
     });
   }
@@ -124,9 +127,20 @@ export class EngineContainerActions implements ContainerActions {
       options.toRevision === undefined ? 'to the previous revision' : `to revision ${options.toRevision}`,
     );
     try {
-      const current = await this.deps.recorder.record(record.id);
+      const current = await this.deps.recorder.currentOf(record.id);
       if (!current) throw new ActionError('not-found', `container ${record.name} is gone`);
-      const target = this.target(record.name, current, options.toRevision);
+      const all = this.deps.revisions.list(record.name);
+      const choice = chooseRollbackTarget(
+        record.name,
+        { version: current.version, ...(current.revision && { revision: current.revision.revision }) },
+        all.slice(0, this.deps.keep),
+        all,
+        options.toRevision,
+      );
+      const { target } = choice;
+      if (options.toRevision === undefined) {
+        options.onProgress?.({ step: 'choose', status: 'done', detail: describeChoice(choice), at: this.now() });
+      }
       const image = await this.imageFor(docker, target);
       const info = await docker.getContainer(record.id).inspect();
       const result = await runRollback(
@@ -142,7 +156,7 @@ export class EngineContainerActions implements ContainerActions {
         },
         {
           current: info,
-          fromRevision: current.revision,
+          ...(current.revision && { fromRevision: current.revision.revision }),
           target,
           image,
           timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
@@ -155,21 +169,6 @@ export class EngineContainerActions implements ContainerActions {
       audit('failed', (err as Error).message);
       throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
     }
-  }
-
-  private target(name: string, current: Revision, wanted: number | undefined): Revision {
-    const kept = this.deps.revisions.list(name, this.deps.keep);
-    const numbers = kept.map((r) => r.revision).join(', ');
-    const target =
-      wanted === undefined ? kept.find((r) => r.revision < current.revision) : kept.find((r) => r.revision === wanted);
-    if (!target) {
-      const what = wanted === undefined ? `no revision before ${current.revision}` : `no revision ${wanted}`;
-      throw new ActionError('no-revision', `${name} has ${what} (kept revisions: ${numbers})`);
-    }
-    if (!versionDifferences(target, current).length) {
-      throw new ActionError('conflict', `${name} already runs the image and config of revision ${target.revision}`);
-    }
-    return target;
   }
 
   private async imageFor(docker: Docker, target: Revision): Promise<string> {

@@ -2,7 +2,9 @@ import type Docker from 'dockerode';
 import type { Logger } from '../logger';
 import { asideName } from '../revisions/asideName';
 import { createOptions, endpointConfig, secondaryNetworks } from '../revisions/createSpec';
-import type { RevisionRecorder } from '../revisions/revisionRecorder';
+import type { ReplacementHandle, RevisionRecorder } from '../revisions/revisionRecorder';
+import { ReplacementInProgress } from '../revisions/replacementStore';
+import { ActionError } from './actionError';
 import type { Revision } from '../revisions/revisionStore';
 import { withAnonymousVolumes } from './anonymousVolumes';
 import type { RollbackProgress, RollbackResult, RollbackStep } from './containerActions';
@@ -32,6 +34,8 @@ export type RollbackPlan = {
 };
 
 const STOP_GRACE_MS = 30_000;
+/** A replacement marker outlives the rollback's own deadlines by this much before another process may ignore it. */
+const MARKER_MARGIN_MS = 5 * 60_000;
 
 class StepFailed extends Error {
   constructor(
@@ -47,7 +51,9 @@ const errorText = (err: unknown) => ((err as Error).message ?? String(err)).repl
 /**
  * Replaces a container with a recorded revision: stop → rename aside → create under the name → start → wait until
  * it runs (and is healthy) → remove the old one. When a step fails: remove the new one, rename the old one back and
- * start it if it ran. Volumes are never removed. Every step is reported as it starts and ends.
+ * start it if it ran. Volumes are never removed. Every step is reported as it starts and ends. Meanwhile the store
+ * marks the name as being replaced, so no process records its transient containers; the revisions writer records
+ * the outcome (the new container as a revision, or the target's failed run).
  */
 export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promise<RollbackResult> {
   const { docker, now } = deps;
@@ -82,7 +88,13 @@ export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promi
   let stopped = false;
   let renamed = false;
   let created: Docker.Container | undefined;
-  const release = deps.recorder.suspend(name);
+  const marker = beginReplacement(deps.recorder, {
+    name,
+    targetRevision: plan.target.revision,
+    oldContainerId: plan.current.Id,
+    asideName: aside,
+    expiresAt: now() + stopSeconds * 1000 + plan.timeoutMs + MARKER_MARGIN_MS,
+  });
   try {
     if (wasRunning) {
       await step('stop', async () => {
@@ -99,6 +111,7 @@ export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promi
     });
     await step('create', async () => {
       created = await docker.createContainer(createOptions(spec, name, plan.image) as Docker.ContainerCreateOptions);
+      marker.created(created.id);
       for (const [network, attachment] of secondaryNetworks(spec)) {
         await docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpointConfig(attachment) });
       }
@@ -111,21 +124,17 @@ export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promi
     });
     await step('wait', () => waitUntilReady(deps, fresh, plan.timeoutMs));
   } catch (err) {
-    try {
-      if (!(err instanceof StepFailed)) throw err;
-      return await restore(deps, base, { old, name, created, renamed, stopped, failure: err }, report);
-    } finally {
-      release();
+    if (!(err instanceof StepFailed)) {
+      await marker.finish('restore-failed', errorText(err)).catch(() => undefined);
+      throw err;
     }
+    const result = await restore(deps, base, { old, name, created, renamed, stopped, failure: err }, report);
+    await marker.finish(result.outcome, `${err.step}: ${err.message}`).catch((e: Error) => {
+      deps.logger.warn('rollback outcome not recorded', { container: name, error: e.message });
+    });
+    return result;
   }
   const fresh = created as unknown as Docker.Container;
-  const recorded = await deps.recorder
-    .record(fresh.id, `rollback to revision ${plan.target.revision}`)
-    .catch((err: Error) => {
-      deps.logger.warn('revision not recorded', { container: name, error: err.message });
-      return undefined;
-    })
-    .finally(release);
   let message = `${name} rolled back to revision ${plan.target.revision}`;
   try {
     await step('remove-old', async () => {
@@ -135,6 +144,10 @@ export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promi
   } catch {
     message += `; the previous container is kept as ${aside} (removing it failed)`;
   }
+  const recorded = await marker.finish('rolled-back').catch((err: Error) => {
+    deps.logger.warn('revision not recorded', { container: name, error: err.message });
+    return undefined;
+  });
   return {
     ...base,
     outcome: 'rolled-back',
@@ -142,6 +155,18 @@ export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promi
     ...(recorded && { newRevision: recorded.revision }),
     message,
   };
+}
+
+function beginReplacement(
+  recorder: RevisionRecorder,
+  r: Parameters<RevisionRecorder['replacing']>[0],
+): ReplacementHandle {
+  try {
+    return recorder.replacing(r);
+  } catch (err) {
+    if (err instanceof ReplacementInProgress) throw new ActionError('conflict', err.message);
+    throw err;
+  }
 }
 
 async function waitUntilReady(deps: RollbackDeps, container: Docker.Container, timeoutMs: number): Promise<string> {

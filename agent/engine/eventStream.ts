@@ -14,7 +14,7 @@ export async function openEventStream(
   onEvent: (e: EngineEvent) => void,
   onEnd: (err?: Error) => void,
 ): Promise<EventStreamHandle> {
-  const opts: Record<string, unknown> = { filters: { type: ['container', 'image', 'daemon'] } };
+  const opts: Record<string, unknown> = { filters: { type: ['container', 'image', 'daemon', 'network'] } };
   if (since) opts.since = since;
   const stream = (await docker.getEvents(opts)) as NodeJS.ReadableStream & { destroy(): void };
   let buffer = '';

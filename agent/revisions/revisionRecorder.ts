@@ -1,16 +1,26 @@
 import type Docker from 'dockerode';
+import type { EngineEvent } from '../engine/engineEvent';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import type { Inventory } from '../inventory/inventory';
 import type { Logger } from '../logger';
+import type { WriterLease } from '../store/writerLease';
 import { isAsideName } from './asideName';
 import { createSpecFromInspect } from './createSpec';
 import { addKeepTag, removeKeepTag } from './keepTags';
-import { needsRevision } from './revisionDiff';
-import type { Revision, RevisionStore } from './revisionStore';
+import type { Replacement, ReplacementOutcome, ReplacementStore } from './replacementStore';
+import { runVerdictOf, runVerdictOfState } from './runVerdict';
+import { needsRevision, versionDifferences, type ContainerVersion } from './revisionDiff';
+import type { LastRun, Revision, RevisionStore } from './revisionStore';
 
-/** What the recorder needs: the store, the engine while it is up, the window size and a clock. */
+/** What the recorder needs: the stores, the writer lease, the engine while it is up, the window size and a clock. */
 export type RevisionRecorderDeps = {
   store: RevisionStore;
+  /** The replacement markers every process on the data dir honours. */
+  replacements: ReplacementStore;
+  /** Only the holder of this lease writes revisions and keep tags (one writer per data dir). */
+  lease: WriterLease;
+  /** This process's id in the lease and the markers. */
+  holder: string;
   docker: () => Docker | undefined;
   /** `revisions.keep`: revisions (and keep tags) kept per name. */
   keep: number;
@@ -20,30 +30,56 @@ export type RevisionRecorderDeps = {
   watched: (record: ContainerRecord) => boolean;
   logger: Logger;
   now?: () => number;
+  /** How long a container runs before its revision is recorded: networks connected right after the start belong to it. */
+  settleMs?: number;
+  /** How often the lease is renewed and finished replacements are settled. */
+  upkeepMs?: number;
+};
+
+/** The container now under a name, as a rollback starts from it: its recorded revision, if any, and what it runs. */
+export type CurrentVersion = { name: string; revision?: Revision; version: ContainerVersion };
+
+/** A replacement under way, as the process doing it reports it. */
+export type ReplacementHandle = {
+  /** The replacement container exists. */
+  created(containerId: string): void;
+  /** It ended; resolves to the revision recorded for the new container when this process is the writer. */
+  finish(outcome: ReplacementOutcome, detail?: string): Promise<Revision | undefined>;
 };
 
 const SWEEP_EVERY_MS = 3_600_000;
+const DEFAULT_SETTLE_MS = 2000;
+const DEFAULT_UPKEEP_MS = 2000;
 
 /**
- * Records a revision whenever a container appears under a name with another image or create config than that
- * name's latest revision. The image of a revision that stopped being current (still among the newest `keep`) gets
- * a keep tag so pruning spares it; the current one needs none, its container holds it. Revisions falling out of the
- * window are untagged and forgotten, and so are all revisions of a name absent for `forgetAfterMs`. Follows the
- * inventory; work is done one container at a time.
+ * Records a revision whenever a container has run under a name with another image or create config than that name's
+ * latest revision: once it has run `settleMs` (so networks connected right after the start belong to it), then
+ * following connect and disconnect on the same container. Only the process holding the data dir's writer lease
+ * records (the agent; `dockwatch ctl` only when no agent runs), and no process records while a replacement (rollback)
+ * of the name is under way: the writer settles it when it ends. How a revision's containers run (healthy, unhealthy,
+ * crashed, a failed rollback to it) is noted on it. The image of a revision that stopped being current (still among
+ * the newest `keep`) gets a keep tag so pruning spares it; revisions falling out of the window are untagged and
+ * forgotten, and so are all revisions of a name absent for `forgetAfterMs`. Work is done one container at a time.
  */
 export class RevisionRecorder {
   private readonly checked = new Set<string>();
+  private readonly settling = new Map<string, NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
-  private readonly suspended = new Map<string, number>();
+  private upkeeper: NodeJS.Timeout | undefined;
+  private inventory: Inventory | undefined;
+  private wasWriter: boolean | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
+  private readonly settleMs: number;
 
   constructor(private readonly deps: RevisionRecorderDeps) {
     this.now = deps.now ?? Date.now;
+    this.settleMs = deps.settleMs ?? DEFAULT_SETTLE_MS;
   }
 
-  /** Follows the inventory: containers seen for the first time (created, or found at a resync) are checked. */
+  /** Follows the inventory (containers that run are checked) and keeps the writer lease while it can. */
   follow(inventory: Inventory): void {
+    this.inventory = inventory;
     const every = Math.min(SWEEP_EVERY_MS, Math.max(1000, Math.floor(this.deps.forgetAfterMs / 4)));
     this.sweeper = setInterval(() => {
       if (!this.deps.docker()) return;
@@ -53,56 +89,94 @@ export class RevisionRecorder {
       );
     }, every);
     this.sweeper.unref();
+    this.upkeeper = setInterval(() => this.upkeep(), this.deps.upkeepMs ?? DEFAULT_UPKEEP_MS);
+    this.upkeeper.unref();
     inventory.onChange(({ kind, record }) => {
-      const key = `${record.id}|${record.name}`;
       if (kind === 'remove') {
-        this.checked.delete(key);
+        this.checked.delete(`${record.id}|${record.name}`);
+        clearTimeout(this.settling.get(record.id));
+        this.settling.delete(record.id);
         return;
       }
-      if (this.checked.has(key) || isAsideName(record.name) || this.suspended.has(record.name)) return;
-      if (!this.deps.watched(record)) return;
-      this.checked.add(key);
-      this.enqueue(() => this.check(record.id, undefined)).catch((err: Error) => {
-        this.checked.delete(key);
-        this.deps.logger.warn('revision not recorded', { container: record.name, error: err.message });
-      });
+      this.consider(record);
     });
+    this.upkeep();
+  }
+
+  /** Whether this process writes revisions now (holds the lease). */
+  isWriter(): boolean {
+    return this.deps.lease.holds();
+  }
+
+  /** Follows network connects and disconnects and notes how revisions' containers run (health, exits, OOM kills). */
+  onEngineEvent(e: EngineEvent): void {
+    if (!this.isWriter()) return;
+    const fail = (err: Error) => this.deps.logger.warn('revision not updated', { error: err.message });
+    if (e.Type === 'network' && (e.Action === 'connect' || e.Action === 'disconnect')) {
+      const id = e.Actor.Attributes?.container;
+      if (id) this.enqueue(() => this.refreshNetworks(id)).catch(fail);
+      return;
+    }
+    if (e.Type !== 'container') return;
+    const verdict = runVerdictOf(e.Action, e.Actor.Attributes ?? {});
+    if (verdict) this.enqueue(async () => this.noteRun(e.Actor.ID, { ...verdict, at: this.now() })).catch(fail);
   }
 
   /**
-   * Checks one container now (queued behind other checks) and returns the revision it runs, recording a new one
-   * if needed; `note` says why, when dockwatch made the change. Undefined when the container is gone.
+   * The container now under a name and its revision. The writer records it first if needed (queued behind other
+   * checks); any other process only looks. Undefined when the container is gone.
    */
-  record(containerId: string, note?: string): Promise<Revision | undefined> {
-    return this.enqueue(() => this.check(containerId, note));
+  async currentOf(containerId: string): Promise<CurrentVersion | undefined> {
+    if (this.isWriter()) {
+      return this.enqueue(async () => {
+        const info = await this.inspect(containerId);
+        if (!info) return undefined;
+        const revision = await this.check(info, undefined, true);
+        return { name: nameOf(info), version: versionOf(info), ...(revision && { revision }) };
+      });
+    }
+    const info = await this.inspect(containerId);
+    if (!info) return undefined;
+    const name = nameOf(info);
+    const version = versionOf(info);
+    const latest = this.deps.store.latest(name);
+    const revision =
+      this.deps.store.byContainer(info.Id) ?? (latest && !needsRevision(latest, version) ? latest : undefined);
+    return { name, version, ...(revision && { revision }) };
   }
 
-  /** Stops following a name (its containers are being replaced); the returned function resumes. */
-  suspend(name: string): () => void {
-    this.suspended.set(name, (this.suspended.get(name) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const count = (this.suspended.get(name) ?? 1) - 1;
-      if (count > 0) this.suspended.set(name, count);
-      else this.suspended.delete(name);
+  /**
+   * Marks `name` as being replaced in the store (no process records its transient containers meanwhile); throws
+   * `ReplacementInProgress` when another replacement of it is under way.
+   */
+  replacing(r: Omit<Replacement, 'holder' | 'startedAt' | 'outcome' | 'detail' | 'newContainerId'>): ReplacementHandle {
+    const { holder } = this.deps;
+    this.deps.replacements.begin({ ...r, holder, startedAt: this.now() });
+    return {
+      created: (containerId) => this.deps.replacements.setNewContainer(r.name, holder, containerId),
+      finish: (outcome, detail) =>
+        this.enqueue(async () => {
+          this.deps.replacements.finish(r.name, holder, outcome, detail);
+          const marker = this.deps.replacements.get(r.name);
+          if (!this.isWriter() || marker?.holder !== holder) return undefined;
+          return this.settle(marker);
+        }),
     };
   }
 
   /**
    * Forgets the names no container in `present` carries once they have been absent for `forgetAfterMs` (the first
    * sweep that saw them absent is stored, so restarts do not reset the clock): their keep tags are removed and their
-   * revisions deleted. Run periodically by `follow`.
+   * revisions deleted. Run periodically by `follow`; only by the writer.
    */
   async sweep(present: ReadonlySet<string>): Promise<string[]> {
     const docker = this.deps.docker();
-    if (!docker) return [];
+    if (!docker || !this.isWriter()) return [];
     const now = this.now();
     const forgotten: string[] = [];
     for (const name of this.deps.store.names()) {
       const { store } = this.deps;
-      if (present.has(name) || this.suspended.has(name)) {
+      if (present.has(name) || this.deps.replacements.busy(name)) {
         store.setAbsentSince(name, undefined);
         continue;
       }
@@ -112,15 +186,21 @@ export class RevisionRecorder {
       await this.untagOutsideWindow(docker, name, 0);
       if (store.latest(name)) continue;
       store.setAbsentSince(name, undefined);
+      store.forgetNumbering(name);
       forgotten.push(name);
       this.deps.logger.info('revisions forgotten', { container: name, absentFor: now - since });
     }
     return forgotten;
   }
 
-  /** Stops the periodic sweep. */
-  stop(): void {
+  /** Stops following, waits for queued work and gives the writer lease up. */
+  async stop(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.upkeeper);
+    for (const timer of this.settling.values()) clearTimeout(timer);
+    this.settling.clear();
+    await this.idle();
+    if (this.isWriter()) this.deps.lease.release();
   }
 
   /** Resolves once every queued check is done (for shutdown and tests). */
@@ -138,22 +218,111 @@ export class RevisionRecorder {
     return run;
   }
 
-  private async check(containerId: string, note: string | undefined): Promise<Revision | undefined> {
+  /** Renews the lease; on becoming the writer checks every running container; settles ended replacements. */
+  private upkeep(): void {
+    const writer = this.deps.lease.tryHold();
+    if (writer !== this.wasWriter) {
+      if (writer) {
+        this.deps.logger.info('recording revisions for this data dir');
+        for (const record of this.inventory?.all() ?? []) this.consider(record);
+      } else {
+        const other = this.deps.lease.current();
+        this.deps.logger.info('revisions are recorded by another process on this data dir', {
+          holder: other?.holder,
+          role: other?.role,
+        });
+      }
+      this.wasWriter = writer;
+    }
+    if (!writer) return;
+    for (const marker of this.deps.replacements.settleable()) {
+      this.enqueue(() => this.settle(marker)).catch((err: Error) =>
+        this.deps.logger.warn('rollback not settled', { container: marker.name, error: err.message }),
+      );
+    }
+  }
+
+  /** A container that runs gets its revision checked once it has run `settleMs`. */
+  private consider(record: ContainerRecord): void {
+    if (!this.isWriter() || record.state !== 'running' || this.settling.has(record.id)) return;
+    if (this.checked.has(`${record.id}|${record.name}`) || isAsideName(record.name) || !this.deps.watched(record))
+      return;
+    const timer = setTimeout(() => {
+      this.settling.delete(record.id);
+      if (!this.isWriter() || !this.inventory?.get(record.id)) return;
+      this.enqueue(async () => {
+        const info = await this.inspect(record.id);
+        return info && this.check(info, undefined, false);
+      }).catch((err: Error) => {
+        this.deps.logger.warn('revision not recorded', { container: record.name, error: err.message });
+      });
+    }, this.settleMs);
+    timer.unref();
+    this.settling.set(record.id, timer);
+  }
+
+  /** Settles an ended (or abandoned) replacement: records the new container, or notes that the target failed. */
+  private async settle(marker: Replacement): Promise<Revision | undefined> {
+    const { store, replacements, logger } = this.deps;
+    const now = replacements.get(marker.name);
+    if (now?.holder !== marker.holder || now.startedAt !== marker.startedAt) return undefined;
+    let recorded: Revision | undefined;
+    if (now.outcome === 'rolled-back' && now.newContainerId) {
+      const info = await this.inspect(now.newContainerId);
+      recorded = info && (await this.check(info, `rollback to revision ${now.targetRevision}`, true));
+      if (recorded) store.setLastRun(recorded.name, recorded.revision, { verdict: 'healthy', at: this.now() });
+    } else if (now.outcome) {
+      const detail = `a rollback to it failed${now.detail ? `: ${now.detail}` : ''}`;
+      store.setLastRun(now.name, now.targetRevision, { verdict: 'failed', at: this.now(), detail });
+    } else {
+      logger.warn('a rollback did not finish (its process stopped): recording what runs now', {
+        container: now.name,
+        toRevision: now.targetRevision,
+      });
+    }
+    replacements.remove(now.name, now.holder);
+    const under = this.inventory?.all().find((r) => r.name === now.name);
+    if (under && under.id !== recorded?.containerId) {
+      const info = await this.inspect(under.id);
+      if (info) await this.check(info, undefined, true);
+    }
+    return recorded;
+  }
+
+  private async inspect(containerId: string): Promise<Docker.ContainerInspectInfo | undefined> {
     const docker = this.deps.docker();
     if (!docker) throw new Error('engine unreachable');
-    let info: Docker.ContainerInspectInfo;
     try {
-      info = await docker.getContainer(containerId).inspect();
+      return await docker.getContainer(containerId).inspect();
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return undefined;
       throw err;
     }
-    const name = info.Name.replace(/^\//, '');
+  }
+
+  /**
+   * Records a revision for the container unless the name's latest one has the same image and config (then that
+   * revision is the container's). Nothing while the name is being replaced, unless `force` (the replacement's own
+   * settling, or a rollback starting from it).
+   */
+  private async check(
+    info: Docker.ContainerInspectInfo,
+    note: string | undefined,
+    force: boolean,
+  ): Promise<Revision | undefined> {
+    const name = nameOf(info);
+    const { store, replacements, keep, logger } = this.deps;
+    if (isAsideName(name) || (!force && replacements.busy(name))) return undefined;
     this.checked.add(`${info.Id}|${name}`);
-    const candidate = { imageId: info.Image, spec: createSpecFromInspect(info) };
-    const latest = this.deps.store.latest(name);
-    if (latest && !needsRevision(latest, candidate)) return latest;
-    const revision = this.deps.store.add({
+    const candidate = versionOf(info);
+    const latest = store.latest(name);
+    const state = runVerdictOfState(info.State as { Health?: { Status?: string } });
+    if (latest && !needsRevision(latest, candidate)) {
+      if (latest.containerId !== info.Id) store.setContainer(name, latest.revision, info.Id);
+      if (state) this.noteRun(info.Id, { ...state, at: this.now() });
+      return store.get(name, latest.revision) ?? latest;
+    }
+    const revision = store.add({
       name,
       ...candidate,
       imageRef: info.Config.Image,
@@ -161,16 +330,51 @@ export class RevisionRecorder {
       recordedAt: this.now(),
       ...(note !== undefined && { note }),
     });
-    this.deps.logger.info('revision recorded', {
-      container: name,
-      revision: revision.revision,
-      image: info.Config.Image,
-    });
-    for (const earlier of this.deps.store.list(name, this.deps.keep).slice(1)) {
-      if (!earlier.keepTag) await this.tag(docker, earlier);
+    logger.info('revision recorded', { container: name, revision: revision.revision, image: info.Config.Image });
+    if (state) store.setLastRun(name, revision.revision, { ...state, at: this.now() });
+    const docker = this.deps.docker();
+    if (docker) {
+      for (const earlier of store.list(name, keep).slice(1)) {
+        if (!earlier.keepTag) await this.tag(docker, earlier);
+      }
+      await this.untagOutsideWindow(docker, name, keep);
     }
-    await this.untagOutsideWindow(docker, name, this.deps.keep);
-    return this.deps.store.get(name, revision.revision) ?? revision;
+    return store.get(name, revision.revision) ?? revision;
+  }
+
+  /**
+   * The current revision follows its container's networks (connected or disconnected while it runs); when that
+   * makes it equal to the revision before, the two are one: the later number is dropped.
+   */
+  private async refreshNetworks(containerId: string): Promise<void> {
+    const { store, replacements, logger } = this.deps;
+    const revision = store.byContainer(containerId);
+    if (!revision || store.latest(revision.name)?.revision !== revision.revision) return;
+    if (replacements.busy(revision.name)) return;
+    const info = await this.inspect(containerId);
+    if (!info?.State.Running) return;
+    const updated = { imageId: revision.imageId, spec: { ...revision.spec, networks: versionOf(info).spec.networks } };
+    if (!versionDifferences(revision, updated).length) return;
+    store.setSpec(revision.name, revision.revision, updated.spec);
+    const networks = Object.keys(updated.spec.networks).sort();
+    logger.info('revision networks updated', { container: revision.name, revision: revision.revision, networks });
+    const before = store.list(revision.name, 2)[1];
+    if (before && !versionDifferences(before, updated).length) {
+      store.delete(revision.name, revision.revision);
+      store.setContainer(revision.name, before.revision, containerId);
+      logger.info('revision merged into the one before (same image and config)', {
+        container: revision.name,
+        revision: before.revision,
+      });
+    }
+  }
+
+  private noteRun(containerId: string, run: LastRun): void {
+    const revision = this.deps.store.byContainer(containerId);
+    if (!revision) return;
+    const last = revision.lastRun;
+    if (last?.verdict === run.verdict && last.detail === run.detail) return;
+    this.deps.store.setLastRun(revision.name, revision.revision, run);
   }
 
   private async tag(docker: Docker, revision: Revision): Promise<void> {
@@ -190,4 +394,12 @@ export class RevisionRecorder {
       else this.deps.logger.debug('keep tag kept for now', { container: name, revision: old.revision, outcome });
     }
   }
+}
+
+function nameOf(info: Docker.ContainerInspectInfo): string {
+  return info.Name.replace(/^\//, '');
+}
+
+function versionOf(info: Docker.ContainerInspectInfo): ContainerVersion {
+  return { imageId: info.Image, spec: createSpecFromInspect(info) };
 }

@@ -1,6 +1,12 @@
 import { migrate, type Migration, type Store } from '../store/database';
 import type { CreateSpec } from './createSpec';
 
+/**
+ * How a revision's containers last ran, as dockwatch saw it: `healthy` (reported healthy, or passed a rollback's
+ * health gate) or `failed` (reported unhealthy, crashed, OOM-killed, or a rollback to it failed).
+ */
+export type LastRun = { verdict: 'healthy' | 'failed'; at: number; detail?: string };
+
 /** One recorded version of the container that runs under a name. Times are ms since the epoch. */
 export type Revision = {
   name: string;
@@ -16,10 +22,12 @@ export type Revision = {
   note?: string;
   /** The keep tag (`dockwatch-keep/<name>:rev-<n>`) while it is in place. */
   keepTag?: string;
+  /** How its containers last ran, when seen. */
+  lastRun?: LastRun;
 };
 
 /** A revision before it has a number. */
-export type NewRevision = Omit<Revision, 'revision' | 'keepTag'>;
+export type NewRevision = Omit<Revision, 'revision' | 'keepTag' | 'lastRun'>;
 
 const MIGRATIONS: Migration[] = [
   {
@@ -41,6 +49,14 @@ const MIGRATIONS: Migration[] = [
     name: 'revisions-absence-1',
     sql: `CREATE TABLE revision_absence (name TEXT PRIMARY KEY, since INTEGER NOT NULL)`,
   },
+  {
+    name: 'revisions-2-last-run',
+    sql: `ALTER TABLE revisions ADD COLUMN last_run TEXT;
+      ALTER TABLE revisions ADD COLUMN last_run_at INTEGER;
+      ALTER TABLE revisions ADD COLUMN last_run_detail TEXT;
+      CREATE TABLE revision_numbers (name TEXT PRIMARY KEY, last INTEGER NOT NULL);
+      INSERT INTO revision_numbers (name, last) SELECT name, MAX(revision) FROM revisions GROUP BY name;`,
+  },
 ];
 
 type Row = {
@@ -53,6 +69,9 @@ type Row = {
   recorded_at: number;
   note: string | null;
   keep_tag: string | null;
+  last_run: LastRun['verdict'] | null;
+  last_run_at: number | null;
+  last_run_detail: string | null;
 };
 
 function fromRow(row: Row): Revision {
@@ -66,6 +85,13 @@ function fromRow(row: Row): Revision {
     recordedAt: row.recorded_at,
     ...(row.note !== null && { note: row.note }),
     ...(row.keep_tag !== null && { keepTag: row.keep_tag }),
+    ...(row.last_run !== null && {
+      lastRun: {
+        verdict: row.last_run,
+        at: row.last_run_at ?? 0,
+        ...(row.last_run_detail !== null && { detail: row.last_run_detail }),
+      },
+    }),
   };
 }
 
@@ -75,20 +101,51 @@ export class RevisionStore {
     migrate(db, MIGRATIONS);
   }
 
-  /** Stores a revision under the next number for its name and returns it. */
+  /** Stores a revision under the next number for its name (numbers are never reused) and returns it. */
   add(r: NewRevision): Revision {
     return this.db.transaction(() => {
       const { next } = this.db
-        .prepare('SELECT COALESCE(MAX(revision), 0) + 1 AS next FROM revisions WHERE name = ?')
-        .get(r.name) as { next: number };
+        .prepare(
+          `SELECT MAX(COALESCE((SELECT MAX(revision) FROM revisions WHERE name = ?), 0),
+                      COALESCE((SELECT last FROM revision_numbers WHERE name = ?), 0)) + 1 AS next`,
+        )
+        .get(r.name, r.name) as { next: number };
       this.db
         .prepare(
           `INSERT INTO revisions (name, revision, image_id, image_ref, container_id, spec, recorded_at, note)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(r.name, next, r.imageId, r.imageRef, r.containerId, JSON.stringify(r.spec), r.recordedAt, r.note ?? null);
+      this.db
+        .prepare(
+          'INSERT INTO revision_numbers (name, last) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last = excluded.last',
+        )
+        .run(r.name, next);
       return { ...r, revision: next };
     })();
+  }
+
+  /** Records how a revision's container last ran. */
+  setLastRun(name: string, revision: number, run: LastRun): void {
+    this.db
+      .prepare(
+        'UPDATE revisions SET last_run = ?, last_run_at = ?, last_run_detail = ? WHERE name = ? AND revision = ?',
+      )
+      .run(run.verdict, run.at, run.detail ?? null, name, revision);
+  }
+
+  /** Replaces a revision's create spec (its container's networks changed after it was recorded). */
+  setSpec(name: string, revision: number, spec: CreateSpec): void {
+    this.db
+      .prepare('UPDATE revisions SET spec = ? WHERE name = ? AND revision = ?')
+      .run(JSON.stringify(spec), name, revision);
+  }
+
+  /** Makes `containerId` the container of a revision (it runs exactly that revision). */
+  setContainer(name: string, revision: number, containerId: string): void {
+    this.db
+      .prepare('UPDATE revisions SET container_id = ? WHERE name = ? AND revision = ?')
+      .run(containerId, name, revision);
   }
 
   /** The newest revision of a name. */
@@ -156,8 +213,15 @@ export class RevisionStore {
       .run(tag ?? null, name, revision);
   }
 
-  /** Forgets one revision (once it is outside the window and its tag is gone). */
+  /** Forgets one revision (once it is outside the window and its tag is gone); its number is not given out again. */
   delete(name: string, revision: number): void {
     this.db.prepare('DELETE FROM revisions WHERE name = ? AND revision = ?').run(name, revision);
+  }
+
+  /** Forgets a name's numbering once it has no revisions left (the name was forgotten): it starts at 1 again. */
+  forgetNumbering(name: string): void {
+    this.db
+      .prepare('DELETE FROM revision_numbers WHERE name = ? AND NOT EXISTS (SELECT 1 FROM revisions WHERE name = ?)')
+      .run(name, name);
   }
 }

@@ -1,6 +1,17 @@
 import { targetOf, type BotCommand } from '../core/command';
 import { formatTime } from '../core/humanUnits';
 
+/**
+ * What changed from the revision before, image changes told apart from config-only ones: `new image` (plus the
+ * config keys that changed with it), `config: Networks.b, Config.Env`, or `-` for the oldest one listed.
+ */
+export function describeChanges(changes: readonly string[], oldest: boolean): string {
+  if (changes.length === 0) return oldest ? '-' : 'none';
+  const config = changes.filter((c) => c !== 'Image');
+  if (config.length === changes.length) return `config: ${config.join(', ')}`;
+  return config.length ? `new image, ${config.join(', ')}` : 'new image';
+}
+
 /** `history <container>`: the recorded revisions of a container's name, newest first. */
 export const historyCommand: BotCommand = {
   name: 'history',
@@ -14,12 +25,14 @@ export const historyCommand: BotCommand = {
     const revisions = await agent.history(container.id, ctx.signal);
     const title = `Revisions of ${container.name}`;
     if (revisions.length === 0) return { status: 'ok', title, text: 'No revisions recorded.' };
-    const rows = revisions.map((r) => [
+    const rows = revisions.map((r, i) => [
       `${r.revision}${r.current ? ' (current)' : ''}`,
       formatTime(r.recordedAt),
       `${r.imageRef} (${r.imageId.replace(/^sha256:/, '').slice(0, 12)})`,
-      r.changes.length ? r.changes.join(', ') : '-',
+      describeChanges(r.changes, i === revisions.length - 1) + (r.note ? ` (${r.note})` : ''),
+      r.lastRun ?? '-',
     ]);
-    return { status: 'ok', title, table: { columns: ['REVISION', 'RECORDED', 'IMAGE', 'CHANGES'], rows } };
+    const columns = ['REVISION', 'RECORDED', 'IMAGE', 'CHANGES', 'LAST RUN'];
+    return { status: 'ok', title, table: { columns, rows } };
   },
 };

@@ -99,6 +99,7 @@ describe('revisions and rollback on the real engine', () => {
 
     expect(result).toMatchObject({ outcome: 'rolled-back', fromRevision: 2, toRevision: 1, newRevision: 3 });
     expect(progress.filter((p) => p.status === 'done').map((p) => p.step)).toEqual([
+      'choose',
       'stop',
       'rename',
       'create',
@@ -106,6 +107,7 @@ describe('revisions and rollback on the real engine', () => {
       'wait',
       'remove-old',
     ]);
+    expect(progress[0]?.detail).toMatch(/^revision 1 \(dockwatch-test\/busybox:1\): the newest earlier one/);
     const now = await inspect(name);
     expect(now.Id).toBe(result.containerId);
     expect(now.Image).toBe(v1.Image);

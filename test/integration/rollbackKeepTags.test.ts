@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createLogger } from '../../agent/logger';
 import { keepTag } from '../../agent/revisions/keepTags';
+import { ReplacementStore } from '../../agent/revisions/replacementStore';
 import { RevisionRecorder } from '../../agent/revisions/revisionRecorder';
 import { RevisionStore } from '../../agent/revisions/revisionStore';
 import { openStore, type Store } from '../../agent/store/database';
+import { WriterLease } from '../../agent/store/writerLease';
 import {
   removeTestContainers,
   TEST_IMAGE_V1,
@@ -32,6 +34,7 @@ describe('keep tags of the last `keep` revisions', () => {
   let db: Store;
   let store: RevisionStore;
   let recorder: RevisionRecorder;
+  let lease: WriterLease;
   let committed: string | undefined;
   let clock = Date.now();
 
@@ -39,8 +42,13 @@ describe('keep tags of the last `keep` revisions', () => {
     db = openStore(':memory:');
     store = new RevisionStore(db);
     const logger = createLogger({ level: 'warn', format: 'text', silent: !process.env.DOCKWATCH_TEST_LOG });
+    lease = new WriterLease(db, 'revisions', 'test/1/first', 'agent', 60_000);
+    expect(lease.tryHold()).toBe(true);
     recorder = new RevisionRecorder({
       store,
+      replacements: new ReplacementStore(db),
+      lease,
+      holder: 'test/1/first',
       docker: testDocker,
       keep: 2,
       forgetAfterMs: 60_000,
@@ -51,7 +59,7 @@ describe('keep tags of the last `keep` revisions', () => {
   });
 
   afterAll(async () => {
-    await recorder.idle();
+    await recorder.stop();
     db.close();
     await removeTestContainers();
     await removeKeepTags([name]);
@@ -66,7 +74,7 @@ describe('keep tags of the last `keep` revisions', () => {
   async function replace(image: string, env: string): Promise<number | undefined> {
     await docker('rm', '-f', name).catch(() => undefined);
     const id = await docker('run', '-d', '--name', name, ...labels, '-e', env, image, 'sleep', '3600');
-    return (await recorder.record(id))?.revision;
+    return (await recorder.currentOf(id))?.revision?.revision;
   }
 
   it('tags revisions that stop being current, untags those that fall out of the window, not an image in use', async () => {
@@ -103,8 +111,14 @@ describe('keep tags of the last `keep` revisions', () => {
     expect(await recorder.sweep(new Set())).toEqual([]);
     expect(await imageOf(keepTag(name, 3).ref)).toBeDefined();
     const logger = createLogger({ level: 'warn', format: 'text', silent: true });
+    await recorder.stop();
+    const nextLease = new WriterLease(db, 'revisions', 'test/2/restarted', 'agent', 60_000);
+    expect(nextLease.tryHold()).toBe(true);
     const restarted = new RevisionRecorder({
       store: new RevisionStore(db),
+      replacements: new ReplacementStore(db),
+      lease: nextLease,
+      holder: 'test/2/restarted',
       docker: testDocker,
       keep: 2,
       forgetAfterMs: 60_000,

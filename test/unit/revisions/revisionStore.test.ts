@@ -49,4 +49,30 @@ describe('RevisionStore', () => {
     expect(store.add(revision('app', 'sha256:5', 5)).revision).toBe(5);
     expect(store.list('app', 2).map((r) => r.revision)).toEqual([5, 4]);
   });
+
+  it('never gives a number out twice, not even after the newest revision was dropped (merged)', () => {
+    const store = new RevisionStore(openStore(':memory:'));
+    store.add(revision('app', 'sha256:1', 1));
+    store.add(revision('app', 'sha256:2', 2));
+    store.delete('app', 2);
+    expect(store.add(revision('app', 'sha256:3', 3)).revision).toBe(3);
+    for (const r of store.list('app')) store.delete('app', r.revision);
+    store.forgetNumbering('app');
+    expect(store.add(revision('app', 'sha256:4', 4)).revision).toBe(1);
+  });
+
+  it('keeps how a revision last ran, its spec and its container as they change', () => {
+    const store = new RevisionStore(openStore(':memory:'));
+    store.add(revision('app', 'sha256:1', 1));
+    expect(store.get('app', 1)?.lastRun).toBeUndefined();
+    store.setLastRun('app', 1, { verdict: 'failed', at: 5, detail: 'reported unhealthy' });
+    store.setSpec('app', 1, { config: {}, hostConfig: {}, networks: { a: {}, b: { aliases: ['web'] } } });
+    store.setContainer('app', 1, 'other');
+    expect(store.get('app', 1)).toMatchObject({
+      lastRun: { verdict: 'failed', at: 5, detail: 'reported unhealthy' },
+      spec: { networks: { a: {}, b: { aliases: ['web'] } } },
+      containerId: 'other',
+    });
+    expect(store.byContainer('other')?.revision).toBe(1);
+  });
 });

@@ -1,0 +1,150 @@
+import { holderMayBeAlive } from '../store/holderAlive';
+import { migrate, type Store } from '../store/database';
+
+/** How a replacement ended (the outcomes of a rollback). */
+export type ReplacementOutcome = 'rolled-back' | 'restored' | 'restore-failed';
+
+/**
+ * A container being replaced under its name (a rollback), as every process on the data dir sees it: while it is in
+ * progress no revision is recorded for the name (its containers are transient), and once it has an outcome the
+ * revisions writer settles it (records the new container, or notes that the target revision failed).
+ */
+export type Replacement = {
+  name: string;
+  /** The process doing it ({@link processHolderId}). */
+  holder: string;
+  targetRevision: number;
+  oldContainerId: string;
+  asideName?: string;
+  newContainerId?: string;
+  startedAt: number;
+  /** After this the marker no longer holds, even without an outcome (its process died). */
+  expiresAt: number;
+  outcome?: ReplacementOutcome;
+  /** Why it failed, in one line. */
+  detail?: string;
+};
+
+const MIGRATIONS = [
+  {
+    name: 'replacements-1',
+    sql: `CREATE TABLE container_replacements (
+      name TEXT PRIMARY KEY,
+      holder TEXT NOT NULL,
+      target_revision INTEGER NOT NULL,
+      old_container_id TEXT NOT NULL,
+      aside_name TEXT,
+      new_container_id TEXT,
+      started_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      outcome TEXT,
+      detail TEXT
+    )`,
+  },
+];
+
+type Row = {
+  name: string;
+  holder: string;
+  target_revision: number;
+  old_container_id: string;
+  aside_name: string | null;
+  new_container_id: string | null;
+  started_at: number;
+  expires_at: number;
+  outcome: ReplacementOutcome | null;
+  detail: string | null;
+};
+
+function fromRow(r: Row): Replacement {
+  return {
+    name: r.name,
+    holder: r.holder,
+    targetRevision: r.target_revision,
+    oldContainerId: r.old_container_id,
+    startedAt: r.started_at,
+    expiresAt: r.expires_at,
+    ...(r.aside_name !== null && { asideName: r.aside_name }),
+    ...(r.new_container_id !== null && { newContainerId: r.new_container_id }),
+    ...(r.outcome !== null && { outcome: r.outcome }),
+    ...(r.detail !== null && { detail: r.detail }),
+  };
+}
+
+/** Thrown by {@link ReplacementStore.begin} when another replacement of the name is in progress. */
+export class ReplacementInProgress extends Error {
+  constructor(readonly existing: Replacement) {
+    super(
+      `a rollback of ${existing.name} is already in progress (since ${new Date(existing.startedAt).toISOString()})`,
+    );
+  }
+}
+
+/** The replacement markers of the data dir (table `container_replacements`), shared by every process on it. */
+export class ReplacementStore {
+  constructor(
+    private readonly db: Store,
+    private readonly now: () => number = Date.now,
+    private readonly alive: (holder: string) => boolean = holderMayBeAlive,
+  ) {
+    migrate(db, MIGRATIONS);
+  }
+
+  /** Marks `name` as being replaced; throws {@link ReplacementInProgress} while another live marker holds it. */
+  begin(r: Omit<Replacement, 'outcome' | 'detail' | 'newContainerId'>): void {
+    this.db
+      .transaction(() => {
+        const existing = this.get(r.name);
+        if (existing && this.inProgress(existing)) throw new ReplacementInProgress(existing);
+        this.db
+          .prepare(
+            `INSERT OR REPLACE INTO container_replacements
+             (name, holder, target_revision, old_container_id, aside_name, new_container_id, started_at, expires_at, outcome, detail)
+             VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL)`,
+          )
+          .run(r.name, r.holder, r.targetRevision, r.oldContainerId, r.asideName ?? null, r.startedAt, r.expiresAt);
+      })
+      .immediate();
+  }
+
+  /** Notes the replacement container once it exists. */
+  setNewContainer(name: string, holder: string, containerId: string): void {
+    this.db
+      .prepare('UPDATE container_replacements SET new_container_id = ? WHERE name = ? AND holder = ?')
+      .run(containerId, name, holder);
+  }
+
+  /** Records how it ended; the revisions writer settles it then. */
+  finish(name: string, holder: string, outcome: ReplacementOutcome, detail?: string): void {
+    this.db
+      .prepare('UPDATE container_replacements SET outcome = ?, detail = ? WHERE name = ? AND holder = ?')
+      .run(outcome, detail ?? null, name, holder);
+  }
+
+  /** The marker of a name, in progress or not. */
+  get(name: string): Replacement | undefined {
+    const row = this.db.prepare('SELECT * FROM container_replacements WHERE name = ?').get(name) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  /** Whether a replacement of `name` is under way now (no outcome yet, not expired, its process not known dead). */
+  busy(name: string): boolean {
+    const r = this.get(name);
+    return r !== undefined && this.inProgress(r);
+  }
+
+  /** Markers to settle: those with an outcome, and those whose process is gone or whose time ran out. */
+  settleable(): Replacement[] {
+    const rows = this.db.prepare('SELECT * FROM container_replacements ORDER BY started_at').all() as Row[];
+    return rows.map(fromRow).filter((r) => !this.inProgress(r));
+  }
+
+  /** Forgets a settled marker. */
+  remove(name: string, holder: string): void {
+    this.db.prepare('DELETE FROM container_replacements WHERE name = ? AND holder = ?').run(name, holder);
+  }
+
+  private inProgress(r: Replacement): boolean {
+    return r.outcome === undefined && r.expiresAt > this.now() && this.alive(r.holder);
+  }
+}
