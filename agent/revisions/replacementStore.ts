@@ -133,6 +133,11 @@ export class ReplacementStore {
     return r !== undefined && this.inProgress(r);
   }
 
+  /** Whether a marker of `name` exists: in progress, or ended and not yet settled by the revisions writer. */
+  has(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM container_replacements WHERE name = ?').get(name) !== undefined;
+  }
+
   /** Markers to settle: those with an outcome, and those whose process is gone or whose time ran out. */
   settleable(): Replacement[] {
     const rows = this.db.prepare('SELECT * FROM container_replacements ORDER BY started_at').all() as Row[];

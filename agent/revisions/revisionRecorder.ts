@@ -176,7 +176,7 @@ export class RevisionRecorder {
     const forgotten: string[] = [];
     for (const name of this.deps.store.names()) {
       const { store } = this.deps;
-      if (present.has(name) || this.deps.replacements.busy(name)) {
+      if (present.has(name) || this.deps.replacements.has(name)) {
         store.setAbsentSince(name, undefined);
         continue;
       }
@@ -302,8 +302,8 @@ export class RevisionRecorder {
 
   /**
    * Records a revision for the container unless the name's latest one has the same image and config (then that
-   * revision is the container's). Nothing while the name is being replaced, unless `force` (the replacement's own
-   * settling, or a rollback starting from it).
+   * revision is the container's). Nothing while the name is being replaced or its replacement is not yet settled,
+   * unless `force` (the settling itself, or a rollback starting from it): the settling records it, with its note.
    */
   private async check(
     info: Docker.ContainerInspectInfo,
@@ -312,7 +312,7 @@ export class RevisionRecorder {
   ): Promise<Revision | undefined> {
     const name = nameOf(info);
     const { store, replacements, keep, logger } = this.deps;
-    if (isAsideName(name) || (!force && replacements.busy(name))) return undefined;
+    if (isAsideName(name) || (!force && replacements.has(name))) return undefined;
     this.checked.add(`${info.Id}|${name}`);
     const candidate = versionOf(info);
     const latest = store.latest(name);
@@ -350,7 +350,7 @@ export class RevisionRecorder {
     const { store, replacements, logger } = this.deps;
     const revision = store.byContainer(containerId);
     if (!revision || store.latest(revision.name)?.revision !== revision.revision) return;
-    if (replacements.busy(revision.name)) return;
+    if (replacements.has(revision.name)) return;
     const info = await this.inspect(containerId);
     if (!info?.State.Running) return;
     const updated = { imageId: revision.imageId, spec: { ...revision.spec, networks: versionOf(info).spec.networks } };

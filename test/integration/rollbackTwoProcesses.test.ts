@@ -84,13 +84,13 @@ async function historyUntil(what: string, ok: (rows: Row[]) => boolean): Promise
 }
 
 /**
- * Deploys `image` under the name as compose and many users do: `docker run` on network a (with an alias, a port, a
- * volume, env, a label, a restart policy and a healthcheck), then `docker network connect` b with an alias and a
- * static IP once it runs.
+ * Runs `image` under the name as compose and many users do: `docker run` on network a (with an alias, a port, a
+ * volume, env, a label, a restart policy and a healthcheck); `deploy` then connects b with an alias and a static IP
+ * once it runs.
  */
-async function deploy(image: string): Promise<string> {
+async function runApp(image: string): Promise<string> {
   await docker('rm', '-f', name).catch(() => undefined);
-  const id = await docker(
+  return docker(
     'run',
     '-d',
     '--name',
@@ -102,7 +102,13 @@ async function deploy(image: string): Promise<string> {
     image,
     ...['sh', '-c', 'cat /VERSION >> /data/boots; exec sleep 3600'],
   );
-  await docker('network', 'connect', '--alias', 'web-b', '--ip', staticIp, netB, name);
+}
+
+const connectB = () => docker('network', 'connect', '--alias', 'web-b', '--ip', staticIp, netB, name);
+
+async function deploy(image: string): Promise<string> {
+  const id = await runApp(image);
+  await connectB();
   return id;
 }
 
@@ -243,29 +249,17 @@ describe('agent and ctl on one data dir: one writer of revisions', () => {
       'the current revision without network b',
       (h) => h.length === count && h[0]?.changes.includes(`Networks.${netB}`) === true,
     );
-    await docker('network', 'connect', '--alias', 'web-b', '--ip', staticIp, netB, name);
+    await connectB();
     await historyUntil(
       'network b back in the current revision',
       (h) => h.length === count && !h[0]?.changes.includes(`Networks.${netB}`),
     );
 
     // The same image and config again, but network b connected only once the revision was recorded.
-    await docker('rm', '-f', name);
-    await docker(
-      'run',
-      '-d',
-      '--name',
-      name,
-      ...['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`, '--label', 'app=demo'],
-      ...['--network', netA, '--network-alias', 'web-a', '-p', '127.0.0.1::8080', '-v', `${volume}:/data`],
-      ...['-e', 'GREETING=hello', '--restart', 'unless-stopped', '--stop-timeout', '1'],
-      ...['--health-cmd', '[ -z "$BROKEN" ]', '--health-interval', '1s', '--health-retries', '1'],
-      TEST_IMAGE_V1,
-      ...['sh', '-c', 'cat /VERSION >> /data/boots; exec sleep 3600'],
-    );
+    await runApp(TEST_IMAGE_V1);
     const split = await historyUntil('a config-only revision without b', (h) => h.length === count + 1);
     expect(split[0]?.changes).toBe(`config: Networks.${netB}`);
-    await docker('network', 'connect', '--alias', 'web-b', '--ip', staticIp, netB, name);
+    await connectB();
     const merged = await historyUntil(
       'the revision merged into the one before',
       (h) => h.length === count && h[0]?.current === true,

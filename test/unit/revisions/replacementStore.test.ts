@@ -27,11 +27,13 @@ describe('ReplacementStore: rollback markers every process honours', () => {
     store.setNewContainer('web', 'host/1/ctl', 'new');
     store.finish('web', 'host/1/ctl', 'restored', 'wait: the health check failed (unhealthy)');
     expect(store.busy('web')).toBe(false);
+    expect(store.has('web')).toBe(true);
     expect(store.settleable()).toEqual([
       expect.objectContaining({ name: 'web', newContainerId: 'new', outcome: 'restored', targetRevision: 3 }),
     ]);
     store.remove('web', 'host/1/ctl');
     expect(store.get('web')).toBeUndefined();
+    expect(store.has('web')).toBe(false);
   });
 
   it('lets a marker go when its time ran out or its process is gone, without an outcome', () => {
