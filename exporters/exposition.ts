@@ -15,57 +15,91 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
 const WANTED_FOR_MS = 10 * 60_000;
 
 /**
- * Renders a registry family by family with prom-client, yielding to the event loop between families so a render of
- * thousands of series never holds up other requests; the concatenated bytes are what `registry.metrics()` returns,
- * less OpenMetrics' closing `# EOF` (the live part brings it).
+ * One cached family rendered once for both formats: its sample lines (identical in the two formats, since an
+ * OpenMetrics counter's samples keep the `_total` name) and its `# HELP`/`# TYPE` lines per format (OpenMetrics
+ * names a counter family without `_total`).
+ */
+type RenderedFamily = { headers: Record<ExpositionFormat, Buffer>; samples: Buffer };
+
+/** A rendered data version of the cached families. */
+type Rendered = { version: string; families: RenderedFamily[] };
+
+/** The family's header lines in OpenMetrics: the Prometheus ones with a counter's name less `_total`. */
+function openMetricsHeader(header: string, name: string, type: string): string {
+  if (type !== 'counter' || !name.endsWith('_total')) return header;
+  const base = name.slice(0, -'_total'.length);
+  return header.replace(`# HELP ${name} `, `# HELP ${base} `).replace(`# TYPE ${name} `, `# TYPE ${base} `);
+}
+
+/**
+ * Renders the cached families family by family with prom-client's Prometheus-text registry, yielding to the event
+ * loop between families so a render of thousands of series never holds up other requests. Headers depend only on
+ * the family and are made once (`headers`); the sample lines are encoded once and shared by both formats.
  */
 async function renderInSlices(
   registry: Registry,
-  names: readonly string[],
-  format: ExpositionFormat,
-): Promise<Buffer[]> {
-  const parts: Buffer[] = [];
-  for (const [i, name] of names.entries()) {
-    const metric = registry.getSingleMetric(name) as unknown as { name: string; type: string };
-    // As registry.metrics() does: OpenMetrics names a counter family without _total and suffixes its samples.
-    if (format === 'openmetrics' && metric.type === 'counter') metric.name = name.replace(/_total$/, '');
-    // Each family is encoded in its own slice: no multi-megabyte join or encode ever holds the event loop.
-    const separator = i === 0 ? '' : format === 'openmetrics' ? '\n' : '\n\n';
-    parts.push(Buffer.from(separator + (await registry.getSingleMetricAsString(name)), 'utf8'));
+  families: readonly MetricFamily[],
+  headers: Map<string, Record<ExpositionFormat, Buffer>>,
+): Promise<RenderedFamily[]> {
+  const out: RenderedFamily[] = [];
+  for (const family of families) {
+    const text = await registry.getSingleMetricAsString(family.name);
+    // `# HELP …\n# TYPE …` then `\n<sample>` per series.
+    const end = text.indexOf('\n', text.indexOf('\n') + 1);
+    const header = end === -1 ? text : text.slice(0, end);
+    let familyHeaders = headers.get(family.name);
+    if (!familyHeaders) {
+      familyHeaders = {
+        prometheus: Buffer.from(header, 'utf8'),
+        openmetrics: Buffer.from(openMetricsHeader(header, family.name, family.type), 'utf8'),
+      };
+      headers.set(family.name, familyHeaders);
+    }
+    out.push({ headers: familyHeaders, samples: Buffer.from(end === -1 ? '' : text.slice(end), 'utf8') });
     await new Promise((resolve) => setImmediate(resolve));
   }
-  parts.push(Buffer.from('\n', 'utf8'));
+  return out;
+}
+
+const SEPARATOR: Record<ExpositionFormat, Buffer> = { prometheus: Buffer.from('\n\n'), openmetrics: Buffer.from('\n') };
+const NEWLINE = Buffer.from('\n');
+
+/** A rendered version laid out in one format: what `registry.metrics()` returns, less OpenMetrics' `# EOF`. */
+function layOut(families: readonly RenderedFamily[], format: ExpositionFormat): Buffer[] {
+  const parts: Buffer[] = [];
+  for (const [i, family] of families.entries()) {
+    if (i > 0) parts.push(SEPARATOR[format]);
+    parts.push(family.headers[format], family.samples);
+  }
+  parts.push(NEWLINE);
   return parts;
 }
 
-/** A rendered cached part: the data version it shows and its bytes (OpenMetrics without the closing `# EOF`). */
-type Rendered = { version: string; bytes: Buffer[] };
-
 /**
  * The /metrics body. Per-container families change only when the inventory or a sampling pass does, so prom-client
- * renders them once per data version, ahead of time right after each pass for the formats being scraped, and keeps
- * the bytes. A scrape sends those bytes plus the few live families (engine state, the agent's own cost), so its cost
- * does not grow with the number of containers; while a newer version is being rendered, scrapes get the previous
- * one (at most one sampling interval old) instead of waiting.
+ * renders them once per data version, ahead of time right after each pass while a format is being scraped, and the
+ * bytes are kept, sample lines shared by both formats. A scrape sends those bytes plus the few live families (engine
+ * state, the agent's own cost), so its cost does not grow with the number of containers; while a newer version is
+ * being rendered, scrapes get the previous one (at most one sampling interval old) instead of waiting.
  */
 export class Exposition {
-  private readonly cached: MetricsRegistries;
+  private readonly cachedRegistry: Registry;
   private readonly live: MetricsRegistries;
-  private readonly cachedNames: string[];
-  private readonly done = new Map<ExpositionFormat, Rendered>();
-  private readonly pending = new Map<ExpositionFormat, { version: string; bytes: Promise<Buffer[]> }>();
+  private readonly headers = new Map<string, Record<ExpositionFormat, Buffer>>();
+  private done: Rendered | undefined;
+  private pending: { version: string; rendered: Promise<Rendered> } | undefined;
+  private readonly laidOut = new Map<ExpositionFormat, { version: string; parts: Buffer[] }>();
   private readonly wantedAt = new Map<ExpositionFormat, number>();
 
   constructor(
-    cachedFamilies: readonly MetricFamily[],
+    private readonly cachedFamilies: readonly MetricFamily[],
     liveFamilies: readonly MetricFamily[],
     private readonly version: () => string,
     private readonly self: SelfStats,
     private readonly now: () => number = Date.now,
   ) {
-    this.cached = buildRegistries(cachedFamilies);
+    this.cachedRegistry = buildRegistries(cachedFamilies).prometheus;
     this.live = buildRegistries(liveFamilies);
-    this.cachedNames = cachedFamilies.map((f) => f.name);
   }
 
   /**
@@ -77,35 +111,40 @@ export class Exposition {
     const format: ExpositionFormat = wantsOpenMetrics(accept) ? 'openmetrics' : 'prometheus';
     this.wantedAt.set(format, this.now());
     const registries = format === 'openmetrics' ? this.live.openMetrics : this.live.prometheus;
-    const cached = await this.cachedBytes(format);
+    const cached = this.partsOf(await this.rendered(), format);
     // The live part is small: rendered in one go, so a scrape never waits behind slices of a background render.
     const live = Buffer.from(await registries.metrics(), 'utf8');
     this.self.recordScrape(Number(process.hrtime.bigint() - started) / 1e9);
     return { parts: [...cached, live], contentType: registries.contentType };
   }
 
-  /** Renders the cached part ahead for every format scraped recently; call after each sampling pass. */
+  /** Renders the cached part ahead when a format was scraped recently; call after each sampling pass. */
   prerender(): void {
-    for (const [format, at] of this.wantedAt) {
-      if (this.now() - at <= WANTED_FOR_MS) void this.cachedBytes(format);
-    }
+    const now = this.now();
+    if ([...this.wantedAt.values()].some((at) => now - at <= WANTED_FOR_MS)) void this.rendered();
   }
 
-  private cachedBytes(format: ExpositionFormat): Promise<Buffer[]> {
+  /** The current version once rendered; meanwhile the previous one, or the first render itself when there is none. */
+  private rendered(): Promise<Rendered> {
     const version = this.version();
-    const done = this.done.get(format);
-    if (done?.version === version) return Promise.resolve(done.bytes);
-    let pending = this.pending.get(format);
-    if (pending?.version !== version) {
-      const registry = format === 'openmetrics' ? this.cached.openMetrics : this.cached.prometheus;
-      const bytes = renderInSlices(registry as Registry, this.cachedNames, format).then((buffers) => {
-        if (this.pending.get(format)?.version === version) this.pending.delete(format);
-        this.done.set(format, { version, bytes: buffers });
-        return buffers;
+    if (this.done?.version === version) return Promise.resolve(this.done);
+    if (this.pending?.version !== version) {
+      const rendered = renderInSlices(this.cachedRegistry, this.cachedFamilies, this.headers).then((families) => {
+        const result = { version, families };
+        if (this.pending?.version === version) this.pending = undefined;
+        this.done = result;
+        return result;
       });
-      pending = { version, bytes };
-      this.pending.set(format, pending);
+      this.pending = { version, rendered };
     }
-    return done ? Promise.resolve(done.bytes) : pending.bytes;
+    return this.done ? Promise.resolve(this.done) : this.pending.rendered;
+  }
+
+  private partsOf(rendered: Rendered, format: ExpositionFormat): Buffer[] {
+    const known = this.laidOut.get(format);
+    if (known?.version === rendered.version) return known.parts;
+    const parts = layOut(rendered.families, format);
+    this.laidOut.set(format, { version: rendered.version, parts });
+    return parts;
   }
 }

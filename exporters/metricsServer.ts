@@ -62,6 +62,8 @@ export class MetricsServer {
         const length = parts.reduce((n, p) => n + p.length, 0);
         res.writeHead(200, { 'content-type': contentType, 'content-length': length });
         if (req.method === 'HEAD') return void res.end();
+        // Corked, the parts leave in one writev instead of a syscall each.
+        res.cork();
         for (const part of parts) res.write(part);
         return void res.end();
       }
