@@ -6,11 +6,12 @@ import type { Logger } from '../logger';
 import type { WriterLease } from '../store/writerLease';
 import { isAsideName } from './asideName';
 import { createSpecFromInspect } from './createSpec';
-import { addKeepTag, removeKeepTag } from './keepTags';
+import { tagRevision, untagOutsideWindow } from './keepTagWindow';
 import type { Replacement, ReplacementOutcome, ReplacementStore } from './replacementStore';
 import { runVerdictOf, runVerdictOfState } from './runVerdict';
-import { needsRevision, versionDifferences, type ContainerVersion } from './revisionDiff';
-import type { LastRun, Revision, RevisionStore } from './revisionStore';
+import { needsRevision, type ContainerVersion } from './revisionDiff';
+import type { Revision, RevisionStore } from './revisionStore';
+import { followNetworks, noteRun } from './revisionUpdates';
 
 /** What the recorder needs: the stores, the writer lease, the engine while it is up, the window size and a clock. */
 export type RevisionRecorderDeps = {
@@ -114,12 +115,13 @@ export class RevisionRecorder {
     const fail = (err: Error) => this.deps.logger.warn('revision not updated', { error: err.message });
     if (e.Type === 'network' && (e.Action === 'connect' || e.Action === 'disconnect')) {
       const id = e.Actor.Attributes?.container;
-      if (id) this.enqueue(() => this.refreshNetworks(id)).catch(fail);
+      if (id) this.enqueue(() => followNetworks(this.followDeps(), id)).catch(fail);
       return;
     }
     if (e.Type !== 'container') return;
     const verdict = runVerdictOf(e.Action, e.Actor.Attributes ?? {});
-    if (verdict) this.enqueue(async () => this.noteRun(e.Actor.ID, { ...verdict, at: this.now() })).catch(fail);
+    if (verdict)
+      this.enqueue(async () => noteRun(this.deps.store, e.Actor.ID, { ...verdict, at: this.now() })).catch(fail);
   }
 
   /**
@@ -183,7 +185,7 @@ export class RevisionRecorder {
       store.setAbsentSince(name, now);
       const since = store.absentSince(name) ?? now;
       if (now - since < this.deps.forgetAfterMs) continue;
-      await this.untagOutsideWindow(docker, name, 0);
+      await untagOutsideWindow(docker, store, name, 0, this.deps.logger);
       if (store.latest(name)) continue;
       store.setAbsentSince(name, undefined);
       store.forgetNumbering(name);
@@ -289,6 +291,11 @@ export class RevisionRecorder {
     return recorded;
   }
 
+  private followDeps() {
+    const { store, replacements, logger } = this.deps;
+    return { store, replacements, logger, inspect: (id: string) => this.inspect(id) };
+  }
+
   private async inspect(containerId: string): Promise<Docker.ContainerInspectInfo | undefined> {
     const docker = this.deps.docker();
     if (!docker) throw new Error('engine unreachable');
@@ -319,7 +326,7 @@ export class RevisionRecorder {
     const state = runVerdictOfState(info.State as { Health?: { Status?: string } });
     if (latest && !needsRevision(latest, candidate)) {
       if (latest.containerId !== info.Id) store.setContainer(name, latest.revision, info.Id);
-      if (state) this.noteRun(info.Id, { ...state, at: this.now() });
+      if (state) noteRun(store, info.Id, { ...state, at: this.now() });
       return store.get(name, latest.revision) ?? latest;
     }
     const revision = store.add({
@@ -335,64 +342,11 @@ export class RevisionRecorder {
     const docker = this.deps.docker();
     if (docker) {
       for (const earlier of store.list(name, keep).slice(1)) {
-        if (!earlier.keepTag) await this.tag(docker, earlier);
+        if (!earlier.keepTag) await tagRevision(docker, store, earlier, logger);
       }
-      await this.untagOutsideWindow(docker, name, keep);
+      await untagOutsideWindow(docker, store, name, keep, logger);
     }
     return store.get(name, revision.revision) ?? revision;
-  }
-
-  /**
-   * The current revision follows its container's networks (connected or disconnected while it runs); when that
-   * makes it equal to the revision before, the two are one: the later number is dropped.
-   */
-  private async refreshNetworks(containerId: string): Promise<void> {
-    const { store, replacements, logger } = this.deps;
-    const revision = store.byContainer(containerId);
-    if (!revision || store.latest(revision.name)?.revision !== revision.revision) return;
-    if (replacements.has(revision.name)) return;
-    const info = await this.inspect(containerId);
-    if (!info?.State.Running) return;
-    const updated = { imageId: revision.imageId, spec: { ...revision.spec, networks: versionOf(info).spec.networks } };
-    if (!versionDifferences(revision, updated).length) return;
-    store.setSpec(revision.name, revision.revision, updated.spec);
-    const networks = Object.keys(updated.spec.networks).sort();
-    logger.info('revision networks updated', { container: revision.name, revision: revision.revision, networks });
-    const before = store.list(revision.name, 2)[1];
-    if (before && !versionDifferences(before, updated).length) {
-      store.delete(revision.name, revision.revision);
-      store.setContainer(revision.name, before.revision, containerId);
-      logger.info('revision merged into the one before (same image and config)', {
-        container: revision.name,
-        revision: before.revision,
-      });
-    }
-  }
-
-  private noteRun(containerId: string, run: LastRun): void {
-    const revision = this.deps.store.byContainer(containerId);
-    if (!revision) return;
-    const last = revision.lastRun;
-    if (last?.verdict === run.verdict && last.detail === run.detail) return;
-    this.deps.store.setLastRun(revision.name, revision.revision, run);
-  }
-
-  private async tag(docker: Docker, revision: Revision): Promise<void> {
-    try {
-      const ref = await addKeepTag(docker, revision.imageId, revision.name, revision.revision);
-      this.deps.store.setKeepTag(revision.name, revision.revision, ref);
-    } catch (err) {
-      const context = { container: revision.name, revision: revision.revision, error: (err as Error).message };
-      this.deps.logger.warn('revision image not tagged', context);
-    }
-  }
-
-  private async untagOutsideWindow(docker: Docker, name: string, keep: number): Promise<void> {
-    for (const old of this.deps.store.outsideWindow(name, keep)) {
-      const outcome = old.keepTag ? await removeKeepTag(docker, old.keepTag).catch(() => 'failed' as const) : 'gone';
-      if (outcome === 'removed' || outcome === 'gone') this.deps.store.delete(name, old.revision);
-      else this.deps.logger.debug('keep tag kept for now', { container: name, revision: old.revision, outcome });
-    }
   }
 }
 
