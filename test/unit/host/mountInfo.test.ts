@@ -21,7 +21,7 @@ describe('hostFilesystems', () => {
   it('lists device filesystems once per source, as cAdvisor, without tmpfs, overlay and proc', () => {
     expect(hostFilesystems(mounts)).toEqual([
       { device: '/dev/vda', majorMinor: '253:0', mountPoint: '/' },
-      { device: '/dev/vdb1', majorMinor: '253:16', mountPoint: '/data' },
+      { device: '/dev/vdb1', majorMinor: '253:16', mountPoint: '/srv' },
       { device: '/dev/sda1', majorMinor: '8:1', mountPoint: '/gone' },
       { device: 'server:/export', majorMinor: '0:55', mountPoint: '/mnt/with space' },
     ]);
@@ -38,6 +38,6 @@ describe('mountOf', () => {
     expect(mountOf(mounts, '/var/lib/docker')?.mountPoint).toBe('/var/lib/docker');
     expect(mountOf(mounts, '/var/lib/docker/overlay2/0123abcd/merged/etc')?.fsType).toBe('overlay');
     expect(mountOf(mounts, '/data2')?.mountPoint).toBe('/');
-    expect(mountOf(mounts, '/data/x')?.source).toBe('/dev/vdb1');
+    expect(mountOf(mounts, '/srv/x')?.source).toBe('/dev/vdb1');
   });
 });
