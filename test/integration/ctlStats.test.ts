@@ -80,6 +80,16 @@ describe('dockwatch ctl stats (built dist/cli.js, real engine, default sampling 
     }
   });
 
+  /** The rows of a successful `stats` reply for the test's containers, checked to be in natural order. */
+  function statsRows(r: { code: number; stdout: string }): Record<string, string>[] {
+    expect(r).toMatchObject({ code: 0 });
+    const lines = r.stdout.split('\n');
+    const header = lines.find((line) => line.startsWith('NAME')) ?? '';
+    const rows = lines.filter((line) => line.startsWith(prefix)).map((line) => cellsOf(header, line));
+    expect(rows.map((row) => row.NAME)).toEqual([`${prefix}-1`, `${prefix}-2`, `${prefix}-10`]);
+    return rows;
+  }
+
   afterAll(async () => {
     await removeTestContainers();
     rmSync(dir, { recursive: true, force: true });
@@ -87,11 +97,7 @@ describe('dockwatch ctl stats (built dist/cli.js, real engine, default sampling 
 
   it('fills every row (CPU, memory, processes) on the first try, names in natural order', async () => {
     const r = await ctl('auto', 'stats', '--as', 'alice');
-    expect(r).toMatchObject({ code: 0 });
-    const lines = r.stdout.split('\n');
-    const header = lines.find((line) => line.startsWith('NAME')) ?? '';
-    const rows = lines.filter((line) => line.startsWith(prefix)).map((line) => cellsOf(header, line));
-    expect(rows.map((row) => row.NAME)).toEqual([`${prefix}-1`, `${prefix}-2`, `${prefix}-10`]);
+    const rows = statsRows(r);
     for (const row of rows) {
       expect(row).toEqual({
         NAME: expect.any(String),
@@ -105,11 +111,7 @@ describe('dockwatch ctl stats (built dist/cli.js, real engine, default sampling 
 
   it('fills every row with the Engine API collector too, whose first pass takes a while', async () => {
     const r = await ctl('api', 'stats', '--as', 'alice');
-    expect(r).toMatchObject({ code: 0 });
-    const lines = r.stdout.split('\n');
-    const header = lines.find((line) => line.startsWith('NAME')) ?? '';
-    const rows = lines.filter((line) => line.startsWith(prefix)).map((line) => cellsOf(header, line));
-    expect(rows.map((row) => row.NAME)).toEqual([`${prefix}-1`, `${prefix}-2`, `${prefix}-10`]);
+    const rows = statsRows(r);
     for (const row of rows) {
       // No network of their own (--network none) and no process count from the Engine API: n/a, not blank.
       expect(row).toEqual({
