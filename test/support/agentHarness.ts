@@ -6,6 +6,7 @@ import { startAgent, type RunningAgent } from '../../agent';
 import { createLogger } from '../../agent/logger';
 import { loadConfig } from '../../config/load';
 import { parseExposition, type Series } from './exposition';
+import { waitFor } from './waitFor';
 
 /** An agent running in the test process, with helpers to read its endpoints. */
 export type TestAgent = {
@@ -20,7 +21,8 @@ export type TestAgent = {
 
 /**
  * Starts an agent in-process from a YAML config (merged over fast test defaults: 1 s interval, a free loopback
- * port, only containers labelled dockwatch.test=1), through the same loader the CLI uses.
+ * port, only containers labelled dockwatch.test=1), through the same loader the CLI uses. On the test's own engine
+ * (no docker.host in `yaml`), it returns once the agent has synced with the engine.
  */
 export async function startTestAgent(yaml = '', env: NodeJS.ProcessEnv = {}): Promise<TestAgent> {
   const dir = mkdtempSync(join(tmpdir(), 'dockwatch-agent-'));
@@ -43,6 +45,10 @@ export async function startTestAgent(yaml = '', env: NodeJS.ProcessEnv = {}): Pr
     silent: !process.env.DOCKWATCH_TEST_LOG,
   });
   const agent = await startAgent(config, logger);
+  // On the test's own engine, answer only once the agent has synced with it: a read before that is a 503 by design.
+  const ownEngine = !(parse(yaml || '{}') as { docker?: { host?: unknown } } | null)?.docker?.host;
+  if (ownEngine)
+    await waitFor(async () => agent.engine.up, { what: 'the agent to sync with the engine', timeoutMs: 20_000 });
   const url = `http://127.0.0.1:${agent.address.port}`;
   const scrapeText = async (accept?: string) => {
     const res = await fetch(`${url}/metrics`, { headers: accept ? { accept } : {} });
