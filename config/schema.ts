@@ -22,6 +22,8 @@ import { logsSchema } from './logsSchema';
 import { botSchema } from './botSchema';
 import { notifiersSchema } from './notifiersSchema';
 import { revisionsSchema } from './revisionsSchema';
+import { imagesSchema } from './imagesSchema';
+import { registriesSchema } from './registriesSchema';
 
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -124,6 +126,8 @@ export const configSchema = z
     alerts: alertsSchema.prefault({}),
     notifiers: notifiersSchema,
     revisions: revisionsSchema.prefault({}),
+    images: imagesSchema.prefault({}),
+    registries: registriesSchema,
     bot: botSchema.prefault({}),
   })
   .superRefine(

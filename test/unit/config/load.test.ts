@@ -27,6 +27,16 @@ const DEFAULTS: Config = {
   },
   notifiers: [],
   revisions: { keep: 5, rollbackTimeout: 60_000, forgetAfter: 604_800_000 },
+  images: {
+    usageInterval: 300_000,
+    updateCheck: {
+      enabled: true,
+      interval: 21_600_000,
+      requestsPerRegistry: 100,
+      optOutLabel: 'dockwatch.update-check=false',
+    },
+  },
+  registries: [],
   bot: {
     agents: [],
     confirmTimeout: 60_000,
@@ -95,6 +105,8 @@ describe('loadConfig', () => {
       alerts: DEFAULTS.alerts,
       notifiers: [],
       revisions: DEFAULTS.revisions,
+      images: DEFAULTS.images,
+      registries: DEFAULTS.registries,
       bot: DEFAULTS.bot,
     } satisfies Config);
   });
