@@ -1,5 +1,5 @@
 /** The actions that write to the engine. */
-export type ActionName = 'start' | 'stop' | 'restart' | 'rollback';
+export type ActionName = 'start' | 'stop' | 'restart' | 'rollback' | 'deploy';
 
 /** One audit record of an action: written when it starts and when it ends. Times are ms since the epoch. */
 export type ActionAuditEntry = {
@@ -57,6 +57,51 @@ export type RollbackOptions = ActionOptions & {
   timeoutMs?: number;
 };
 
+/** Steps of a deploy: pull the image, record the current container as a revision, then those of a replacement. */
+export type DeployStep = 'pull' | 'record' | Exclude<RollbackStep, 'choose'>;
+
+/** One progress report of a deploy; `progress` repeats while the pull runs (layers and bytes in `detail`). */
+export type DeployProgress = {
+  step: DeployStep;
+  status: 'started' | 'progress' | 'done' | 'failed';
+  detail?: string;
+  at: number;
+};
+
+/** `deploy`: the image (default: re-pull the container's own tag), the health gate's deadline, where progress goes. */
+export type DeployOptions = ActionOptions & {
+  image?: string;
+  /** How long the new container may take to run and be healthy; default `revisions.rollbackTimeout`. */
+  timeoutMs?: number;
+  onProgress?: (progress: DeployProgress) => void;
+  /** Cancels the pull; once the container is being replaced the deploy runs to its end. */
+  signal?: AbortSignal;
+};
+
+/**
+ * How a deploy ended: `deployed` (the new image runs), `up-to-date` (the pulled image is the one running; nothing
+ * changed), `restored` (the new container did not come up and the previous one is back; `reason` says why) or
+ * `restore-failed` (and part of restoring failed too; `message` says what).
+ */
+export type DeployResult = {
+  outcome: 'deployed' | 'up-to-date' | 'restored' | 'restore-failed';
+  container: string;
+  /** The image reference deployed, as given (or the container's own). */
+  image: string;
+  /** The pulled image's ID. */
+  imageId?: string;
+  /** The revision of the container it replaced. */
+  fromRevision?: number;
+  /** The revision recorded for the new container, when deployed and this process records revisions. */
+  newRevision?: number;
+  /** The container under the name now. */
+  containerId?: string;
+  /** Why the new container failed: the step, the gate's words, its exit code, last health output and log lines. */
+  reason?: { step: string; message: string; exitCode?: number; health?: string; logs: string[] };
+  steps: DeployProgress[];
+  message: string;
+};
+
 /** The state of a container after an action. */
 export type ActionResult = { container: string; containerId: string; state: string; detail: string };
 
@@ -105,6 +150,8 @@ export interface ContainerActions {
   restart(name: string, options?: StopOptions): Promise<ActionResult>;
   /** Recreates the container from a recorded revision, restoring the previous one if any step fails. */
   rollback(name: string, options?: RollbackOptions): Promise<RollbackResult>;
+  /** Pulls an image and recreates the container from it behind a health gate, restoring it when the gate fails. */
+  deploy(name: string, options?: DeployOptions): Promise<DeployResult>;
   /** The kept revisions of a name, newest first. */
   history(name: string): Promise<RevisionSummary[]>;
 }

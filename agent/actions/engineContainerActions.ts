@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { ImagePuller } from '../images/imagePuller';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import type { Logger } from '../logger';
 import { versionDifferences } from '../revisions/revisionDiff';
@@ -12,11 +13,14 @@ import type {
   ActionOptions,
   ActionResult,
   ContainerActions,
+  DeployOptions,
+  DeployResult,
   RevisionSummary,
   RollbackOptions,
   RollbackResult,
   StopOptions,
 } from './containerActions';
+import { runDeploy } from './deploy';
 import { resolveContainer } from './resolveContainer';
 import { runRollback } from './rollback';
 import { chooseRollbackTarget, describeChoice, lastRunOf } from './rollbackTarget';
@@ -39,7 +43,12 @@ export type EngineContainerActionsDeps = {
   sleep?: (ms: number) => Promise<void>;
   /** A rolled-back container without a healthcheck counts as running once it ran this long (default 1 s). */
   settleMs?: number;
+  /** Pulls images for `deploy` (the agent's engine puller); without one, deploy is refused. */
+  pull?: ImagePuller;
 };
+
+/** The longest `deploy --timeout`. */
+export const MAX_DEPLOY_TIMEOUT_MS = 60 * 60_000;
 
 const STOP_GRACE_MS = 30_000;
 const DEFAULT_STOP_SECONDS = 10;
@@ -143,32 +152,66 @@ export class EngineContainerActions implements ContainerActions {
       }
       const image = await this.imageFor(docker, target);
       const info = await docker.getContainer(record.id).inspect();
-      const result = await runRollback(
-        {
-          docker,
-          recorder: this.deps.recorder,
-          expectStop: this.deps.expectStop,
-          logger: this.deps.logger,
-          now: this.now,
-          sleep: this.deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-          settleMs: this.deps.settleMs ?? 1000,
-          pollMs: 250,
-        },
-        {
-          current: info,
-          ...(current.revision && { fromRevision: current.revision.revision }),
-          target,
-          image,
-          timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
-          ...(options.onProgress && { onProgress: options.onProgress }),
-        },
-      );
+      const result = await runRollback(this.replacementDeps(docker), {
+        current: info,
+        ...(current.revision && { fromRevision: current.revision.revision }),
+        target,
+        image,
+        timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
+        ...(options.onProgress && { onProgress: options.onProgress }),
+      });
       audit(result.outcome === 'rolled-back' ? 'succeeded' : 'failed', result.message);
       return result;
     } catch (err) {
       audit('failed', (err as Error).message);
       throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
     }
+  }
+
+  /** Pulls an image and replaces the container with it behind the health gate; see {@link runDeploy}. */
+  async deploy(name: string, options: DeployOptions = {}): Promise<DeployResult> {
+    const docker = this.engine();
+    const record = resolveContainer(this.deps.containers(), name);
+    const { pull } = this.deps;
+    if (!pull) throw new ActionError('failed', 'deploy is not available: this agent has no image puller');
+    const timeoutMs = options.timeoutMs ?? this.deps.rollbackTimeoutMs;
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 1000 || timeoutMs > MAX_DEPLOY_TIMEOUT_MS) {
+      throw new ActionError('failed', `the deploy timeout must be from 1s to 1h, not ${Math.round(timeoutMs / 1000)}s`);
+    }
+    const audit = this.auditor('deploy', record, options);
+    audit('started', options.image === undefined ? 'its own tag, pulled again' : options.image);
+    try {
+      const current = await docker.getContainer(record.id).inspect();
+      const result = await runDeploy(
+        { ...this.replacementDeps(docker), pull },
+        {
+          current,
+          timeoutMs,
+          ...(options.image !== undefined && { image: options.image }),
+          ...(options.signal && { signal: options.signal }),
+          ...(options.onProgress && { onProgress: options.onProgress }),
+        },
+      );
+      const ok = result.outcome === 'deployed' || result.outcome === 'up-to-date';
+      audit(ok ? 'succeeded' : 'failed', result.message.split('\n')[0]);
+      return result;
+    } catch (err) {
+      audit('failed', (err as Error).message);
+      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
+    }
+  }
+
+  private replacementDeps(docker: Docker) {
+    return {
+      docker,
+      recorder: this.deps.recorder,
+      expectStop: this.deps.expectStop,
+      logger: this.deps.logger,
+      now: this.now,
+      sleep: this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+      settleMs: this.deps.settleMs ?? 1000,
+      pollMs: 250,
+    };
   }
 
   private async imageFor(docker: Docker, target: Revision): Promise<string> {

@@ -1,19 +1,21 @@
 import { holderMayBeAlive } from '../store/holderAlive';
 import { migrate, type Store } from '../store/database';
 
-/** How a replacement ended (the outcomes of a rollback). */
-export type ReplacementOutcome = 'rolled-back' | 'restored' | 'restore-failed';
+/** How a replacement ended: the new container runs (a rollback's or a deploy's), or the previous one is back. */
+export type ReplacementOutcome = 'rolled-back' | 'deployed' | 'restored' | 'restore-failed';
 
 /**
- * A container being replaced under its name (a rollback), as every process on the data dir sees it: while it is in
- * progress no revision is recorded for the name (its containers are transient), and once it has an outcome the
- * revisions writer settles it (records the new container, or notes that the target revision failed).
+ * A container being replaced under its name (a rollback or a deploy), as every process on the data dir sees it: while
+ * it is in progress no revision is recorded for the name (its containers are transient), and once it has an outcome
+ * the revisions writer settles it (records the new container, or notes that a rollback's target revision failed).
  */
 export type Replacement = {
   name: string;
   /** The process doing it ({@link processHolderId}). */
   holder: string;
   targetRevision: number;
+  /** Set for a deploy (the image it brings, as given); absent for a rollback. `targetRevision` is then 0. */
+  deployImage?: string;
   oldContainerId: string;
   asideName?: string;
   newContainerId?: string;
@@ -41,6 +43,7 @@ const MIGRATIONS = [
       detail TEXT
     )`,
   },
+  { name: 'replacements-2-deploy', sql: 'ALTER TABLE container_replacements ADD COLUMN deploy_image TEXT' },
 ];
 
 type Row = {
@@ -54,6 +57,7 @@ type Row = {
   expires_at: number;
   outcome: ReplacementOutcome | null;
   detail: string | null;
+  deploy_image: string | null;
 };
 
 function fromRow(r: Row): Replacement {
@@ -61,6 +65,7 @@ function fromRow(r: Row): Replacement {
     name: r.name,
     holder: r.holder,
     targetRevision: r.target_revision,
+    ...(r.deploy_image !== null && { deployImage: r.deploy_image }),
     oldContainerId: r.old_container_id,
     startedAt: r.started_at,
     expiresAt: r.expires_at,
@@ -74,9 +79,8 @@ function fromRow(r: Row): Replacement {
 /** Thrown by {@link ReplacementStore.begin} when another replacement of the name is in progress. */
 export class ReplacementInProgress extends Error {
   constructor(readonly existing: Replacement) {
-    super(
-      `a rollback of ${existing.name} is already in progress (since ${new Date(existing.startedAt).toISOString()})`,
-    );
+    const what = existing.deployImage === undefined ? 'rollback' : 'deploy';
+    super(`a ${what} of ${existing.name} is already in progress (since ${new Date(existing.startedAt).toISOString()})`);
   }
 }
 
@@ -99,10 +103,19 @@ export class ReplacementStore {
         this.db
           .prepare(
             `INSERT OR REPLACE INTO container_replacements
-             (name, holder, target_revision, old_container_id, aside_name, new_container_id, started_at, expires_at, outcome, detail)
-             VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL)`,
+             (name, holder, target_revision, old_container_id, aside_name, new_container_id, started_at, expires_at, outcome, detail, deploy_image)
+             VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?)`,
           )
-          .run(r.name, r.holder, r.targetRevision, r.oldContainerId, r.asideName ?? null, r.startedAt, r.expiresAt);
+          .run(
+            r.name,
+            r.holder,
+            r.targetRevision,
+            r.oldContainerId,
+            r.asideName ?? null,
+            r.startedAt,
+            r.expiresAt,
+            r.deployImage ?? null,
+          );
       })
       .immediate();
   }

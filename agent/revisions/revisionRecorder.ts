@@ -269,10 +269,17 @@ export class RevisionRecorder {
     const now = replacements.get(marker.name);
     if (now?.holder !== marker.holder || now.startedAt !== marker.startedAt) return undefined;
     let recorded: Revision | undefined;
-    if (now.outcome === 'rolled-back' && now.newContainerId) {
+    if ((now.outcome === 'rolled-back' || now.outcome === 'deployed') && now.newContainerId) {
       const info = await this.inspect(now.newContainerId);
-      recorded = info && (await this.check(info, `rollback to revision ${now.targetRevision}`, true));
+      const note =
+        now.deployImage === undefined ? `rollback to revision ${now.targetRevision}` : `deploy of ${now.deployImage}`;
+      recorded = info && (await this.check(info, note, true));
       if (recorded) store.setLastRun(recorded.name, recorded.revision, { verdict: 'healthy', at: this.now() });
+    } else if (now.outcome && now.deployImage !== undefined) {
+      logger.info('a deploy failed: the previous container runs again, no revision recorded', {
+        container: now.name,
+        image: now.deployImage,
+      });
     } else if (now.outcome) {
       const detail = `a rollback to it failed${now.detail ? `: ${now.detail}` : ''}`;
       store.setLastRun(now.name, now.targetRevision, { verdict: 'failed', at: this.now(), detail });

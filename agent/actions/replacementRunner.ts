@@ -1,0 +1,245 @@
+import type Docker from 'dockerode';
+import type { Logger } from '../logger';
+import { asideName } from '../revisions/asideName';
+import { createOptions, endpointConfig, secondaryNetworks, type CreateSpec } from '../revisions/createSpec';
+import type { ReplacementHandle, RevisionRecorder } from '../revisions/revisionRecorder';
+import { ReplacementInProgress, type Replacement } from '../revisions/replacementStore';
+import { ActionError } from './actionError';
+import type { RollbackProgress, RollbackStep } from './containerActions';
+import { diagnose, type FailureDiagnosis } from './failureDiagnosis';
+import { readiness } from './readiness';
+
+/** What replacing a container works with (a rollback's and a deploy's). */
+export type ReplacementDeps = {
+  docker: Docker;
+  recorder: RevisionRecorder;
+  expectStop: (containerId: string, until: number) => void;
+  logger: Logger;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** A container without a healthcheck counts as running once it ran this long. */
+  settleMs: number;
+  pollMs: number;
+};
+
+/** The steps of a replacement, then those of restoring the previous container. */
+export type ReplacementStep = Exclude<RollbackStep, 'choose'>;
+
+/** Reports one step as it starts and ends. */
+export type StepReporter = (step: ReplacementStep, status: RollbackProgress['status'], detail?: string) => void;
+
+/** One replacement: the container it replaces, what to create under its name, and how long it may take to be ready. */
+export type ReplacementPlan = {
+  current: Docker.ContainerInspectInfo;
+  spec: CreateSpec;
+  image: string;
+  timeoutMs: number;
+  /** What the store's marker says: a rollback's target revision, or a deploy's image (target revision 0). */
+  marker: Pick<Replacement, 'targetRevision' | 'deployImage'>;
+  /** The outcome recorded when the new container is ready. */
+  success: 'rolled-back' | 'deployed';
+  report: StepReporter;
+};
+
+/** The step that failed and the engine's (or the health gate's) words. */
+export type StepFailure = { step: ReplacementStep; message: string };
+
+/**
+ * How a replacement ended: `replaced` (the new container runs; `asideKept` when removing the old one failed), or a
+ * step failed and the previous container is back (`restored`) or not quite (`restore-failed`, `problems` say why).
+ * `diagnosis` tells why a new container that started did not come up.
+ */
+export type ReplacementRun =
+  | { outcome: 'replaced'; containerId: string; newRevision?: number; aside: string; asideKept: boolean }
+  | {
+      outcome: 'restored' | 'restore-failed';
+      containerId: string;
+      failure: StepFailure;
+      problems: string[];
+      diagnosis?: FailureDiagnosis;
+    };
+
+const STOP_GRACE_MS = 30_000;
+/** A replacement marker outlives the replacement's own deadlines by this much before another process may ignore it. */
+const MARKER_MARGIN_MS = 5 * 60_000;
+
+class StepFailed extends Error {
+  constructor(
+    readonly step: ReplacementStep,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An engine error's message without dockerode's `(HTTP code …)` prefix. */
+export const errorText = (err: unknown) => ((err as Error).message ?? String(err)).replace(/^\(HTTP code \d+\)\s*/, '');
+
+/**
+ * Replaces a container under its name: stop → rename aside → create under the name → start → wait until it runs
+ * (and is healthy) → remove the old one. When a step fails: read why the new one did not come up, remove it, rename
+ * the old one back and start it if it ran. Volumes are never removed. Every step is reported as it starts and ends.
+ * Meanwhile the store marks the name as being replaced, so no process records its transient containers; the
+ * revisions writer records the outcome (the new container as a revision when it succeeded, and nothing else).
+ * Throws ActionError `conflict` when another replacement of the name is under way.
+ */
+export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPlan): Promise<ReplacementRun> {
+  const { docker, now } = deps;
+  const { report } = plan;
+  const name = plan.current.Name.replace(/^\//, '');
+  const step = async (id: ReplacementStep, work: () => Promise<string | undefined>) => {
+    report(id, 'started');
+    try {
+      report(id, 'done', await work());
+    } catch (err) {
+      report(id, 'failed', errorText(err));
+      throw new StepFailed(id, errorText(err));
+    }
+  };
+
+  const old = docker.getContainer(plan.current.Id);
+  const wasRunning = plan.current.State.Running;
+  const stopSeconds = Number((plan.current.Config as { StopTimeout?: number }).StopTimeout ?? 10);
+  const aside = asideName(name, now());
+  let stopped = false;
+  let renamed = false;
+  let created: Docker.Container | undefined;
+  const marker = beginReplacement(deps.recorder, {
+    name,
+    ...plan.marker,
+    oldContainerId: plan.current.Id,
+    asideName: aside,
+    expiresAt: now() + stopSeconds * 1000 + plan.timeoutMs + MARKER_MARGIN_MS,
+  });
+  try {
+    if (wasRunning) {
+      await step('stop', async () => {
+        deps.expectStop(old.id, now() + stopSeconds * 1000 + STOP_GRACE_MS + plan.timeoutMs);
+        await old.stop();
+        stopped = true;
+        return undefined;
+      });
+    }
+    await step('rename', async () => {
+      await old.rename({ name: aside });
+      renamed = true;
+      return `renamed to ${aside}`;
+    });
+    await step('create', async () => {
+      created = await docker.createContainer(
+        createOptions(plan.spec, name, plan.image) as Docker.ContainerCreateOptions,
+      );
+      marker.created(created.id);
+      for (const [network, attachment] of secondaryNetworks(plan.spec)) {
+        await docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpointConfig(attachment) });
+      }
+      return `created ${created.id.slice(0, 12)} from ${plan.image}`;
+    });
+    const fresh = created as unknown as Docker.Container;
+    await step('start', async () => {
+      await fresh.start();
+      return undefined;
+    });
+    await step('wait', () => waitUntilReady(deps, fresh, plan.timeoutMs));
+  } catch (err) {
+    if (!(err instanceof StepFailed)) {
+      await marker.finish('restore-failed', errorText(err)).catch(() => undefined);
+      throw err;
+    }
+    const fresh = created;
+    const diagnosis =
+      fresh && (err.step === 'start' || err.step === 'wait') ? await diagnose(fresh).catch(() => undefined) : undefined;
+    const problems = await restore(deps, { old, name, created, renamed, stopped }, report);
+    const outcome = problems.length ? 'restore-failed' : 'restored';
+    await marker.finish(outcome, `${err.step}: ${err.message}`).catch((e: Error) => {
+      deps.logger.warn('replacement outcome not recorded', { container: name, error: e.message });
+    });
+    return {
+      outcome,
+      containerId: old.id,
+      failure: { step: err.step, message: err.message },
+      problems,
+      ...(diagnosis && { diagnosis }),
+    };
+  }
+  const fresh = created as unknown as Docker.Container;
+  let asideKept = false;
+  try {
+    await step('remove-old', async () => {
+      await old.remove({ v: false });
+      return `removed ${aside}`;
+    });
+  } catch {
+    asideKept = true;
+  }
+  const recorded = await marker.finish(plan.success).catch((err: Error) => {
+    deps.logger.warn('revision not recorded', { container: name, error: err.message });
+    return undefined;
+  });
+  return {
+    outcome: 'replaced',
+    containerId: fresh.id,
+    aside,
+    asideKept,
+    ...(recorded && { newRevision: recorded.revision }),
+  };
+}
+
+function beginReplacement(
+  recorder: RevisionRecorder,
+  r: Parameters<RevisionRecorder['replacing']>[0],
+): ReplacementHandle {
+  try {
+    return recorder.replacing(r);
+  } catch (err) {
+    if (err instanceof ReplacementInProgress) throw new ActionError('conflict', err.message);
+    throw err;
+  }
+}
+
+async function waitUntilReady(deps: ReplacementDeps, container: Docker.Container, timeoutMs: number): Promise<string> {
+  const deadline = deps.now() + timeoutMs;
+  let why = 'not inspected yet';
+  for (;;) {
+    const info = await container.inspect();
+    const verdict = readiness(info, 0, deps.settleMs, deps.now());
+    if (verdict.status === 'ready') return info.State.Health ? 'running and healthy' : 'running';
+    if (verdict.status === 'failed') throw new Error(verdict.why);
+    why = verdict.why;
+    if (deps.now() >= deadline) throw new Error(`not ready within ${Math.round(timeoutMs / 1000)} s (${why})`);
+    await deps.sleep(deps.pollMs);
+  }
+}
+
+type RestoreState = {
+  old: Docker.Container;
+  name: string;
+  created: Docker.Container | undefined;
+  renamed: boolean;
+  stopped: boolean;
+};
+
+/** Removes the new container, renames the old one back and starts it if it ran; returns what went wrong. */
+async function restore(deps: ReplacementDeps, s: RestoreState, report: StepReporter): Promise<string[]> {
+  const problems: string[] = [];
+  const attempt = async (step: ReplacementStep, work: () => Promise<unknown>, detail: string) => {
+    report(step, 'started');
+    try {
+      await work();
+      report(step, 'done', detail);
+    } catch (err) {
+      report(step, 'failed', errorText(err));
+      problems.push(`${step}: ${errorText(err)}`);
+    }
+  };
+  const created = s.created;
+  if (created) {
+    deps.expectStop(created.id, deps.now() + STOP_GRACE_MS);
+    await attempt('remove-new', () => created.remove({ force: true, v: false }), `removed ${created.id.slice(0, 12)}`);
+  }
+  if (s.renamed) await attempt('rename-back', () => s.old.rename({ name: s.name }), `renamed back to ${s.name}`);
+  if (s.stopped) await attempt('start-old', () => s.old.start(), 'started again');
+  if (problems.length)
+    deps.logger.error('a replacement failed and restoring failed too', { container: s.name, problems });
+  return problems;
+}
