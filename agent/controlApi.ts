@@ -7,6 +7,7 @@ import type { Config } from '../config/schema';
 import { accessPolicy, type AccessDecision, type AccessRequest } from './controlApiAccess';
 import { ContainerRoutes, isUserFacing, userFacingStatus } from './controlApiContainers';
 import { ApiError } from './controlApiError';
+import { imagesAnswer } from './controlApiImages';
 import { readJsonText, sendJson } from './controlApiHttp';
 import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from './controlApiRequests';
 import { API_PREFIX, matchRoute, type RouteName } from './controlApiRoutes';
@@ -104,6 +105,9 @@ export class ControlApi {
         return this.served().hosts();
       case 'listContainers':
         return this.served().list();
+      case 'listImages':
+        if (!this.deps.agent) throw new ApiError(404, 'this agent does not serve the image endpoints');
+        return imagesAnswer(this.deps.agent, query, signal);
       case 'containerStats':
       case 'containerLogs':
       case 'containerInspect':

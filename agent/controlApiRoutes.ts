@@ -8,6 +8,7 @@ export type RouteName =
   | 'host'
   | 'hosts'
   | 'listContainers'
+  | 'listImages'
   | ContainerRouteName;
 
 /** The endpoints about one container (`/api/v1/containers/:id/...`): reads, then actions streamed as NDJSON. */
@@ -37,6 +38,7 @@ const ROUTES: readonly { method: ApiMethod; path: string; name: RouteName }[] = 
   { method: 'GET', path: `${API_PREFIX}/host`, name: 'host' },
   { method: 'GET', path: `${API_PREFIX}/hosts`, name: 'hosts' },
   { method: 'GET', path: `${API_PREFIX}/containers`, name: 'listContainers' },
+  { method: 'GET', path: `${API_PREFIX}/images`, name: 'listImages' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/stats`, name: 'containerStats' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/logs`, name: 'containerLogs' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/inspect`, name: 'containerInspect' },

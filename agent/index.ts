@@ -43,6 +43,7 @@ import { ReplacementStore } from './revisions/replacementStore';
 import { RevisionStore } from './revisions/revisionStore';
 import { processHolderId, WriterLease } from './store/writerLease';
 import { StoreCommitter, type CommitParticipant } from './store/storeCommitter';
+import { DiskUsageRefresher } from './images/diskUsageRefresher';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
 export type RunningAgent = {
@@ -59,6 +60,8 @@ export type RunningAgent = {
   revisions: RevisionStore;
   /** Every write to the engine (start, stop, restart, rollback) and revision history; add the bot's audit with onAudit. */
   actions: EngineContainerActions;
+  /** The latest `system df` figures for the image and disk metrics, read every `images.usageInterval`. */
+  diskUsage: DiskUsageRefresher;
   stop(): Promise<void>;
 };
 
@@ -252,6 +255,12 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logger,
   });
 
+  const diskUsage = new DiskUsageRefresher({
+    docker: () => connected,
+    intervalMs: config.images.usageInterval,
+    watched: (c) => isWatched(c, config.containers),
+    logger,
+  });
   const view = new ContainerView(inventory, samples, watched, config.metrics.containerLabels);
   const families = buildFamilies({
     view,
@@ -263,6 +272,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logs,
     alerts: alerts.engine,
     outbox: alerts.outbox,
+    diskUsage,
     machine: isLocalEndpoint(endpoint) ? readMachineFacts(defaultSysRoot(cgroupRoot), procRoot) : undefined,
   });
   const exposition = new Exposition(
@@ -293,6 +303,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     alerts.start();
   }
   engine.start();
+  diskUsage.start();
 
   return {
     address,
@@ -306,8 +317,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     alerts,
     revisions,
     actions,
+    diskUsage,
     async stop() {
       sampler.stop();
+      diskUsage.stop();
       engine.stop();
       logs.stop();
       await recorder.stop();

@@ -1,5 +1,6 @@
 import type { Alert } from '../alerts/alert';
 import type { NewSilence, Silence } from '../alerts/silences';
+import type { DiskUsageReport, ImageSelection } from '../agent/images/diskUsage';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 
 /** One host as `hosts` lists it; the counts are absent while the engine is unreachable (they would be stale). */
@@ -65,6 +66,9 @@ export type Revision = {
   lastRun?: 'healthy' | 'failed';
 };
 
+/** Which images `images` lists (a filter on `repository:tag`, only untagged ones); totals cover every image. */
+export type ImagesQuery = ImageSelection & { signal: AbortSignal };
+
 /** What an action needs besides its container: who asked (for the agent's own records), cancellation, progress. */
 export type ActionOptions = { by: string; signal: AbortSignal; onProgress?: (step: string) => void };
 
@@ -117,4 +121,6 @@ export interface AgentClient {
   rollback(id: string, to: number | undefined, options: ActionOptions): Promise<string>;
   /** The recorded revisions of the container's name, newest first. */
   history(id: string, signal: AbortSignal): Promise<Revision[]>;
+  /** The host's images the query selects and its disk use totals (`system df`, read now; viewer-level). */
+  images(query: ImagesQuery): Promise<DiskUsageReport>;
 }

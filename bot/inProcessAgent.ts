@@ -1,10 +1,11 @@
 import type Docker from 'dockerode';
 import type { RunningAgent } from '../agent';
 import type { ContainerActions } from '../agent/actions/containerActions';
+import type { DiskUsageReport } from '../agent/images/diskUsage';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { Alert } from '../alerts/alert';
 import type { NewSilence, Silence } from '../alerts/silences';
-import { isWatched } from '../config/containerSelector';
+import { isWatched, type SelectableContainer } from '../config/containerSelector';
 import type { Config } from '../config/schema';
 import { containerDetails } from './containerDetails';
 import {
@@ -15,10 +16,12 @@ import {
   type ContainerDetails,
   type ContainerStats,
   type HostSummary,
+  type ImagesQuery,
   type LogLine,
   type LogQuery,
   type Revision,
 } from './agentClient';
+import { readImages } from './inProcessImages';
 import { InProcessStats } from './inProcessStats';
 import { splitLogLines } from './logLines';
 
@@ -189,6 +192,11 @@ export class InProcessAgent implements AgentClient {
       ...(r.note !== undefined && { note: r.note }),
       ...(r.lastRun !== undefined && { lastRun: r.lastRun }),
     }));
+  }
+
+  async images(query: ImagesQuery): Promise<DiskUsageReport> {
+    const watched = (c: SelectableContainer) => isWatched(c, this.options.config.containers);
+    return readImages(this.docker(), query, watched, this.options.config.docker.host, this.now);
   }
 
   private watched(): ContainerRecord[] {

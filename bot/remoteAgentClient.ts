@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AlertView, SilenceView } from '../agent/controlApiViews';
+import type { DiskUsageReport } from '../agent/images/diskUsage';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { Alert } from '../alerts/alert';
 import type { NewSilence, Silence } from '../alerts/silences';
@@ -10,11 +11,13 @@ import {
   type ContainerDetails,
   type ContainerStats,
   type HostSummary,
+  type ImagesQuery,
   type LogLine,
   type LogQuery,
   type Revision,
 } from './agentClient';
 import { AgentHttp, errorOf, type AgentAnswer } from './remote/agentHttp';
+import { diskUsageReportOf } from './remote/remoteImages';
 import { alertFromView, arrayField, hostViewOf, objectOf, silenceFromView } from './remote/remoteViews';
 
 /** Where one agent's control API is and how to talk to it (`bot.agents[]`, or one address found by discovery). */
@@ -113,6 +116,14 @@ export class RemoteAgentClient implements AgentClient {
       'revisions',
       this.hostName(),
     );
+  }
+
+  async images(query: ImagesQuery): Promise<DiskUsageReport> {
+    const params = new URLSearchParams();
+    if (query.filter !== undefined) params.set('filter', query.filter);
+    if (query.dangling) params.set('dangling', 'true');
+    const search = params.size ? `?${params.toString()}` : '';
+    return diskUsageReportOf((await this.get(`/api/v1/images${search}`, query.signal)).body, this.hostName());
   }
 
   async alerts(): Promise<Alert[]> {

@@ -50,12 +50,6 @@ export function engineFamilies(
         }),
     },
     {
-      name: 'dockwatch_images',
-      help: 'Images the engine holds.',
-      type: 'gauge',
-      collect: () => (engine.info ? [{ value: resources.images.count }] : []),
-    },
-    {
       name: 'dockwatch_images_size_bytes',
       help: 'Total size of the images the engine holds.',
       type: 'gauge',

@@ -14,6 +14,7 @@ import { cpuFamilies } from './cpuCollector';
 import { cpuLoadFamilies } from './cpuLoadCollector';
 import { engineFamilies } from './engineCollector';
 import { filesystemFamilies } from './filesystemCollector';
+import { imageFamilies, type DiskUsageSource } from './imagesCollector';
 import { machineFamilies } from './machineCollector';
 import { memoryFamilies } from './memoryCollector';
 import type { MetricFamily } from './metricFamily';
@@ -34,6 +35,8 @@ export type FamilySources = {
   logs: LogSource;
   alerts: { stats(): AlertEngineStats };
   outbox: { metrics(): OutboxMetrics };
+  /** The agent's last disk usage reading (images, volumes, build cache), for the image families. */
+  diskUsage?: DiskUsageSource;
   /** This host's CPU topology and swap, when the engine runs here (read once at start). */
   machine?: MachineFacts;
 };
@@ -57,6 +60,7 @@ export function buildFamilies(s: FamilySources): { cached: MetricFamily[]; live:
     ],
     live: [
       ...engineFamilies(s.engine, s.events, s.resources),
+      ...imageFamilies(s.diskUsage ?? { latest: undefined }),
       ...machineFamilies(s.machine),
       ...logFamilies(s.logs),
       ...alertFamilies(s.alerts),

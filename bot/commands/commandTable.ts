@@ -4,6 +4,7 @@ import { auditCommand } from './audit';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
 import { hostsCommand } from './hosts';
+import { imagesCommand } from './images';
 import { inspectCommand } from './inspect';
 import { logsCommand } from './logs';
 import { psCommand } from './ps';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly BotCommand[] = [
   onHosts(restartCommand),
   onHosts(rollbackCommand),
   onHosts(historyCommand),
+  onHosts(imagesCommand),
   onHosts(alertsCommand),
   onHosts(silenceCommand),
   onHosts(unsilenceCommand),

@@ -9,6 +9,7 @@ export const COMMAND_NAMES = [
   'restart',
   'rollback',
   'history',
+  'images',
   'alerts',
   'silence',
   'unsilence',

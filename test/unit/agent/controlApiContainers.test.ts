@@ -62,6 +62,9 @@ class ScriptedAgent implements AgentClient {
   history = async (): Promise<never> => {
     throw new AgentError('history is not available in this build');
   };
+  images = async (): Promise<never> => {
+    throw new AgentError('images are not in this test');
+  };
 
   private run(call: string, options: ActionOptions): Promise<string> {
     this.calls.push(`${call} by ${options.by}`);

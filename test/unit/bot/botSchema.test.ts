@@ -57,7 +57,7 @@ describe('bot config', () => {
       }),
     ).toEqual([
       'bot.roles.a.commands[1]: "restrat" is not a command (did you mean "restart"?)',
-      'bot.roles.a.commands[2]: "rm" is not a command (commands: ps, logs, stats, inspect, start, stop, restart, rollback, history, alerts, silence, unsilence, audit, hosts, help, *)',
+      'bot.roles.a.commands[2]: "rm" is not a command (commands: ps, logs, stats, inspect, start, stop, restart, rollback, history, images, alerts, silence, unsilence, audit, hosts, help, *)',
       'bot.roles.d.inherits: "viewr" is not a defined role (roles: a, b, c, d, e)',
       'bot.roles.a.inherits: inheritance cycle: a → b → c → a',
       'bot.roles.e.inherits: inheritance cycle: e → e',

@@ -43,6 +43,7 @@ class FakeDiscovered implements DiscoveredAgent {
   restart = unused;
   rollback = unused;
   history = unused;
+  images = unused;
 }
 
 async function unused(): Promise<never> {

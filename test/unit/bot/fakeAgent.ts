@@ -1,3 +1,4 @@
+import { selectImages, type DiskUsageReport } from '../../../agent/images/diskUsage';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import type { Alert } from '../../../alerts/alert';
 import { Silences } from '../../../alerts/silences';
@@ -6,6 +7,7 @@ import {
   EngineUnavailableError,
   type AgentClient,
   type ContainerStats,
+  type ImagesQuery,
   type LogLine,
   type LogQuery,
 } from '../../../bot/agentClient';
@@ -113,6 +115,16 @@ export class FakeAgent implements AgentClient {
   }
   async history(): Promise<never> {
     throw new AgentError('history is not available in this build');
+  }
+  /** What `images()` reads (the whole host; the query selects from it); without it, images fail. */
+  imageReport?: DiskUsageReport;
+  async images(query: ImagesQuery): Promise<DiskUsageReport> {
+    if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
+    if (this.engineDown) {
+      throw new EngineUnavailableError('the Docker engine is unreachable (unix:///run/docker.sock: connect ENOENT)');
+    }
+    if (!this.imageReport) throw new AgentError('not in the fake');
+    return selectImages(this.imageReport, query);
   }
 
   private async act(action: string, id: string, state: ContainerRecord['state']): Promise<string> {
