@@ -7,7 +7,7 @@ import type { EngineSnapshot } from './engineSnapshot';
 import { SNAPSHOT_VERSION, isEngineSnapshot } from './engineSnapshot';
 import type { NotificationGroup } from './grouping';
 import { NotificationGroups } from './grouping';
-import type { ContainerEvent, ContainerRef, LogLine, MetricsSnapshot } from './inputs';
+import type { ContainerEvent, ContainerRef, ImageUpdate, LogLine, MetricsSnapshot } from './inputs';
 import { LogRuleIndex } from './logRuleIndex';
 import { routeNotifiers } from './routing';
 import type { RuleRuntime } from './ruleRuntime';
@@ -94,6 +94,14 @@ export class AlertEngine {
     return this.feed(
       { type: 'event', event, cause },
       this.rules.filter((rt) => rt.rule.kind !== 'metric'),
+    );
+  }
+
+  /** What the update check found for a running watched container (event rules `update-available` take it). */
+  imageUpdate(update: ImageUpdate): readonly AlertOutput[] {
+    return this.feed(
+      { type: 'update', update },
+      this.rules.filter((rt) => rt.rule.kind === 'event' && rt.rule.event === 'update-available'),
     );
   }
 

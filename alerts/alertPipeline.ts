@@ -13,6 +13,7 @@ import { DigestSchedule } from './digestSchedule';
 import { DigestStateStore } from './digestStore';
 import { maintenanceCheck } from './maintenance';
 import { AlertEngine, type AlertOutput } from './alertEngine';
+import type { ImageUpdate } from './inputs';
 import { AlertRunner, realTimers, type Timers } from './alertRunner';
 import { MetricsSnapshotBuilder, toContainerEvent, toLogLine } from './agentInputs';
 import { buildNotifiers } from './notifiers/buildNotifiers';
@@ -137,6 +138,11 @@ export class AlertPipeline implements CommitParticipant {
     if (!input) return;
     this.digest.event(input);
     this.runner.feed((e) => e.event(input));
+  }
+
+  /** What the update check found for a running watched container. */
+  onImageUpdate(update: ImageUpdate): void {
+    this.runner.feed((e) => e.imageUpdate(update));
   }
 
   /** The engine became reachable or not. */

@@ -2,7 +2,15 @@ import type { ContainerSelector } from '../config/containerSelector';
 import type { Severity } from './alert';
 
 /** What an event rule watches for. */
-export const EVENT_CONDITIONS = ['die', 'oom', 'restart-loop', 'unhealthy', 'unexpected-stop', 'engine-down'] as const;
+export const EVENT_CONDITIONS = [
+  'die',
+  'oom',
+  'restart-loop',
+  'unhealthy',
+  'unexpected-stop',
+  'engine-down',
+  'update-available',
+] as const;
 
 /** One of {@link EVENT_CONDITIONS}. */
 export type EventCondition = (typeof EVENT_CONDITIONS)[number];

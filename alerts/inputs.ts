@@ -30,6 +30,18 @@ export type ContainerEvent = { container: ContainerRef; time: number } & (
   | { action: 'oom' | 'start' | 'restart' | 'stop' | 'destroy' }
 );
 
+/**
+ * What the update check found for a running container: whether its tag now points to another image in the registry
+ * (`digest`: that image's manifest digest for this host's platform), or not (it runs the tag's image).
+ */
+export type ImageUpdate = {
+  container: ContainerRef;
+  /** The image reference as the container was created with it (`registry/app:latest`). */
+  image: string;
+  available: boolean;
+  digest?: string;
+};
+
 /** The figures of one running container after a sampling pass. */
 export type ContainerMetrics = {
   container: ContainerRef;

@@ -43,5 +43,7 @@ function eventSummary(rule: EventRule): string {
       return '{{container}} on {{host}} stopped without an operator asking (exit code {{value}})';
     case 'engine-down':
       return 'The Docker engine on {{host}} is unreachable';
+    case 'update-available':
+      return '{{container}} on {{host}}: {{labels.image}} now points to another image ({{labels.digest}})';
   }
 }

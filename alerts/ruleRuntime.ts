@@ -7,6 +7,7 @@ import { EventRuleEvaluator } from './rules/eventRule';
 import { LogRuleEvaluator } from './rules/logRule';
 import { MetricRuleEvaluator } from './rules/metricRule';
 import type { RuleEvaluator } from './rules/ruleEvaluator';
+import { UpdateAvailableEvaluator } from './rules/updateAvailableRule';
 import { renderTemplate } from './template';
 
 /** One rule at work: its evaluator, its alerts, its annotation templates and its match counter. */
@@ -26,7 +27,7 @@ export function createEvaluator(rule: AlertRule): RuleEvaluator {
     case 'log':
       return new LogRuleEvaluator(rule);
     case 'event':
-      return new EventRuleEvaluator(rule);
+      return rule.event === 'update-available' ? new UpdateAvailableEvaluator(rule) : new EventRuleEvaluator(rule);
     case 'metric':
       return new MetricRuleEvaluator(rule);
   }

@@ -9,7 +9,9 @@ export const ALERT_SILENCE = '1h';
 
 /**
  * An alert as a chat message posted by the bot: what fired (or resolved), on which host, with buttons that run
- * `restart` and `logs` on its container and `silence` for an hour, each authorized for whoever presses it.
+ * `restart` and `logs` on its container and `silence` for an hour, each authorized for whoever presses it. An update
+ * notice (an `update-available` alert, labelled with the container's `image` and the new `digest`) has **Deploy**
+ * (`deploy <container> <image>`, confirmed like the command) instead of Restart.
  */
 export function alertMessage(alert: Alert, host: string, now: number): Reply {
   const container = alert.labels.container;
@@ -38,7 +40,11 @@ function alertButtons(alert: Alert, host: string): ReplyButton[] {
   const container = alert.labels.container;
   const run = (...words: string[]) => `${RUN_PREFIX}${quoteWords([...words, '--host', host])}`;
   const buttons: ReplyButton[] = [];
-  if (container) {
+  const update = updateTarget(alert);
+  if (container && update) {
+    buttons.push({ id: run('deploy', container, update.image), label: 'Deploy', style: 'primary' });
+    buttons.push({ id: run('logs', container, '--tail', '50'), label: 'Logs', style: 'secondary' });
+  } else if (container) {
     buttons.push({ id: run('restart', container), label: 'Restart', style: 'danger' });
     buttons.push({ id: run('logs', container, '--tail', '50'), label: 'Logs', style: 'secondary' });
   }
@@ -47,4 +53,10 @@ function alertButtons(alert: Alert, host: string): ReplyButton[] {
     buttons.push({ id: run('silence', matcher, ALERT_SILENCE), label: 'Silence 1h', style: 'secondary' });
   }
   return buttons;
+}
+
+/** The image an update notice offers to deploy: both of the `image` and `digest` labels the update check sets. */
+export function updateTarget(alert: Pick<Alert, 'labels'>): { image: string; digest: string } | undefined {
+  const { image, digest } = alert.labels;
+  return image && digest && /^sha256:[0-9a-f]{64}$/.test(digest) ? { image, digest } : undefined;
 }

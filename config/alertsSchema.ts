@@ -182,6 +182,11 @@ function checkEventRule(rule: Raw, issue: (path: (string | number)[], message: s
   if (event === 'engine-down' && rule.containers !== undefined) {
     issue(['containers'], 'an engine-down rule watches the engine, not containers');
   }
+  if (event === 'update-available' && isMapping(rule.labels)) {
+    for (const key of ['image', 'digest']) {
+      if (rule.labels[key] !== undefined) issue(['labels', key], 'is set by dockwatch on update-available alerts');
+    }
+  }
 }
 
 const routeSchema = z.strictObject({

@@ -74,6 +74,8 @@ export class EventRuleEvaluator implements RuleEvaluator {
         }
         if (event.action === 'start' || event.action === 'destroy') this.held.delete(container.id);
         return false;
+      case 'update-available':
+        return false;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ContainerEvent, ContainerRef, LogLine, MetricsSnapshot } from '../inputs';
+import type { ContainerEvent, ContainerRef, ImageUpdate, LogLine, MetricsSnapshot } from '../inputs';
 
 /** Why a container stopped, when someone asked: dockwatch's operator (`expectStop`) or a kill through the engine. */
 export type StopCause = 'operator' | 'docker';
@@ -11,7 +11,8 @@ export type RuleInput =
   | { type: 'match'; line: LogLine }
   | { type: 'event'; event: ContainerEvent; cause?: StopCause }
   | { type: 'engine'; up: boolean }
-  | { type: 'metrics'; snapshot: MetricsSnapshot };
+  | { type: 'metrics'; snapshot: MetricsSnapshot }
+  | { type: 'update'; update: ImageUpdate };
 
 /** What evaluators see besides their own state. */
 export type EvaluationContext = {
