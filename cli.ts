@@ -142,7 +142,11 @@ async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalO
   }
   const logger = createLogger({ level: g.logLevel ?? 'warn', format: config.agent.logFormat });
   const { runCtl } = await import('./bot/adapters/console');
-  const result = await runCtl(config, { words, user: o.as, yes: o.yes === true }, logger);
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  const write = (text: string) => void process.stdout.write(text);
+  const request = { words, user: o.as, yes: o.yes === true, write, interrupt: interrupt.signal };
+  const result = await runCtl(config, request, logger);
   (result.toStderr ? process.stderr : process.stdout).write(result.output, () => process.exit(result.exitCode));
 }
 

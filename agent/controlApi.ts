@@ -113,6 +113,9 @@ export class ControlApi {
       case 'containerInspect':
       case 'containerHistory':
         return this.served().read(name, params.id ?? '', query, signal);
+      case 'containerFollowLogs':
+        await this.served().follow(params.id ?? '', query, res, signal);
+        return 'streamed';
       case 'start':
       case 'stop':
       case 'restart':

@@ -4,7 +4,8 @@ import type { ContainerRecord } from './inventory/containerRecord';
 import { ActionError } from './actions/actionError';
 import { ApiError } from './controlApiError';
 import { readJsonText } from './controlApiHttp';
-import { parseActionRequest, parseLogRequest } from './controlApiContainerRequests';
+import { parseActionRequest, parseLogRequest, type ActionRequest } from './controlApiContainerRequests';
+import { parseFollowRequest, streamLogFollow } from './controlApiLogFollow';
 import { parseJsonBody } from './controlApiRequests';
 import type { ContainerActionName, ContainerReadName } from './controlApiRoutes';
 import type { Logger } from './logger';
@@ -92,6 +93,13 @@ export class ContainerRoutes {
       case 'containerHistory':
         return { status: 200, body: { revisions: await this.agent.history(record.id, signal) } };
     }
+  }
+
+  /** `GET …/:id/logs/follow`: a known container's log lines streamed as NDJSON as they come (see controlApiLogFollow). */
+  async follow(id: string, query: URLSearchParams, res: http.ServerResponse, signal: AbortSignal): Promise<void> {
+    const request = parseFollowRequest(query);
+    const record = await this.known(id);
+    await streamLogFollow(this.agent, record, request, res, signal, this.logger, isUserFacing);
   }
 
   /**

@@ -12,10 +12,13 @@ export type RouteName =
   | ContainerRouteName;
 
 /** The endpoints about one container (`/api/v1/containers/:id/...`): reads, then actions streamed as NDJSON. */
-export type ContainerRouteName = ContainerReadName | ContainerActionName;
+export type ContainerRouteName = ContainerReadName | ContainerStreamName | ContainerActionName;
 
 /** The reads about one container. */
 export type ContainerReadName = 'containerStats' | 'containerLogs' | 'containerInspect' | 'containerHistory';
+
+/** A container's logs followed live, streamed as NDJSON (agent/controlApiLogFollow.ts). */
+export type ContainerStreamName = 'containerFollowLogs';
 
 /** The actions on one container, named as the AgentClient names them. */
 export type ContainerActionName = 'start' | 'stop' | 'restart' | 'rollback';
@@ -41,6 +44,7 @@ const ROUTES: readonly { method: ApiMethod; path: string; name: RouteName }[] = 
   { method: 'GET', path: `${API_PREFIX}/images`, name: 'listImages' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/stats`, name: 'containerStats' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/logs`, name: 'containerLogs' },
+  { method: 'GET', path: `${API_PREFIX}/containers/:id/logs/follow`, name: 'containerFollowLogs' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/inspect`, name: 'containerInspect' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/history`, name: 'containerHistory' },
   ...CONTAINER_ACTIONS.map((action) => ({

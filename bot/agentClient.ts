@@ -30,6 +30,12 @@ export type LogQuery = { tail: number; sinceMs?: number; grep?: RegExp; signal: 
 /** One log line, demultiplexed. */
 export type LogLine = { stream: 'stdout' | 'stderr'; time?: string; text: string };
 
+/**
+ * Which lines a live tail follows: the last `tail` lines first (default none: only new lines), or those after
+ * `sinceMs`; only those matching `grep`. Aborting `signal` ends the iteration and closes the stream.
+ */
+export type LogFollowQuery = { tail?: number; sinceMs?: number; grep?: RegExp; signal: AbortSignal };
+
 /** What `inspect` shows of a container; `env` as the engine has it (`KEY=VALUE`), redacted by the command. */
 export type ContainerDetails = {
   id: string;
@@ -107,6 +113,11 @@ export interface AgentClient {
   containers(): Promise<ContainerRecord[]>;
   stats(id: string, signal: AbortSignal): Promise<ContainerStats | undefined>;
   logs(id: string, query: LogQuery): Promise<LogLine[]>;
+  /**
+   * The container's log lines as they are written, until the container stops (the engine ends the stream) or the
+   * signal aborts; a slow reader slows the stream down rather than making it buffer.
+   */
+  followLogs(id: string, query: LogFollowQuery): AsyncIterable<LogLine>;
   inspect(id: string, signal: AbortSignal): Promise<ContainerDetails>;
   /** Pending and firing alerts (resolved ones too, while the engine keeps them). */
   alerts(): Promise<Alert[]>;

@@ -17,10 +17,12 @@ import {
   type ContainerStats,
   type HostSummary,
   type ImagesQuery,
+  type LogFollowQuery,
   type LogLine,
   type LogQuery,
   type Revision,
 } from './agentClient';
+import { followEngineLogs } from './followEngineLogs';
 import { readImages } from './inProcessImages';
 import { InProcessStats } from './inProcessStats';
 import { splitLogLines } from './logLines';
@@ -94,6 +96,11 @@ export class InProcessAgent implements AgentClient {
       .logs(opts as { follow: false })) as unknown;
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
     return splitLogLines(buffer, record.tty, query.grep);
+  }
+
+  async *followLogs(id: string, query: LogFollowQuery): AsyncGenerator<LogLine> {
+    const record = this.record(id);
+    yield* followEngineLogs(this.docker(), record.id, record.tty, query);
   }
 
   async inspect(id: string, signal: AbortSignal): Promise<ContainerDetails> {

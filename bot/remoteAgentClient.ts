@@ -12,12 +12,15 @@ import {
   type ContainerStats,
   type HostSummary,
   type ImagesQuery,
+  type LogFollowQuery,
   type LogLine,
   type LogQuery,
   type Revision,
 } from './agentClient';
 import { AgentHttp, errorOf, type AgentAnswer } from './remote/agentHttp';
 import { diskUsageReportOf } from './remote/remoteImages';
+import { followRemoteLogs } from './remote/remoteLogFollow';
+import { remotePull } from './remote/remotePull';
 import { alertFromView, arrayField, hostViewOf, objectOf, silenceFromView } from './remote/remoteViews';
 
 /** Where one agent's control API is and how to talk to it (`bot.agents[]`, or one address found by discovery). */
@@ -101,6 +104,10 @@ export class RemoteAgentClient implements AgentClient {
     if (query.grep) params.set('grep', query.grep.source);
     const answer = await this.get(`${this.containerPath(id, 'logs')}?${params.toString()}`, query.signal);
     return arrayField<LogLine>(answer.body, 'lines', this.hostName());
+  }
+
+  followLogs(id: string, query: LogFollowQuery): AsyncIterable<LogLine> {
+    return followRemoteLogs(this.http, this.containerPath(id, 'logs/follow'), query, () => this.hostName());
   }
 
   async inspect(id: string, signal: AbortSignal): Promise<ContainerDetails> {

@@ -2,16 +2,31 @@ import { startAgent } from '../../agent';
 import type { Logger } from '../../agent/logger';
 import type { Config } from '../../config/schema';
 import { actionTimeoutFor, buildCommandCore } from '..';
-import type { ReplyStatus } from '../core/reply';
+import type { CommandCore } from '../core/commandCore';
+import { showControlChars } from '../core/controlChars';
+import type { Identity } from '../core/identity';
+import type { Reply, ReplyStatus } from '../core/reply';
 import { renderText } from '../core/renderText';
 import { InProcessAgent } from '../inProcessAgent';
+import { plainCost, skippedNote } from '../live/liveLines';
+import { pumpLive } from '../live/livePump';
 import { StaticFleet } from '../staticFleet';
 
 /** Exit codes of `dockwatch ctl`: 0 done, 3 denied, 4 failed (or not understood, or awaiting a confirmation). */
 export const CTL_EXIT: Readonly<Record<ReplyStatus, number>> = { ok: 0, denied: 3, failed: 4, invalid: 4, confirm: 4 };
 
-/** One `dockwatch ctl` invocation: the command's words, who runs it, and whether `--yes` confirms it. */
-export type CtlRequest = { words: readonly string[]; user: string; yes: boolean };
+/**
+ * One `dockwatch ctl` invocation: the command's words, who runs it, and whether `--yes` confirms it. A live reply
+ * (`logs --follow`) streams its lines to `write` as they come (without it they are gathered into the output), and
+ * ends early when `interrupt` aborts (Ctrl-C), as if its requester pressed Stop.
+ */
+export type CtlRequest = {
+  words: readonly string[];
+  user: string;
+  yes: boolean;
+  write?: (text: string) => void;
+  interrupt?: AbortSignal;
+};
 
 /** What `dockwatch ctl` prints and exits with. */
 export type CtlResult = { exitCode: number; output: string; toStderr: boolean };
@@ -43,15 +58,48 @@ export async function runCtl(config: Config, request: CtlRequest, logger: Logger
       logger,
       actionTimeoutMs: actionTimeoutFor(config.revisions.rollbackTimeout),
     });
-    const reply = await core.handle({
-      identity: { platform: 'console', userId: request.user },
-      text: request.words,
-      confirmed: request.yes,
-    });
+    const identity = { platform: 'console' as const, userId: request.user };
+    const reply = await core.handle({ identity, text: request.words, confirmed: request.yes });
+    if (reply.live) return await streamLive(core, identity, reply, request);
     const exitCode = CTL_EXIT[reply.status];
     return { exitCode, output: renderText(reply), toStderr: reply.status !== 'ok' && reply.status !== 'confirm' };
   } finally {
     await agent.stop();
+  }
+}
+
+/** Prints a live reply's heading, then its lines as they come, and returns its final state as the output. */
+async function streamLive(
+  core: CommandCore,
+  identity: Identity,
+  reply: Reply,
+  request: CtlRequest,
+): Promise<CtlResult> {
+  const gathered: string[] = [];
+  const write = request.write ?? ((text: string) => void gathered.push(text));
+  const live = reply.live as NonNullable<Reply['live']>;
+  write(renderText({ ...reply, live: undefined }));
+  const stop = () => {
+    if (live.stopButton) void core.press(live.stopButton.id, identity);
+  };
+  request.interrupt?.addEventListener('abort', stop, { once: true });
+  try {
+    const final = await pumpLive(live, {
+      intervalMs: 0,
+      budget: Number.POSITIVE_INFINITY,
+      cost: plainCost,
+      send: async ({ lines, skipped }) => {
+        const shown = lines.map((line) => showControlChars(line, true));
+        write(`${[...(skipped ? [skippedNote(skipped)] : []), ...shown].join('\n')}\n`);
+      },
+    });
+    return {
+      exitCode: CTL_EXIT[final.status],
+      output: `${gathered.join('')}${renderText(final)}`,
+      toStderr: final.status !== 'ok',
+    };
+  } finally {
+    request.interrupt?.removeEventListener('abort', stop);
   }
 }
 

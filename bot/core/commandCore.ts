@@ -17,6 +17,8 @@ import { acrossHosts, answered, hostsInScope, unansweredNote, type HostedContain
 import { formatRemaining } from './humanUnits';
 import { compareNatural } from './naturalOrder';
 import { resolveContainer } from './resolveContainer';
+import { LiveFeed } from '../live/liveFeed';
+import { LiveSessions, STOP_PREFIX } from '../live/liveSessions';
 
 /** What the core is built from. */
 export type CommandCoreOptions = {
@@ -72,12 +74,19 @@ export class CommandCore {
   private readonly limiter: RateLimiter;
   private readonly now: () => number;
   private policy: RbacPolicy;
+  private readonly lives: LiveSessions;
 
   constructor(private readonly options: CommandCoreOptions) {
     this.now = options.now ?? Date.now;
     this.policy = options.policy;
     this.confirmations = new Confirmations(options.confirmTimeoutMs, this.now);
     this.limiter = new RateLimiter(options.rateLimit.commands, options.rateLimit.perMs, this.now);
+    this.lives = new LiveSessions((identity, text, event, detail) => this.note(identity, text, event, detail));
+  }
+
+  /** Stops every live tail (`logs --follow`): the bot is shutting down. */
+  stopLive(): void {
+    this.lives.stopAll();
   }
 
   /** Replaces the roles and members (a config reload); pending confirmations are authorized against the new ones. */
@@ -142,8 +151,8 @@ export class CommandCore {
   }
 
   /**
-   * A button press: `confirm:<id>`, `cancel:<id>` or `run:<command>`, authorized again for whoever pressed it (a
-   * `run:` button is exactly as if the presser had typed the command).
+   * A button press: `confirm:<id>`, `cancel:<id>`, `stop:<id>` (a live tail's, its requester only) or `run:<command>`,
+   * authorized again for whoever pressed it (a `run:` button is exactly as if the presser had typed the command).
    */
   async press(buttonId: string, identity: Identity, onProgress?: (step: string) => void): Promise<Reply> {
     const progress = onProgress ? { onProgress } : {};
@@ -151,6 +160,7 @@ export class CommandCore {
       return this.confirm(buttonId.slice(CONFIRM_PREFIX.length), identity, onProgress);
     }
     if (buttonId.startsWith(CANCEL_PREFIX)) return this.cancel(buttonId.slice(CANCEL_PREFIX.length), identity);
+    if (buttonId.startsWith(STOP_PREFIX)) return this.lives.stop(buttonId.slice(STOP_PREFIX.length), identity);
     if (buttonId.startsWith(RUN_PREFIX)) {
       return this.handle({ identity, text: buttonId.slice(RUN_PREFIX.length), ...progress });
     }
@@ -319,6 +329,10 @@ export class CommandCore {
           : `${within}; it was abandoned`;
         this.note(identity, text, 'timed-out', message, container);
         return failedReply(message);
+      }
+      if (result.live instanceof LiveFeed) {
+        const started = this.lives.start(identity, text, result.live);
+        if (!started.ok) return started.reply;
       }
       const event = result.status === 'failed' ? 'failed' : 'succeeded';
       this.note(

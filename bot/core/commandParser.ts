@@ -65,6 +65,10 @@ function parseWords(spec: CommandSpec, words: readonly string[]): ParseResult {
       flags[name] = true;
       continue;
     }
+    if (flag.kind === 'duration' && flag.bare !== undefined && eq === -1 && !/^\d/.test(words[i + 1] ?? '')) {
+      flags[name] = flag.bare;
+      continue;
+    }
     const value = eq === -1 ? words[++i] : word.slice(eq + 1);
     if (value === undefined) return { ok: false, error: `--${name} needs a value (usage: ${spec.usage})` };
     const parsed = flagValue(name, flag, value);

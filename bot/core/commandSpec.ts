@@ -4,7 +4,8 @@ import type { CommandName } from './commandNames';
 export type FlagSpec =
   | { kind: 'boolean' }
   | { kind: 'integer'; min: number; max: number }
-  | { kind: 'duration' }
+  /** `bare`: the value when the flag is given without one (the next word is its value only if it starts with a digit). */
+  | { kind: 'duration'; bare?: number }
   | { kind: 'regex' }
   | { kind: 'text' };
 

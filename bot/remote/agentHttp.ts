@@ -88,6 +88,26 @@ export class AgentHttp {
     if (partial.trim() !== '') onLine(this.parse(partial, status));
   }
 
+  /**
+   * A call whose 200 answer the caller reads itself, incrementally (a followed log): resolves with the response once
+   * its headers arrive; a non-200 answer is decoded and rejected as in {@link lines}. `idleTimeoutMs` bounds the
+   * silence on the socket (the agent sends heartbeats); the caller destroys the response to stop early.
+   */
+  async open(request: AgentRequest, idleTimeoutMs: number): Promise<http.IncomingMessage> {
+    const res = await this.send(request, idleTimeoutMs);
+    const status = res.statusCode ?? 0;
+    if (status === 200) return res;
+    const text = await this.readAll(res, request.signal);
+    const body = text === '' ? undefined : this.parse(text, status);
+    this.refuseFailure(status, body);
+    throw new AgentError(errorOf(body) ?? `${this.host()} answered ${status}`);
+  }
+
+  /** The AgentError for a failure while reading an answer (names the host, never the token). */
+  failure(err: Error): AgentError {
+    return err instanceof AgentError ? err : this.unreachable(err);
+  }
+
   /** A human-readable base address (no credentials). */
   address(): string {
     return this.base.origin;

@@ -17,6 +17,15 @@ import { ButtonIds } from './buttonIds';
 import { discordIdentity } from './discordIdentity';
 import { renderDiscordProgress, renderDiscordReply, type DiscordButtonRow, type DiscordMessage } from './discordRender';
 import { ProgressEdits } from './progressEdits';
+import {
+  DISCORD_LIVE_BUDGET,
+  DISCORD_LIVE_INTERVAL_MS,
+  discordLiveCost,
+  renderDiscordLive,
+  scrollDiscordWindow,
+} from './discordLive';
+import { STOP_PREFIX } from '../../live/liveSessions';
+import { pumpLive } from '../../live/livePump';
 import { commandWords, completionKind, slashCommandDefinitions } from './slashCommands';
 
 /** What the Discord adapter is built from. */
@@ -190,7 +199,8 @@ class DiscordAdapter implements ChatAdapter {
     const progress = this.progressOf(interaction, words.join(' '));
     const reply = await this.options.core.handle({ identity, text: words, onProgress: (s) => progress.step(s) });
     await progress.finish();
-    await this.answer(interaction, reply);
+    if (reply.live) await this.followLive(interaction, reply);
+    else await this.answer(interaction, reply);
   }
 
   private async onButton(interaction: ButtonInteraction): Promise<void> {
@@ -202,7 +212,8 @@ class DiscordAdapter implements ChatAdapter {
       return;
     }
     const id = resolved.id;
-    const confirmation = id.startsWith(CONFIRM_PREFIX) || id.startsWith(CANCEL_PREFIX);
+    const stop = id.startsWith(STOP_PREFIX);
+    const confirmation = id.startsWith(CONFIRM_PREFIX) || id.startsWith(CANCEL_PREFIX) || stop;
     if (confirmation) await interaction.deferUpdate();
     else await interaction.deferReply();
     const progress = this.progressOf(
@@ -211,8 +222,10 @@ class DiscordAdapter implements ChatAdapter {
     );
     const reply = await this.options.core.press(id, identity, (s) => progress.step(s));
     await progress.finish();
+    if (stop && reply.status === 'ok') return;
+    if (reply.live) return this.followLive(interaction, reply);
     const message = this.toOptions(this.render(reply));
-    if (reply.status === 'denied') {
+    if (reply.status === 'denied' || (stop && reply.status !== 'ok')) {
       if (!confirmation) await interaction.deleteReply();
       await interaction.followUp({ ...EPHEMERAL, ...message });
       return;
@@ -233,6 +246,37 @@ class DiscordAdapter implements ChatAdapter {
       this.options.logger.warn('discord refused a reply', { interaction: interaction.id, error: why });
       await interaction.editReply(this.toOptions(this.render(failedReply(`Discord refused the reply: ${why}`))));
     }
+  }
+
+  /**
+   * Shows a live reply (`logs --follow`) by editing the deferred reply: the heading and Stop button, then the newest
+   * lines at most once a second, then the final state without the button.
+   */
+  private async followLive(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply): Promise<void> {
+    const live = reply.live as NonNullable<Reply['live']>;
+    let lines: string[] = [];
+    const show = (shown: Reply, stop: boolean) =>
+      interaction.editReply(
+        this.toOptions(
+          renderDiscordLive(shown, lines, stop ? live.stopButton : undefined, (id) => this.buttons.customId(id)),
+        ),
+      );
+    await show(reply, true).catch((err: unknown) => this.liveEditFailed(interaction, err));
+    const final = await pumpLive(live, {
+      intervalMs: DISCORD_LIVE_INTERVAL_MS,
+      budget: DISCORD_LIVE_BUDGET,
+      cost: discordLiveCost,
+      send: async (batch) => {
+        lines = scrollDiscordWindow(lines, batch);
+        await show(reply, true);
+      },
+      onSendError: (err) => this.liveEditFailed(interaction, err),
+    });
+    await show(final, false).catch((err: unknown) => this.liveEditFailed(interaction, err));
+  }
+
+  private liveEditFailed(interaction: ChatInputCommandInteraction | ButtonInteraction, err: unknown): void {
+    this.options.logger.warn('discord live edit failed', { interaction: interaction.id, error: this.safe(err) });
   }
 
   private progressOf(interaction: ChatInputCommandInteraction | ButtonInteraction, what: string): ProgressEdits {

@@ -13,12 +13,15 @@ import type { Logger } from '../../../agent/logger';
 import { parseHostPort } from '../../../config/hostPort';
 import type { SlackConfig } from '../../../config/botSchema';
 import { RUN_PREFIX, type CommandCore } from '../../core/commandCore';
-import { invalidReply, type Reply } from '../../core/reply';
+import { failedReply, invalidReply, type Reply } from '../../core/reply';
+import { STOP_PREFIX } from '../../live/liveSessions';
+import { pumpLive } from '../../live/livePump';
 import type { ChatAdapter } from '../chatAdapter';
 import { boltLogger } from './boltLogger';
 import { ButtonTokens } from './buttonTokens';
 import { ProgressThrottle } from './progressThrottle';
 import { slackIdentity } from './slackIdentity';
+import { renderSlackLiveBatch, SLACK_LIVE_BUDGET, SLACK_LIVE_INTERVAL_MS, slackLiveCost } from './slackLive';
 import { renderProgress, renderSlack, type SlackBlock, type SlackFile, type SlackMessage } from './slackRender';
 import { escapeMrkdwn } from './slackText';
 import { progressVisibility, unescapeCommandText, visibilityOf, type SlackVisibility } from './slackVisibility';
@@ -153,6 +156,7 @@ class SlackBot implements SlackAdapter {
     });
     const reply = await this.deps.core.handle({ identity, text, onProgress: (step) => progress.push(step) });
     await progress.close();
+    if (reply.live) return this.followLive(respond, reply, command.channel_id);
     await this.deliver(respond, reply, {
       channelId: command.channel_id,
       responseType: visibilityOf(reply, text),
@@ -178,8 +182,15 @@ class SlackBot implements SlackAdapter {
     }
     const id = resolved.id;
     const identity = await slackIdentity(this.groups, userId, channelId);
+    if (id.startsWith(STOP_PREFIX)) {
+      const reply = await this.deps.core.press(id, identity);
+      if (reply.status === 'ok') return;
+      await this.deliver(respond, reply, { channelId, responseType: 'ephemeral', replace: false });
+      return;
+    }
     if (id.startsWith(RUN_PREFIX)) {
       const reply = await this.deps.core.press(id, identity);
+      if (reply.live && channelId) return this.followLive(respond, reply, channelId);
       const text = id.slice(RUN_PREFIX.length);
       await this.deliver(respond, reply, { channelId, responseType: visibilityOf(reply, text), replace: false });
       return;
@@ -193,6 +204,41 @@ class SlackBot implements SlackAdapter {
     await progress.close();
     const replace = shown || reply.status === 'ok';
     await this.deliver(respond, reply, { channelId, responseType: replace ? 'in_channel' : 'ephemeral', replace });
+  }
+
+  /**
+   * Shows a live reply (`logs --follow`): posts its heading with the Stop button in the channel, the new lines as
+   * replies in that message's thread at most once a second, then updates the heading with the final state. When
+   * the bot may not post there, the live tail is ended and the user told privately.
+   */
+  private async followLive(respond: RespondFn, reply: Reply, channel: string): Promise<void> {
+    const live = reply.live as NonNullable<Reply['live']>;
+    const { token } = this.deps.config;
+    const heading = this.render({ ...reply, live: undefined, buttons: live.stopButton ? [live.stopButton] : [] });
+    let ts: string | undefined;
+    try {
+      ts = (await this.app.client.chat.postMessage({ token, channel, text: heading.text, blocks: heading.blocks })).ts;
+    } catch (err) {
+      const why = `dockwatch cannot post in this channel (${(err as Error).message}); invite it to follow logs here`;
+      live.abandon(why);
+      await this.deliver(respond, failedReply(why), { channelId: channel, responseType: 'ephemeral', replace: false });
+      return;
+    }
+    const final = await pumpLive(live, {
+      intervalMs: SLACK_LIVE_INTERVAL_MS,
+      budget: SLACK_LIVE_BUDGET,
+      cost: slackLiveCost,
+      send: async (batch) => {
+        await this.app.client.chat.postMessage({ token, channel, thread_ts: ts, ...renderSlackLiveBatch(batch) });
+      },
+      onSendError: (err) => this.deps.logger.warn('slack live post failed', { channel, error: (err as Error).message }),
+    });
+    const done = this.render(final);
+    try {
+      await this.app.client.chat.update({ token, channel, ts: ts as string, text: done.text, blocks: done.blocks });
+    } catch (err) {
+      this.deps.logger.warn('slack live update failed', { channel, error: (err as Error).message });
+    }
   }
 
   private async deliver(respond: RespondFn, reply: Reply, delivery: Delivery): Promise<void> {

@@ -46,6 +46,9 @@ class ScriptedAgent implements AgentClient {
   };
   stats = async () => undefined;
   logs = async () => [];
+  followLogs = async function* (): AsyncGenerator<never> {
+    yield* [];
+  };
   inspect = async (): Promise<never> => {
     throw new Error('the engine socket broke (/var/run/docker.sock)');
   };

@@ -33,6 +33,9 @@ class FakeDiscovered implements DiscoveredAgent {
   containers = unused;
   stats = unused;
   logs = unused;
+  followLogs = (): AsyncIterable<never> => {
+    throw new Error('not used by the fleet');
+  };
   inspect = unused;
   alerts = unused;
   silences = unused;

@@ -8,6 +8,7 @@ import {
   type AgentClient,
   type ContainerStats,
   type ImagesQuery,
+  type LogFollowQuery,
   type LogLine,
   type LogQuery,
 } from '../../../bot/agentClient';
@@ -81,6 +82,13 @@ export class FakeAgent implements AgentClient {
     if (this.hang) return new Promise<LogLine[]>(() => undefined);
     const name = this.records.find((r) => r.id === id)?.name ?? '';
     return (this.lines[name] ?? []).filter((l) => !query.grep || query.grep.test(l.text)).slice(-query.tail);
+  }
+  /** What `followLogs` yields for a container name; default: its stored lines, then the stream ends. */
+  followSource?: (name: string, signal: AbortSignal) => AsyncIterable<LogLine>;
+  async *followLogs(id: string, query: LogFollowQuery): AsyncGenerator<LogLine> {
+    const name = this.records.find((r) => r.id === id)?.name ?? '';
+    if (this.followSource) yield* this.followSource(name, query.signal);
+    else yield* (this.lines[name] ?? []).filter((l) => !query.grep || query.grep.test(l.text));
   }
   async inspect(): Promise<never> {
     throw new AgentError('not in the fake');

@@ -1,0 +1,59 @@
+import { LogFrameDecoder } from '../agent/logs/logFrameDecoder';
+import type { LogLine } from './agentClient';
+
+const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
+
+/** Longest part of a line held while waiting for its newline; past it the part is emitted as a line of its own. */
+export const MAX_PARTIAL_LINE_CHARS = 64 * 1024;
+
+/**
+ * Splits a container's log stream into lines as chunks arrive: demultiplexed unless the container has a TTY, split on
+ * newlines (a trailing `\r` dropped), each line's leading timestamp (from `timestamps=true`) moved to `time`, then
+ * only those matching `grep`. A line without its newline is held, at most {@link MAX_PARTIAL_LINE_CHARS} per stream,
+ * so memory stays bounded whatever the container prints.
+ */
+export class LogLineSplitter {
+  private readonly decoder: LogFrameDecoder | undefined;
+  private readonly partial: Record<LogLine['stream'], string> = { stdout: '', stderr: '' };
+
+  constructor(
+    tty: boolean,
+    private readonly grep?: RegExp,
+  ) {
+    this.decoder = tty ? undefined : new LogFrameDecoder();
+  }
+
+  /** The whole lines completed by `chunk`. */
+  push(chunk: Buffer): LogLine[] {
+    const frames = this.decoder ? this.decoder.push(chunk) : [{ stream: 'stdout' as const, data: chunk }];
+    const lines: LogLine[] = [];
+    for (const frame of frames) {
+      const parts = (this.partial[frame.stream] + frame.data.toString('utf8')).split('\n');
+      let rest = parts.pop() ?? '';
+      for (const part of parts) this.emit(frame.stream, part, lines);
+      while (rest.length > MAX_PARTIAL_LINE_CHARS) {
+        this.emit(frame.stream, rest.slice(0, MAX_PARTIAL_LINE_CHARS), lines);
+        rest = rest.slice(MAX_PARTIAL_LINE_CHARS);
+      }
+      this.partial[frame.stream] = rest;
+    }
+    return lines;
+  }
+
+  /** The lines still held without their newline (the stream ended). */
+  end(): LogLine[] {
+    const lines: LogLine[] = [];
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (this.partial[stream]) this.emit(stream, this.partial[stream], lines);
+      this.partial[stream] = '';
+    }
+    return lines;
+  }
+
+  private emit(stream: LogLine['stream'], raw: string, out: LogLine[]): void {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const stamp = TIMESTAMP.exec(text);
+    const line: LogLine = stamp ? { stream, time: stamp[1], text: text.slice(stamp[0].length) } : { stream, text };
+    if (!this.grep || this.grep.test(line.text)) out.push(line);
+  }
+}
