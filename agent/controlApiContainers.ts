@@ -4,7 +4,7 @@ import type { ContainerRecord } from './inventory/containerRecord';
 import { ActionError } from './actions/actionError';
 import { ApiError } from './controlApiError';
 import { readJsonText } from './controlApiHttp';
-import { parseActionRequest, parseLogRequest, type ActionRequest } from './controlApiContainerRequests';
+import { parseActionRequest, parseLogRequest } from './controlApiContainerRequests';
 import { parseFollowRequest, streamLogFollow } from './controlApiLogFollow';
 import { parseJsonBody } from './controlApiRequests';
 import type { ContainerActionName, ContainerReadName } from './controlApiRoutes';

@@ -20,7 +20,6 @@ import {
 import { AgentHttp, errorOf, type AgentAnswer } from './remote/agentHttp';
 import { diskUsageReportOf } from './remote/remoteImages';
 import { followRemoteLogs } from './remote/remoteLogFollow';
-import { remotePull } from './remote/remotePull';
 import { alertFromView, arrayField, hostViewOf, objectOf, silenceFromView } from './remote/remoteViews';
 
 /** Where one agent's control API is and how to talk to it (`bot.agents[]`, or one address found by discovery). */

@@ -14,6 +14,7 @@ import { cpuFamilies } from './cpuCollector';
 import { cpuLoadFamilies } from './cpuLoadCollector';
 import { engineFamilies } from './engineCollector';
 import { filesystemFamilies } from './filesystemCollector';
+import { imageUpdateFamilies, type ImageUpdateSource } from './imageUpdateCollector';
 import { imageFamilies, type DiskUsageSource } from './imagesCollector';
 import { machineFamilies } from './machineCollector';
 import { memoryFamilies } from './memoryCollector';
@@ -39,6 +40,8 @@ export type FamilySources = {
   diskUsage?: DiskUsageSource;
   /** This host's CPU topology and swap, when the engine runs here (read once at start). */
   machine?: MachineFacts;
+  /** The update check's results, when it is on. */
+  updates?: ImageUpdateSource;
 };
 
 /**
@@ -65,6 +68,7 @@ export function buildFamilies(s: FamilySources): { cached: MetricFamily[]; live:
       ...logFamilies(s.logs),
       ...alertFamilies(s.alerts),
       ...deliveryFamilies(s.outbox),
+      ...imageUpdateFamilies(s.updates),
       ...selfFamilies(s.self, s.startTimeSeconds),
     ],
   };
