@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageRefs } from '../../agent/images/diskUsage';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { removeTestContainers, runTestContainer, waitFor } from '../support/engine';
 import {
@@ -135,5 +136,32 @@ describe('the Grafana dashboard (deploy/grafana/dockwatch-dashboard.json)', () =
       { what: 'every dashboard query to return data', timeoutMs: 60_000, intervalMs: 2000 },
     ).catch(() => problems());
     expect(remaining).toEqual([]);
+  });
+
+  it('shows images and disk use as the agent read them: four disk types, three image states, the largest images', async () => {
+    const instance = agent.url.replace('http://', '');
+    const panel = (title: string) => {
+      const found = allPanels(dashboard).find((p) => p.title === title);
+      if (!found) throw new Error(`no panel ${title}`);
+      return (found.targets ?? []).map((t) => substituteVariables(t.expr ?? '', { host: [instance] }, INTERVALS));
+    };
+    const [usage = '', reclaimable = ''] = panel('Disk use by type');
+    const labels = async (expr: string, label: string) =>
+      (await prometheus.query(expr)).map((s) => s.metric[label] ?? '').sort();
+    const types = ['build_cache', 'containers', 'images', 'volumes'];
+    expect(await labels(usage, 'type')).toEqual(types);
+    expect(await labels(reclaimable, 'type')).toEqual(types);
+    expect(await labels(panel('Images by state')[0] ?? '', 'state')).toEqual(['dangling', 'in_use', 'unused']);
+    const report = agent.agent.diskUsage.latest;
+    expect(report).toBeDefined();
+    const largest = await prometheus.query(panel('Largest images')[0] ?? '');
+    expect(largest.length).toBe(
+      Math.min(
+        10,
+        report!.images.reduce((n, i) => n + imageRefs(i).length, 0),
+      ),
+    );
+    const biggest = Math.max(...report!.images.map((i) => i.sizeBytes));
+    expect(Math.max(...largest.map((s) => Number(s.value[1])))).toBe(biggest);
   });
 });
