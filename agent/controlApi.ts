@@ -120,6 +120,7 @@ export class ControlApi {
       case 'stop':
       case 'restart':
       case 'rollback':
+      case 'deploy':
         await this.served().act(name, params.id ?? '', req, res, signal);
         return 'streamed';
       case 'listAlerts':

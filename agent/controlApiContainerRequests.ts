@@ -1,4 +1,6 @@
 import { closestMatch } from '../config/suggest';
+import { MAX_DEPLOY_TIMEOUT_MS } from './actions/engineContainerActions';
+import { isValidImageRef } from './registry/imageRef';
 import { ApiError } from './controlApiError';
 import type { ContainerActionName } from './controlApiRoutes';
 
@@ -14,8 +16,11 @@ export const MAX_BY_LENGTH = 200;
 /** `GET /api/v1/containers/:id/logs?tail=&since=&grep=`: since is ms since the epoch, grep a regex source. */
 export type LogRequest = { tail: number; sinceMs?: number; grep?: RegExp };
 
-/** The body of an action: who asked and, for a rollback, the revision to bring back. */
-export type ActionRequest = { by: string; to?: number };
+/**
+ * The body of an action: who asked; for a rollback, the revision to bring back; for a deploy, the image (none: the
+ * container's own tag again) and the health gate's deadline in ms.
+ */
+export type ActionRequest = { by: string; to?: number; image?: string; timeoutMs?: number };
 
 const LOG_PARAMS = ['tail', 'since', 'grep'] as const;
 const SHOWN_CHARS = 80;
@@ -45,7 +50,7 @@ export function parseActionRequest(body: unknown, action: ContainerActionName): 
     throw new ApiError(400, 'the request body must be a JSON object such as {"by": "alice"}');
   }
   const fields = body as Record<string, unknown>;
-  const known = action === 'rollback' ? ['by', 'to'] : ['by'];
+  const known = action === 'rollback' ? ['by', 'to'] : action === 'deploy' ? ['by', 'image', 'timeoutMs'] : ['by'];
   const problems: string[] = [];
   for (const key of Object.keys(fields)) {
     if (!known.includes(key)) problems.push(`${shown(key)}: unknown field (${action} takes ${known.join(', ')})`);
@@ -56,8 +61,31 @@ export function parseActionRequest(body: unknown, action: ContainerActionName): 
   if (to !== undefined && (typeof to !== 'number' || !Number.isSafeInteger(to) || to < 1)) {
     problems.push(`to: ${shown(to)} is not a revision number (1, 2, …)`);
   }
+  const deploy = action === 'deploy' ? readDeployFields(fields, problems) : {};
   if (problems.length) throw new ApiError(400, problems.join('; '));
-  return { by: by as string, ...(typeof to === 'number' ? { to } : {}) };
+  return { by: by as string, ...(typeof to === 'number' ? { to } : {}), ...deploy };
+}
+
+function readDeployFields(
+  fields: Record<string, unknown>,
+  problems: string[],
+): Pick<ActionRequest, 'image' | 'timeoutMs'> {
+  const { image, timeoutMs } = fields;
+  if (image !== undefined && (typeof image !== 'string' || !isValidImageRef(image))) {
+    problems.push(`image: ${shown(image)} is not an image reference (name[:tag] or name@sha256:digest)`);
+  }
+  const okTimeout =
+    typeof timeoutMs === 'number' &&
+    Number.isSafeInteger(timeoutMs) &&
+    timeoutMs >= 1000 &&
+    timeoutMs <= MAX_DEPLOY_TIMEOUT_MS;
+  if (timeoutMs !== undefined && !okTimeout) {
+    problems.push(`timeoutMs: ${shown(timeoutMs)} is not a whole number of ms from 1000 to ${MAX_DEPLOY_TIMEOUT_MS}`);
+  }
+  return {
+    ...(typeof image === 'string' ? { image } : {}),
+    ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+  };
 }
 
 function readInteger(

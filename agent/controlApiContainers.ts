@@ -4,7 +4,7 @@ import type { ContainerRecord } from './inventory/containerRecord';
 import { ActionError } from './actions/actionError';
 import { ApiError } from './controlApiError';
 import { readJsonText } from './controlApiHttp';
-import { parseActionRequest, parseLogRequest } from './controlApiContainerRequests';
+import { parseActionRequest, parseLogRequest, type ActionRequest } from './controlApiContainerRequests';
 import { parseFollowRequest, streamLogFollow } from './controlApiLogFollow';
 import { parseJsonBody } from './controlApiRequests';
 import type { ContainerActionName, ContainerReadName } from './controlApiRoutes';
@@ -129,7 +129,9 @@ export class ContainerRoutes {
       const result =
         action === 'rollback'
           ? await this.agent.rollback(record.id, request.to, options)
-          : await this.agent[action](record.id, options);
+          : action === 'deploy'
+            ? await this.agent.deploy(record.id, request.image, { ...options, ...deployTimeout(request) })
+            : await this.agent[action](record.id, options);
       send({ result });
     } catch (err) {
       if (isUserFacing(err)) send({ error: err.message, kind: 'agent' });
@@ -149,4 +151,8 @@ export class ContainerRoutes {
     const shown = id.length > SHOWN_ID_CHARS ? `${id.slice(0, SHOWN_ID_CHARS)}…` : id;
     throw new ApiError(404, `no container with id ${JSON.stringify(shown)} on ${this.agent.hostName()}`);
   }
+}
+
+function deployTimeout(request: ActionRequest): { timeoutMs?: number } {
+  return request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs };
 }

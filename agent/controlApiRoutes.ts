@@ -21,10 +21,10 @@ export type ContainerReadName = 'containerStats' | 'containerLogs' | 'containerI
 export type ContainerStreamName = 'containerFollowLogs';
 
 /** The actions on one container, named as the AgentClient names them. */
-export type ContainerActionName = 'start' | 'stop' | 'restart' | 'rollback';
+export type ContainerActionName = 'start' | 'stop' | 'restart' | 'rollback' | 'deploy';
 
 /** Every container action, in the order the API lists them. */
-export const CONTAINER_ACTIONS: readonly ContainerActionName[] = ['start', 'stop', 'restart', 'rollback'];
+export const CONTAINER_ACTIONS: readonly ContainerActionName[] = ['start', 'stop', 'restart', 'rollback', 'deploy'];
 
 /** An HTTP method the control API answers to. */
 export type ApiMethod = 'GET' | 'POST' | 'DELETE';

@@ -78,6 +78,9 @@ export type ImagesQuery = ImageSelection & { signal: AbortSignal };
 /** What an action needs besides its container: who asked (for the agent's own records), cancellation, progress. */
 export type ActionOptions = { by: string; signal: AbortSignal; onProgress?: (step: string) => void };
 
+/** A deploy's options: an action's, and how long the new container may take to be healthy (default the agent's). */
+export type DeployActionOptions = ActionOptions & { timeoutMs?: number };
+
 /** An agent-side failure whose message is safe and useful to show to the user (not found, not available, …). */
 export class AgentError extends Error {
   constructor(message: string) {
@@ -130,6 +133,11 @@ export interface AgentClient {
   restart(id: string, options: ActionOptions): Promise<string>;
   /** Recreates the container from a recorded revision (the latest before the current one unless `to`). */
   rollback(id: string, to: number | undefined, options: ActionOptions): Promise<string>;
+  /**
+   * Pulls `image` (undefined: the container's own tag again) and recreates the container from it behind the health
+   * gate: resolves saying it was deployed or is up to date; rejects with the reason when the previous one was restored.
+   */
+  deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<string>;
   /** The recorded revisions of the container's name, newest first. */
   history(id: string, signal: AbortSignal): Promise<Revision[]>;
   /** The host's images the query selects and its disk use totals (`system df`, read now; viewer-level). */

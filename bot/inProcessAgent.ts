@@ -15,6 +15,7 @@ import {
   type AgentClient,
   type ContainerDetails,
   type ContainerStats,
+  type DeployActionOptions,
   type HostSummary,
   type ImagesQuery,
   type LogFollowQuery,
@@ -182,6 +183,21 @@ export class InProcessAgent implements AgentClient {
       onProgress: (p) => options.onProgress?.(`${p.step}: ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
     });
     if (result.outcome !== 'rolled-back') throw new AgentError(result.message);
+    return result.message;
+  }
+
+  async deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<string> {
+    const record = this.record(id);
+    const { actions } = this.options;
+    if (!actions) throw new AgentError(`deploy is ${NOT_AVAILABLE}`);
+    const result = await actions.deploy(record.name, {
+      requestedBy: options.by,
+      signal: options.signal,
+      ...(image === undefined ? {} : { image }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      onProgress: (p) => options.onProgress?.(`${p.step}: ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
+    });
+    if (result.outcome !== 'deployed' && result.outcome !== 'up-to-date') throw new AgentError(result.message);
     return result.message;
   }
 

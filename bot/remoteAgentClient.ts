@@ -10,6 +10,7 @@ import {
   type AgentClient,
   type ContainerDetails,
   type ContainerStats,
+  type DeployActionOptions,
   type HostSummary,
   type ImagesQuery,
   type LogFollowQuery,
@@ -174,6 +175,15 @@ export class RemoteAgentClient implements AgentClient {
 
   rollback(id: string, to: number | undefined, options: ActionOptions): Promise<string> {
     return this.act(id, 'rollback', { by: options.by, ...(to === undefined ? {} : { to }) }, options);
+  }
+
+  deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<string> {
+    const body = {
+      by: options.by,
+      ...(image === undefined ? {} : { image }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    };
+    return this.act(id, 'deploy', body, options);
   }
 
   private async act(id: string, action: string, body: object, options: ActionOptions): Promise<string> {

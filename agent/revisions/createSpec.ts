@@ -30,10 +30,16 @@ export function isUnset(value: unknown, zeroIsUnset: boolean): boolean {
   return false;
 }
 
-function pick(source: object, skipped: Set<string>, zeroIsUnset: boolean): Record<string, unknown> {
+function pick(
+  source: object,
+  skipped: Set<string>,
+  zeroIsUnset: boolean,
+  keepEmptyLists = false,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
-    if (!skipped.has(key) && !isUnset(value, zeroIsUnset)) out[key] = value;
+    const kept = !isUnset(value, zeroIsUnset) || (keepEmptyLists && Array.isArray(value));
+    if (!skipped.has(key) && kept) out[key] = value;
   }
   return out;
 }
@@ -60,14 +66,17 @@ function networksOf(info: ContainerInspectInfo): Record<string, NetworkAttachmen
   return out;
 }
 
-/** Reconstructs the create config of a container from its inspect payload (pure). */
+/**
+ * Reconstructs the create config of a container from its inspect payload (pure). HostConfig's empty lists are kept
+ * (`docker run` sends `Dns: []` where the API leaves null), so a recreated container inspects the same.
+ */
 export function createSpecFromInspect(info: ContainerInspectInfo): CreateSpec {
   const config = pick(info.Config, CONFIG_SKIPPED, false);
   const hostname = info.Config.Hostname;
   if (hostname && hostname !== info.Id.slice(0, 12)) config.Hostname = hostname;
   return {
     config,
-    hostConfig: pick(info.HostConfig, HOST_CONFIG_SKIPPED, true),
+    hostConfig: pick(info.HostConfig, HOST_CONFIG_SKIPPED, true, true),
     networks: networksOf(info),
   };
 }

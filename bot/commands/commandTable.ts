@@ -1,6 +1,7 @@
 import type { BotCommand } from '../core/command';
 import { alertsCommand } from './alerts';
 import { auditCommand } from './audit';
+import { deployCommand } from './deploy';
 import { helpCommand } from './help';
 import { historyCommand } from './history';
 import { hostsCommand } from './hosts';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly BotCommand[] = [
   onHosts(stopCommand),
   onHosts(restartCommand),
   onHosts(rollbackCommand),
+  onHosts(deployCommand),
   onHosts(historyCommand),
   onHosts(imagesCommand),
   onHosts(alertsCommand),

@@ -8,6 +8,7 @@ export const COMMAND_NAMES = [
   'stop',
   'restart',
   'rollback',
+  'deploy',
   'history',
   'images',
   'alerts',

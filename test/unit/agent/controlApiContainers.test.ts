@@ -5,7 +5,13 @@ import { ControlApi } from '../../../agent/controlApi';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import { createLogger } from '../../../agent/logger';
 import { Silences } from '../../../alerts/silences';
-import { AgentError, EngineUnavailableError, type ActionOptions, type AgentClient } from '../../../bot/agentClient';
+import {
+  AgentError,
+  EngineUnavailableError,
+  type ActionOptions,
+  type AgentClient,
+  type DeployActionOptions,
+} from '../../../bot/agentClient';
 import { RemoteAgentClient } from '../../../bot/remoteAgentClient';
 import { waitFor } from '../../support/waitFor';
 
@@ -62,6 +68,8 @@ class ScriptedAgent implements AgentClient {
   stop = (id: string, o: ActionOptions) => this.run(`stop ${id}`, o);
   restart = (id: string, o: ActionOptions) => this.run(`restart ${id}`, o);
   rollback = (id: string, to: number | undefined, o: ActionOptions) => this.run(`rollback ${id} to ${to}`, o);
+  deploy = (id: string, image: string | undefined, o: DeployActionOptions) =>
+    this.run(`deploy ${id} ${image} within ${o.timeoutMs}`, o);
   history = async (): Promise<never> => {
     throw new AgentError('history is not available in this build');
   };
@@ -225,6 +233,21 @@ describe('the container endpoints over an AgentClient', () => {
     expect(await extra.json()).toEqual({ error: '"to": unknown field (stop takes by)' });
     const badTo = await post(`${ID}/rollback`, { by: 'dave', to: 'latest' });
     expect(await badTo.json()).toEqual({ error: 'to: "latest" is not a revision number (1, 2, …)' });
+    expect(agent.calls).toEqual([]);
+  });
+
+  it('streams a deploy with its image and timeout, and refuses a bad image, timeout or field first', async () => {
+    agent.action = async () => 'web now runs 127.0.0.1:5000/app:v2';
+    const ok = await post(`${ID}/deploy`, { by: 'alice', image: '127.0.0.1:5000/app:v2', timeoutMs: 30_000 });
+    expect(await ndjson(ok)).toEqual([{ result: 'web now runs 127.0.0.1:5000/app:v2' }]);
+    expect(agent.calls).toEqual([`deploy ${ID} 127.0.0.1:5000/app:v2 within 30000 by alice`]);
+    agent.calls.length = 0;
+    const bad = await post(`${ID}/deploy`, { by: 'alice', image: 'App:v2; rm -rf /', timeoutMs: 10, to: 1 });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error:
+        '"to": unknown field (deploy takes by, image, timeoutMs); image: "App:v2; rm -rf /" is not an image reference (name[:tag] or name@sha256:digest); timeoutMs: "10" is not a whole number of ms from 1000 to 3600000',
+    });
     expect(agent.calls).toEqual([]);
   });
 });

@@ -45,6 +45,7 @@ class FakeDiscovered implements DiscoveredAgent {
   stop = unused;
   restart = unused;
   rollback = unused;
+  deploy = unused;
   history = unused;
   images = unused;
 }

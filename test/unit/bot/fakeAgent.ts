@@ -121,6 +121,14 @@ export class FakeAgent implements AgentClient {
   async rollback(): Promise<never> {
     throw new AgentError('rollback is not available in this build');
   }
+  /** `deploy` records `deploy <name> <image|own tag> [timeout ms]` and answers that it now runs the image. */
+  async deploy(id: string, image: string | undefined, options: { timeoutMs?: number }): Promise<string> {
+    const r = this.records.find((x) => x.id === id);
+    if (!r) throw new AgentError('gone');
+    const timeout = options.timeoutMs === undefined ? '' : ` ${options.timeoutMs}`;
+    this.actions.push(`deploy ${r.name} ${image ?? 'own tag'}${timeout}`);
+    return `${r.name} now runs ${image ?? r.image}`;
+  }
   async history(): Promise<never> {
     throw new AgentError('history is not available in this build');
   }
