@@ -8,6 +8,7 @@ import { accessPolicy, type AccessDecision, type AccessRequest } from './control
 import { ContainerRoutes, isUserFacing, userFacingStatus } from './controlApiContainers';
 import { ApiError } from './controlApiError';
 import { imagesAnswer } from './controlApiImages';
+import { streamPull } from './controlApiPull';
 import { readJsonText, sendJson } from './controlApiHttp';
 import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from './controlApiRequests';
 import { API_PREFIX, matchRoute, type RouteName } from './controlApiRoutes';
@@ -108,6 +109,10 @@ export class ControlApi {
       case 'listImages':
         if (!this.deps.agent) throw new ApiError(404, 'this agent does not serve the image endpoints');
         return imagesAnswer(this.deps.agent, query, signal);
+      case 'pullImage':
+        if (!this.deps.agent) throw new ApiError(404, 'this agent does not serve the image endpoints');
+        await streamPull(this.deps.agent, req, res, signal, this.deps.logger);
+        return 'streamed';
       case 'containerStats':
       case 'containerLogs':
       case 'containerInspect':

@@ -9,6 +9,7 @@ export type RouteName =
   | 'hosts'
   | 'listContainers'
   | 'listImages'
+  | 'pullImage'
   | ContainerRouteName;
 
 /** The endpoints about one container (`/api/v1/containers/:id/...`): reads, then actions streamed as NDJSON. */
@@ -42,6 +43,7 @@ const ROUTES: readonly { method: ApiMethod; path: string; name: RouteName }[] = 
   { method: 'GET', path: `${API_PREFIX}/hosts`, name: 'hosts' },
   { method: 'GET', path: `${API_PREFIX}/containers`, name: 'listContainers' },
   { method: 'GET', path: `${API_PREFIX}/images`, name: 'listImages' },
+  { method: 'POST', path: `${API_PREFIX}/images/pull`, name: 'pullImage' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/stats`, name: 'containerStats' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/logs`, name: 'containerLogs' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/logs/follow`, name: 'containerFollowLogs' },

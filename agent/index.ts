@@ -44,6 +44,10 @@ import { RevisionStore } from './revisions/revisionStore';
 import { processHolderId, WriterLease } from './store/writerLease';
 import { StoreCommitter, type CommitParticipant } from './store/storeCommitter';
 import { DiskUsageRefresher } from './images/diskUsageRefresher';
+import { enginePuller } from './images/enginePuller';
+import type { ImagePuller } from './images/imagePuller';
+import { ImagePulls } from './actions/imagePull';
+import { registryCredentials, type RegistryCredentials } from './registry/registryCredentials';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
 export type RunningAgent = {
@@ -62,6 +66,12 @@ export type RunningAgent = {
   actions: EngineContainerActions;
   /** The latest `system df` figures for the image and disk metrics, read every `images.usageInterval`. */
   diskUsage: DiskUsageRefresher;
+  /** Registry logins from `registries:` and Docker's config.json (for pulls and manifest checks). */
+  credentials: RegistryCredentials;
+  /** Pulls an image through the engine with those credentials (deploy and update checks use it; not audited). */
+  pull: ImagePuller;
+  /** `pull` as an audited engine write (the bot's pull command). */
+  pulls: ImagePulls;
   stop(): Promise<void>;
 };
 
@@ -244,6 +254,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logger,
   });
   recorder.follow(inventory);
+  const credentials = registryCredentials(config.registries);
+  for (const warning of credentials.warnings()) logger.warn('registry credentials', { warning });
+  const pull = enginePuller({ docker: () => connected, credentials });
+  const pulls = new ImagePulls({ pull, logger });
   const actions = new EngineContainerActions({
     containers: () => inventory.all().filter(watched),
     docker: () => connected,
@@ -252,6 +266,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     expectStop: (id, until) => alerts.engine.expectStop(id, until),
     keep: revisionsConfig.keep,
     rollbackTimeoutMs: revisionsConfig.rollbackTimeout,
+    pull,
     logger,
   });
 
@@ -281,7 +296,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     () => dataVersion({ inventory, samples, resources }),
     self,
   );
-  const served = new InProcessAgent({ inventory, samples, engine, alerts }, { config, actions });
+  const served = new InProcessAgent({ inventory, samples, engine, alerts }, { config, actions, pulls });
   const controlApi = agentControlApi(config, alerts, engine, logger, served);
   const isReady = () => samples.generation > 0;
   const tls = readListenerTls(config.agent.tls);
@@ -318,6 +333,9 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     revisions,
     actions,
     diskUsage,
+    credentials,
+    pull,
+    pulls,
     async stop() {
       sampler.stop();
       diskUsage.stop();

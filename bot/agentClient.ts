@@ -142,4 +142,10 @@ export interface AgentClient {
   history(id: string, signal: AbortSignal): Promise<Revision[]>;
   /** The host's images the query selects and its disk use totals (`system df`, read now; viewer-level). */
   images(query: ImagesQuery): Promise<DiskUsageReport>;
+  /**
+   * Pulls an image reference (`app:v1`, `127.0.0.1:5000/app@sha256:…`) with the agent's registry credentials:
+   * progress lines (`layers 3/5, 12.4 MB / 30.1 MB`) through `onProgress`, a one-line summary at the end; rejects
+   * saying why (invalid reference, not found, denied, registry unreachable).
+   */
+  pull(ref: string, options: ActionOptions): Promise<string>;
 }

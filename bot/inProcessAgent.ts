@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { RunningAgent } from '../agent';
 import type { ContainerActions } from '../agent/actions/containerActions';
+import type { ImagePulls } from '../agent/actions/imagePull';
 import type { DiskUsageReport } from '../agent/images/diskUsage';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { Alert } from '../alerts/alert';
@@ -25,6 +26,7 @@ import {
 } from './agentClient';
 import { followEngineLogs } from './followEngineLogs';
 import { readImages } from './inProcessImages';
+import { pullInProcess } from './inProcessPull';
 import { InProcessStats } from './inProcessStats';
 import { splitLogLines } from './logLines';
 
@@ -35,6 +37,8 @@ export type InProcessAgentParts = Pick<RunningAgent, 'inventory' | 'samples' | '
 export type InProcessAgentOptions = {
   config: Pick<Config, 'agent' | 'containers' | 'stats' | 'docker'>;
   actions?: ContainerActions;
+  /** The agent's audited image pulls (`RunningAgent.pulls`); without it, pull is refused. */
+  pulls?: ImagePulls;
   now?: () => number;
 };
 
@@ -220,6 +224,13 @@ export class InProcessAgent implements AgentClient {
   async images(query: ImagesQuery): Promise<DiskUsageReport> {
     const watched = (c: SelectableContainer) => isWatched(c, this.options.config.containers);
     return readImages(this.docker(), query, watched, this.options.config.docker.host, this.now);
+  }
+
+  async pull(ref: string, options: ActionOptions): Promise<string> {
+    this.docker();
+    const { pulls } = this.options;
+    if (!pulls) throw new AgentError(`pull is ${NOT_AVAILABLE}`);
+    return pullInProcess(pulls, ref, options);
   }
 
   private watched(): ContainerRecord[] {

@@ -13,7 +13,7 @@ import { StaticFleet } from './staticFleet';
  * when configured; audit and alert posts in the agent's store.
  */
 export async function startInProcessBot(config: Config, agent: RunningAgent, logger: Logger): Promise<RunningBot> {
-  const local = new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]);
+  const local = new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions, pulls: agent.pulls })]);
   const remote = config.bot.agents.length || config.bot.discovery ? await buildFleet(config.bot, logger) : undefined;
   const fleet: Fleet = remote ? new UnionFleet([local, remote], () => void remote.close()) : local;
   return startBot({ config, fleet, store: agent.store, logger, release: () => fleet.close() });

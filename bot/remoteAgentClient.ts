@@ -21,6 +21,7 @@ import {
 import { AgentHttp, errorOf, type AgentAnswer } from './remote/agentHttp';
 import { diskUsageReportOf } from './remote/remoteImages';
 import { followRemoteLogs } from './remote/remoteLogFollow';
+import { remotePull } from './remote/remotePull';
 import { alertFromView, arrayField, hostViewOf, objectOf, silenceFromView } from './remote/remoteViews';
 
 /** Where one agent's control API is and how to talk to it (`bot.agents[]`, or one address found by discovery). */
@@ -184,6 +185,10 @@ export class RemoteAgentClient implements AgentClient {
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     };
     return this.act(id, 'deploy', body, options);
+  }
+
+  pull(ref: string, options: ActionOptions): Promise<string> {
+    return remotePull(this.http, ref, options, () => this.hostName());
   }
 
   private async act(id: string, action: string, body: object, options: ActionOptions): Promise<string> {

@@ -53,7 +53,7 @@ export async function runCtl(config: Config, request: CtlRequest, logger: Logger
     while (!settled() && Date.now() < deadline) await pause(POLL_MS);
     const core = buildCommandCore({
       bot: config.bot,
-      fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]),
+      fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions, pulls: agent.pulls })]),
       store: agent.store,
       logger,
       actionTimeoutMs: actionTimeoutFor(config.revisions.rollbackTimeout),

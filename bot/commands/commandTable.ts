@@ -9,6 +9,7 @@ import { imagesCommand } from './images';
 import { inspectCommand } from './inspect';
 import { logsCommand } from './logs';
 import { psCommand } from './ps';
+import { pullCommand } from './pull';
 import { restartCommand } from './restart';
 import { rollbackCommand } from './rollback';
 import { silenceCommand } from './silence';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly BotCommand[] = [
   onHosts(deployCommand),
   onHosts(historyCommand),
   onHosts(imagesCommand),
+  onHosts(pullCommand),
   onHosts(alertsCommand),
   onHosts(silenceCommand),
   onHosts(unsilenceCommand),

@@ -11,6 +11,7 @@ export const COMMAND_NAMES = [
   'deploy',
   'history',
   'images',
+  'pull',
   'alerts',
   'silence',
   'unsilence',

@@ -76,6 +76,7 @@ class ScriptedAgent implements AgentClient {
   images = async (): Promise<never> => {
     throw new AgentError('images are not in this test');
   };
+  pull = (ref: string, o: ActionOptions) => this.run(`pull ${ref}`, o);
 
   private run(call: string, options: ActionOptions): Promise<string> {
     this.calls.push(`${call} by ${options.by}`);

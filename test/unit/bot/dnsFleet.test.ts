@@ -48,6 +48,7 @@ class FakeDiscovered implements DiscoveredAgent {
   deploy = unused;
   history = unused;
   images = unused;
+  pull = unused;
 }
 
 async function unused(): Promise<never> {

@@ -143,6 +143,15 @@ export class FakeAgent implements AgentClient {
     return selectImages(this.imageReport, query);
   }
 
+  /** `pull` records `pull <ref> by <who>`, reports two progress lines and answers that it pulled the ref. */
+  async pull(ref: string, options: { by: string; onProgress?: (step: string) => void }): Promise<string> {
+    if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
+    this.actions.push(`pull ${ref} by ${options.by}`);
+    options.onProgress?.('layers 1/2, 1.0 MB / 2.0 MB');
+    options.onProgress?.('layers 2/2, 2.0 MB / 2.0 MB');
+    return `Pulled ${ref} on ${this.host}.`;
+  }
+
   private async act(action: string, id: string, state: ContainerRecord['state']): Promise<string> {
     if (this.hang) return new Promise<string>(() => undefined);
     const r = this.records.find((x) => x.id === id);
