@@ -48,6 +48,8 @@ import { enginePuller } from './images/enginePuller';
 import type { ImagePuller } from './images/imagePuller';
 import { ImagePulls } from './actions/imagePull';
 import { registryCredentials, type RegistryCredentials } from './registry/registryCredentials';
+import { createUpdateChecker } from './images/updateCheckService';
+import type { UpdateChecker } from './images/updateChecker';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
 export type RunningAgent = {
@@ -72,6 +74,8 @@ export type RunningAgent = {
   pull: ImagePuller;
   /** `pull` as an audited engine write (the bot's pull command). */
   pulls: ImagePulls;
+  /** The update check (`images.updateCheck`): its results, and `checkNow()` for a round at once. */
+  updates: UpdateChecker;
   stop(): Promise<void>;
 };
 
@@ -184,6 +188,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
         if (!up) connected = undefined;
         alerts.onEngineState(up);
         plugins.onEngineState?.(up);
+        if (up) updates.resume();
       },
       async onTick(docker) {
         if (Date.now() - lastResync >= config.stats.resyncInterval - 1000) {
@@ -258,6 +263,14 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   for (const warning of credentials.warnings()) logger.warn('registry credentials', { warning });
   const pull = enginePuller({ docker: () => connected, credentials });
   const pulls = new ImagePulls({ pull, logger });
+  const updates = createUpdateChecker({
+    config: config.images.updateCheck,
+    credentials,
+    docker: () => connected,
+    containers: () => inventory.all().filter(watched),
+    onNotice: (notice) => alerts.onImageUpdate(notice),
+    logger,
+  });
   const actions = new EngineContainerActions({
     containers: () => inventory.all().filter(watched),
     docker: () => connected,
@@ -288,6 +301,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     alerts: alerts.engine,
     outbox: alerts.outbox,
     diskUsage,
+    updates: { results: updates.results, isRunning: (id) => inventory.get(id)?.state === 'running' },
     machine: isLocalEndpoint(endpoint) ? readMachineFacts(defaultSysRoot(cgroupRoot), procRoot) : undefined,
   });
   const exposition = new Exposition(
@@ -316,6 +330,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logs.start();
     committer.start();
     alerts.start();
+    updates.start();
   }
   engine.start();
   diskUsage.start();
@@ -336,8 +351,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     credentials,
     pull,
     pulls,
+    updates,
     async stop() {
       sampler.stop();
+      await updates.stop();
       diskUsage.stop();
       engine.stop();
       logs.stop();
