@@ -55,6 +55,7 @@ export async function startBot(deps: BotRuntimeDeps): Promise<RunningBot> {
     core,
     adapters,
     async stop() {
+      core.stopLive();
       await feed.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await deps.release();

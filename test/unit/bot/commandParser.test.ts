@@ -79,7 +79,7 @@ describe('parseCommand', () => {
       '--grep: "(unclosed" is not a valid regular expression (Unterminated group)',
     );
     expect(error('logs web --tail')).toBe(
-      '--tail needs a value (usage: logs <container> [--tail N] [--since DURATION] [--grep RE] [--host H])',
+      '--tail needs a value (usage: logs <container> [--tail N] [--since DURATION] [--grep RE] [--follow [DURATION]] [--host H])',
     );
     expect(error('logs web --tail 5 --tail 6')).toBe('--tail is given twice');
     expect(error('ps --all=yes')).toBe('--all takes no value');
@@ -89,14 +89,14 @@ describe('parseCommand', () => {
     expect(error('restrat web')).toBe('unknown command "restrat" (did you mean `restart`?); try `help`');
     expect(error('rm -rf /')).toBe('unknown command "rm"; try `help`');
     expect(error('logs web --tial 5')).toBe('logs has no flag "--tial" (did you mean --tail?)');
-    expect(error('logs web -t 5')).toBe('logs has no flag "-t" (flags: --tail, --since, --grep, --host)');
+    expect(error('logs web -t 5')).toBe('logs has no flag "-t" (flags: --tail, --since, --grep, --follow, --host)');
     expect(error('hosts --all')).toBe('hosts has no flag "--all" (it takes no flags)');
     expect(error('')).toBe('no command given (try `help`)');
   });
 
   it('checks the number of words', () => {
     expect(error('logs')).toBe(
-      'logs needs <container> (usage: logs <container> [--tail N] [--since DURATION] [--grep RE] [--host H])',
+      'logs needs <container> (usage: logs <container> [--tail N] [--since DURATION] [--grep RE] [--follow [DURATION]] [--host H])',
     );
     expect(error('stop web db')).toBe('unexpected "db" (usage: stop <container> [--host H])');
     expect(command('logs -- --weird-name').args.container).toBe('--weird-name');

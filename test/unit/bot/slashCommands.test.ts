@@ -37,6 +37,7 @@ describe('slash command definitions', () => {
       expect.objectContaining({ name: 'tail', type: INTEGER, min_value: 1, max_value: 10000 }),
       expect.objectContaining({ name: 'since', type: STRING }),
       expect.objectContaining({ name: 'grep', type: STRING }),
+      expect.objectContaining({ name: 'follow', type: STRING }),
       expect.objectContaining({ name: 'host', type: STRING, autocomplete: true }),
     ]);
     expect(byName('ps')?.options).toEqual(
