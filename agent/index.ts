@@ -331,9 +331,9 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     committer.start();
     alerts.start();
     updates.start();
+    diskUsage.start();
   }
   engine.start();
-  diskUsage.start();
 
   return {
     address,
