@@ -143,8 +143,16 @@ async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalO
   const logger = createLogger({ level: g.logLevel ?? 'warn', format: config.agent.logFormat });
   const { runCtl } = await import('./bot/adapters/console');
   const interrupt = new AbortController();
-  process.once('SIGINT', () => interrupt.abort());
-  const write = (text: string) => void process.stdout.write(text);
+  let streaming = false;
+  process.on('SIGINT', () => {
+    if (!streaming || interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  });
+  process.stdout.on('error', () => interrupt.abort());
+  const write = (text: string) => {
+    streaming = true;
+    process.stdout.write(text);
+  };
   const request = { words, user: o.as, yes: o.yes === true, write, interrupt: interrupt.signal };
   const result = await runCtl(config, request, logger);
   (result.toStderr ? process.stderr : process.stdout).write(result.output, () => process.exit(result.exitCode));

@@ -185,6 +185,30 @@ describe('pumpLive', () => {
   });
 });
 
+describe('pumpLive against a chat that refuses', () => {
+  it('ends the live tail after three refused sends in a row, saying why', async () => {
+    const source = new Source();
+    const live = feed(source);
+    live.start();
+    const pumped = pumpLive(live, {
+      intervalMs: 0,
+      budget: Infinity,
+      cost: plainCost,
+      send: async () => {
+        throw new Error('Unknown Message');
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      source.push(`${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const final = await pumped;
+    expect(final).toMatchObject({ status: 'failed' });
+    expect(final.text).toContain('the chat refused 3 updates in a row (Unknown Message)');
+    expect(source.aborted).toBe(true);
+  });
+});
+
 describe('live renderers', () => {
   it('Discord: the newest lines scroll within the message, with a skipped note and the Stop button', () => {
     let window: string[] = [];
