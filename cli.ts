@@ -153,7 +153,9 @@ async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalO
     streaming = true;
     process.stdout.write(text);
   };
-  const request = { words, user: o.as, yes: o.yes === true, write, interrupt: interrupt.signal };
+  const { ctlWords } = await import('./bot/adapters/ctlWords');
+  const all = ctlWords(words, process.argv.slice(2));
+  const request = { words: all, user: o.as, yes: o.yes === true, write, interrupt: interrupt.signal };
   const result = await runCtl(config, request, logger);
   (result.toStderr ? process.stderr : process.stdout).write(result.output, () => process.exit(result.exitCode));
 }

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema';
 import { accessPolicy, type AccessDecision, type AccessRequest } from './controlApiAccess';
 import { ContainerRoutes, isUserFacing, userFacingStatus } from './controlApiContainers';
 import { ApiError } from './controlApiError';
+import { streamMaintenance } from './controlApiMaintenance';
 import { imagesAnswer } from './controlApiImages';
 import { streamPull } from './controlApiPull';
 import { readJsonText, sendJson } from './controlApiHttp';
@@ -113,6 +114,11 @@ export class ControlApi {
         if (!this.deps.agent) throw new ApiError(404, 'this agent does not serve the image endpoints');
         await streamPull(this.deps.agent, req, res, signal, this.deps.logger);
         return 'streamed';
+      case 'removeImage':
+      case 'removeContainer':
+      case 'execContainer':
+        await streamMaintenance(name, this.servedAgent(), params.id, req, res, signal, this.deps.logger);
+        return 'streamed';
       case 'containerStats':
       case 'containerLogs':
       case 'containerInspect':
@@ -152,6 +158,11 @@ export class ControlApi {
         return { status: 200, body: host };
       }
     }
+  }
+
+  private servedAgent(): AgentClient {
+    if (!this.deps.agent) throw new ApiError(404, 'this agent does not serve the container and image endpoints');
+    return this.deps.agent;
   }
 
   private served(): ContainerRoutes {

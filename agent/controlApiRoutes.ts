@@ -1,3 +1,5 @@
+import type { MaintenanceRouteName } from './controlApiMaintenance';
+
 /** The control API's endpoints, by name. */
 export type RouteName =
   | 'listAlerts'
@@ -10,6 +12,7 @@ export type RouteName =
   | 'listContainers'
   | 'listImages'
   | 'pullImage'
+  | MaintenanceRouteName
   | ContainerRouteName;
 
 /** The endpoints about one container (`/api/v1/containers/:id/...`): reads, then actions streamed as NDJSON. */
@@ -44,6 +47,9 @@ const ROUTES: readonly { method: ApiMethod; path: string; name: RouteName }[] = 
   { method: 'GET', path: `${API_PREFIX}/containers`, name: 'listContainers' },
   { method: 'GET', path: `${API_PREFIX}/images`, name: 'listImages' },
   { method: 'POST', path: `${API_PREFIX}/images/pull`, name: 'pullImage' },
+  { method: 'POST', path: `${API_PREFIX}/images/remove`, name: 'removeImage' },
+  { method: 'POST', path: `${API_PREFIX}/containers/:id/rm`, name: 'removeContainer' },
+  { method: 'POST', path: `${API_PREFIX}/containers/:id/exec`, name: 'execContainer' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/stats`, name: 'containerStats' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/logs`, name: 'containerLogs' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/logs/follow`, name: 'containerFollowLogs' },

@@ -280,6 +280,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     keep: revisionsConfig.keep,
     rollbackTimeoutMs: revisionsConfig.rollbackTimeout,
     pull,
+    procRoot: config.docker.procRoot,
     logger,
   });
 

@@ -2,6 +2,7 @@ import type { Alert } from '../alerts/alert';
 import type { NewSilence, Silence } from '../alerts/silences';
 import type { DiskUsageReport, ImageSelection } from '../agent/images/diskUsage';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
+import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageActionOptions } from './maintenanceTypes';
 
 /** One host as `hosts` lists it; the counts are absent while the engine is unreachable (they would be stale). */
 export type HostSummary = {
@@ -140,6 +141,12 @@ export interface AgentClient {
   deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<string>;
   /** The recorded revisions of the container's name, newest first. */
   history(id: string, signal: AbortSignal): Promise<Revision[]>;
+  /** Removes the container (running: only with `force`); its last revision stays for rollback. */
+  remove(id: string, options: RemoveActionOptions): Promise<string>;
+  /** Removes an image or one of its names (`rmi`); refuses one in use or keep-tagged unless `force`. */
+  removeImage(ref: string, options: RemoveImageActionOptions): Promise<string>;
+  /** Runs an argv in the container (no shell, TTY or stdin), killed after `timeoutMs`. */
+  exec(id: string, argv: readonly string[], options: ExecActionOptions): Promise<ExecOutcome>;
   /** The host's images the query selects and its disk use totals (`system df`, read now; viewer-level). */
   images(query: ImagesQuery): Promise<DiskUsageReport>;
   /**

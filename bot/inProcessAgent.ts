@@ -28,6 +28,7 @@ import { followEngineLogs } from './followEngineLogs';
 import { readImages } from './inProcessImages';
 import { pullInProcess } from './inProcessPull';
 import { InProcessStats } from './inProcessStats';
+import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageActionOptions } from './maintenanceTypes';
 import { splitLogLines } from './logLines';
 
 /** The parts of a running agent the bot reads (and, for silences and actions, asks to change). */
@@ -231,6 +232,29 @@ export class InProcessAgent implements AgentClient {
     const { pulls } = this.options;
     if (!pulls) throw new AgentError(`pull is ${NOT_AVAILABLE}`);
     return pullInProcess(pulls, ref, options);
+  }
+
+  async remove(id: string, options: RemoveActionOptions): Promise<string> {
+    const record = this.record(id);
+    const { force, volumes, by } = options;
+    return (await this.actionsFor('rm').remove(record.name, { requestedBy: by, force, volumes })).detail;
+  }
+
+  async removeImage(ref: string, options: RemoveImageActionOptions): Promise<string> {
+    this.requireEngine();
+    const { force, by } = options;
+    return (await this.actionsFor('rmi').removeImage(ref, { requestedBy: by, force })).detail;
+  }
+
+  async exec(id: string, argv: readonly string[], options: ExecActionOptions): Promise<ExecOutcome> {
+    const record = this.record(id);
+    const { timeoutMs, signal, by } = options;
+    return this.actionsFor('exec').exec(record.name, argv, { requestedBy: by, timeoutMs, signal });
+  }
+
+  private actionsFor(what: string): ContainerActions {
+    if (!this.options.actions) throw new AgentError(`${what} is ${NOT_AVAILABLE}`);
+    return this.options.actions;
   }
 
   private watched(): ContainerRecord[] {

@@ -38,6 +38,7 @@ export function buildCommandCore(deps: CommandCoreDeps): CommandCore {
     confirmTimeoutMs: deps.bot.confirmTimeout,
     commandTimeoutMs: deps.bot.commandTimeout,
     actionTimeoutMs: deps.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
+    execTimeoutMs: deps.bot.execTimeout,
     rateLimit: { commands: deps.bot.rateLimit.commands, perMs: deps.bot.rateLimit.per },
     logger: deps.logger,
     now,

@@ -18,7 +18,9 @@ import {
   type LogQuery,
   type Revision,
 } from './agentClient';
+import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageActionOptions } from './maintenanceTypes';
 import { AgentHttp, errorOf, type AgentAnswer } from './remote/agentHttp';
+import { remoteMaintenance } from './remote/remoteMaintenance';
 import { diskUsageReportOf } from './remote/remoteImages';
 import { followRemoteLogs } from './remote/remoteLogFollow';
 import { remotePull } from './remote/remotePull';
@@ -42,6 +44,7 @@ export type RemoteAgentOptions = {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_ACTION_TIMEOUT_MS = 600_000;
+const SLOW_READ_TIMEOUT_MS = 300_000;
 const CONTAINERS = '/api/v1/containers';
 
 /** The AgentClient over an agent's control API (`dockwatch bot` reaching agents on other hosts). */
@@ -130,8 +133,10 @@ export class RemoteAgentClient implements AgentClient {
     const params = new URLSearchParams();
     if (query.filter !== undefined) params.set('filter', query.filter);
     if (query.dangling) params.set('dangling', 'true');
-    const search = params.size ? `?${params.toString()}` : '';
-    return diskUsageReportOf((await this.get(`/api/v1/images${search}`, query.signal)).body, this.hostName());
+    const path = `/api/v1/images${params.size ? `?${params.toString()}` : ''}`;
+    // The engine walks every layer and volume: a large host takes longer than a read; the command's deadline ends it.
+    const answer = await this.http.json({ method: 'GET', path, signal: query.signal, timeoutMs: SLOW_READ_TIMEOUT_MS });
+    return diskUsageReportOf(this.expect(answer, 200).body, this.hostName());
   }
 
   async alerts(): Promise<Alert[]> {
@@ -189,6 +194,24 @@ export class RemoteAgentClient implements AgentClient {
 
   pull(ref: string, options: ActionOptions): Promise<string> {
     return remotePull(this.http, ref, options, () => this.hostName());
+  }
+
+  remove(id: string, options: RemoveActionOptions): Promise<string> {
+    const { by, force, volumes, signal } = options;
+    const path = this.containerPath(id, 'rm');
+    return remoteMaintenance(this.http, path, { by, force, volumes }, signal, 'result', () => this.hostName());
+  }
+
+  removeImage(ref: string, options: RemoveImageActionOptions): Promise<string> {
+    const { by, force, signal } = options;
+    const body = { image: ref, by, force };
+    return remoteMaintenance(this.http, '/api/v1/images/remove', body, signal, 'result', () => this.hostName());
+  }
+
+  exec(id: string, argv: readonly string[], options: ExecActionOptions): Promise<ExecOutcome> {
+    const { by, timeoutMs, signal } = options;
+    const path = this.containerPath(id, 'exec');
+    return remoteMaintenance(this.http, path, { argv, by, timeoutMs }, signal, 'exec', () => this.hostName());
   }
 
   private async act(id: string, action: string, body: object, options: ActionOptions): Promise<string> {

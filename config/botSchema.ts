@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { COMMAND_NAMES } from '../bot/core/commandNames';
+import { parseExecPattern } from '../bot/core/execPatterns';
 import { duration, flag, hostPort, integer, secret, selector, stringList, text, whenValid } from './fields';
 import { isMapping } from './keyPath';
 import { closestMatch } from './suggest';
 
 const SECOND = 1000;
+const MAX_EXEC_TIMEOUT_MS = 240_000;
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -14,6 +16,10 @@ const roleSchema = z.strictObject({
   inherits: text().optional(),
   seeSecrets: flag().prefault(false),
   channels: stringList().optional(),
+  /** The argv patterns `exec` may run (bot/core/execPatterns.ts); none: no exec, even with `commands: ['*']`. */
+  exec: stringList().prefault([]),
+  /** May use `--force` with `rm` and `rmi` (deny by default). */
+  force: flag().prefault(false),
 });
 
 const memberSchema = z.strictObject({
@@ -107,6 +113,10 @@ export const botSchema = z
     discovery: discoverySchema.optional(),
     confirmTimeout: duration(SECOND).prefault('60s'),
     commandTimeout: duration(SECOND).prefault('30s'),
+    /** How long `exec` runs before its process is killed (at most 4m, inside the bot's 5m action deadline). */
+    execTimeout: duration(SECOND)
+      .pipe(z.number().max(MAX_EXEC_TIMEOUT_MS, 'at most 4m (the bot waits at most 5m for an action)'))
+      .prefault('30s'),
     rateLimit: rateLimitSchema.prefault({}),
     roles: z.record(z.string(), roleSchema).prefault({}),
     members: z.array(memberSchema).prefault([]),
@@ -153,6 +163,7 @@ function checkReferences(roles: Record<string, unknown>, members: unknown[], ctx
         message: `${JSON.stringify(command)} is not a command (${hint})`,
       });
     });
+    checkExecPatterns(name, role.exec, ctx);
     if (typeof role.inherits === 'string' && !names.includes(role.inherits)) {
       ctx.addIssue({ code: 'custom', path: ['roles', name, 'inherits'], message: unknownRole(role.inherits) });
     }
@@ -164,6 +175,19 @@ function checkReferences(roles: Record<string, unknown>, members: unknown[], ctx
   members.forEach((member, i) => {
     if (isMapping(member) && typeof member.role === 'string' && !names.includes(member.role)) {
       ctx.addIssue({ code: 'custom', path: ['members', i, 'role'], message: unknownRole(member.role) });
+    }
+  });
+}
+
+/** Every `roles.X.exec` pattern must parse (bot/core/execPatterns.ts); the message names the pattern. */
+function checkExecPatterns(role: string, patterns: unknown, ctx: Ctx): void {
+  if (!Array.isArray(patterns)) return;
+  patterns.forEach((source, i) => {
+    if (typeof source !== 'string') return;
+    const parsed = parseExecPattern(source);
+    if (!parsed.ok) {
+      const message = `${JSON.stringify(source)} is not an exec pattern: ${parsed.error}`;
+      ctx.addIssue({ code: 'custom', path: ['roles', role, 'exec', i], message });
     }
   });
 }

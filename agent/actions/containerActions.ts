@@ -1,5 +1,8 @@
+import type { ExecOptions, ExecResult } from './execTypes';
+import type { RemoveImageOptions, RemoveImageResult, RemoveOptions, RemoveResult } from './removeTypes';
+
 /** The actions that write to the engine. */
-export type ActionName = 'start' | 'stop' | 'restart' | 'rollback' | 'deploy';
+export type ActionName = 'start' | 'stop' | 'restart' | 'rollback' | 'deploy' | 'rm' | 'rmi' | 'exec';
 
 /** One audit record of an action: written when it starts and when it ends. Times are ms since the epoch. */
 export type ActionAuditEntry = {
@@ -154,4 +157,10 @@ export interface ContainerActions {
   deploy(name: string, options?: DeployOptions): Promise<DeployResult>;
   /** The kept revisions of a name, newest first. */
   history(name: string): Promise<RevisionSummary[]>;
+  /** Removes a container (a running one only with `force`); its last revision is kept for rollback. */
+  remove(name: string, options?: RemoveOptions): Promise<RemoveResult>;
+  /** Removes an image or one of its names; refuses one in use or held by a keep tag unless `force`. */
+  removeImage(ref: string, options?: RemoveImageOptions): Promise<RemoveImageResult>;
+  /** Runs an argv in a container (no shell, no TTY, no stdin), killed after `timeoutMs`. */
+  exec(name: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
 }

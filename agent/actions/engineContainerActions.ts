@@ -21,6 +21,11 @@ import type {
   StopOptions,
 } from './containerActions';
 import { runDeploy } from './deploy';
+import { execInContainer } from './execInContainer';
+import type { ExecOptions, ExecResult } from './execTypes';
+import { removeContainer } from './removeContainer';
+import { checkImageWord, removeImage } from './removeImage';
+import type { RemoveImageOptions, RemoveImageResult, RemoveOptions, RemoveResult } from './removeTypes';
 import { resolveContainer } from './resolveContainer';
 import { runRollback } from './rollback';
 import { chooseRollbackTarget, describeChoice, lastRunOf } from './rollbackTarget';
@@ -45,6 +50,8 @@ export type EngineContainerActionsDeps = {
   settleMs?: number;
   /** Pulls images for `deploy` (the agent's engine puller); without one, deploy is refused. */
   pull?: ImagePuller;
+  /** `docker.procRoot`: the host's /proc, for killing an exec that ran past its timeout (default /proc). */
+  procRoot?: string;
 };
 
 /** The longest `deploy --timeout`. */
@@ -201,6 +208,63 @@ export class EngineContainerActions implements ContainerActions {
     }
   }
 
+  /** `rm`: see {@link removeContainer}; the revision is kept (keep-tagged by the writer) before the removal. */
+  async remove(name: string, options: RemoveOptions = {}): Promise<RemoveResult> {
+    const docker = this.engine();
+    const record = resolveContainer(this.deps.containers(), name);
+    const flags = [options.force && '--force', options.volumes && '--volumes'].filter(Boolean).join(' ');
+    return this.audited('rm', record, options, flags || undefined, async () => {
+      const deps = { docker, expectStop: this.deps.expectStop, now: this.now };
+      const keepForRemoval = (id: string) => this.deps.recorder.keepForRemoval(id);
+      const result = await removeContainer({ ...deps, keepForRemoval }, record, options);
+      return { result, detail: result.detail };
+    });
+  }
+
+  /** `rmi`: see {@link removeImage} (the reference is validated before it reaches the engine). */
+  async removeImage(ref: string, options: RemoveImageOptions = {}): Promise<RemoveImageResult> {
+    const docker = this.engine();
+    checkImageWord(ref);
+    return this.audited('rmi', { name: ref, id: '' }, options, options.force ? '--force' : undefined, async () => {
+      const result = await removeImage(docker, this.deps.revisions, ref, options.force === true);
+      return { result, detail: result.detail };
+    });
+  }
+
+  /** `exec`: see {@link execInContainer}; the full argv is audited (as JSON, so word boundaries show). */
+  async exec(name: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    const docker = this.engine();
+    const record = resolveContainer(this.deps.containers(), name);
+    const procRoot = this.deps.procRoot ?? '/proc';
+    return this.audited('exec', record, options, JSON.stringify(argv), async () => {
+      const result = await execInContainer({ docker, procRoot, now: this.now }, record, argv, options);
+      const ended = result.timedOut
+        ? `killed after ${options.timeoutMs} ms (${result.kill?.how ?? 'no kill'})`
+        : `exit ${result.exitCode ?? 'unknown'}`;
+      return { result, detail: `${JSON.stringify(argv)}: ${ended}, ${result.outputBytes} bytes of output` };
+    });
+  }
+
+  private async audited<T>(
+    action: ActionName,
+    record: Pick<ContainerRecord, 'name' | 'id'>,
+    options: ActionOptions,
+    startDetail: string | undefined,
+    work: () => Promise<{ result: T; detail: string }>,
+  ): Promise<T> {
+    const audit = this.auditor(action, record, options);
+    audit('started', startDetail);
+    try {
+      const { result, detail } = await work();
+      audit('succeeded', detail);
+      return result;
+    } catch (err) {
+      const message = (err as Error).message.replace(/^\(HTTP code \d+\)\s*/, '');
+      audit('failed', startDetail ? `${startDetail}: ${message}` : message);
+      throw err instanceof ActionError ? err : new ActionError('failed', `${action} ${record.name} failed: ${message}`);
+    }
+  }
+
   private replacementDeps(docker: Docker) {
     return {
       docker,
@@ -269,7 +333,7 @@ export class EngineContainerActions implements ContainerActions {
     return docker;
   }
 
-  private auditor(action: ActionName, record: ContainerRecord, options: ActionOptions) {
+  private auditor(action: ActionName, record: Pick<ContainerRecord, 'name' | 'id'>, options: ActionOptions) {
     return (phase: ActionAuditEntry['phase'], detail?: string) => {
       const entry: ActionAuditEntry = {
         action,

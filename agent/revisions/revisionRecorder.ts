@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { WriterLease } from '../store/writerLease';
 import { isAsideName } from './asideName';
 import { createSpecFromInspect } from './createSpec';
+import { keepRemovedRevision } from './keepOnRemoval';
 import { tagRevision, untagOutsideWindow } from './keepTagWindow';
 import type { Replacement, ReplacementOutcome, ReplacementStore } from './replacementStore';
 import { runVerdictOf, runVerdictOfState } from './runVerdict';
@@ -119,6 +120,10 @@ export class RevisionRecorder {
       return;
     }
     if (e.Type !== 'container') return;
+    if (e.Action === 'destroy') {
+      this.enqueue(() => this.keepRemoved(e.Actor.ID)).catch(fail);
+      return;
+    }
     const verdict = runVerdictOf(e.Action, e.Actor.Attributes ?? {});
     if (verdict)
       this.enqueue(async () => noteRun(this.deps.store, e.Actor.ID, { ...verdict, at: this.now() })).catch(fail);
@@ -145,6 +150,19 @@ export class RevisionRecorder {
     const revision =
       this.deps.store.byContainer(info.Id) ?? (latest && !needsRevision(latest, version) ? latest : undefined);
     return { name, version, ...(revision && { revision }) };
+  }
+
+  /**
+   * Before a container is removed (`rm`): the writer records it if needed and keep-tags its revision, so the image
+   * outlives it for rollback; any other process only looks (the writer tags it when it sees the container destroyed).
+   */
+  async keepForRemoval(containerId: string): Promise<Revision | undefined> {
+    if (!this.isWriter()) return this.deps.store.byContainer(containerId);
+    return this.enqueue(async () => {
+      const info = await this.inspect(containerId);
+      if (info) await this.check(info, undefined, false);
+      return this.keepRemoved(containerId);
+    });
   }
 
   /**
@@ -296,6 +314,12 @@ export class RevisionRecorder {
       if (info) await this.check(info, undefined, true);
     }
     return recorded;
+  }
+
+  private async keepRemoved(containerId: string): Promise<Revision | undefined> {
+    const docker = this.deps.docker();
+    const { store, keep, logger } = this.deps;
+    return docker ? keepRemovedRevision(docker, store, containerId, keep, logger) : store.byContainer(containerId);
   }
 
   private followDeps() {

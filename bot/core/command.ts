@@ -24,6 +24,12 @@ export type CommandContext = {
   target?: { container: ContainerRecord; host: string; agent: AgentClient };
   /** Whether the role that allowed this command may see secret values (env). */
   seeSecrets: boolean;
+  /** Whether a role that allowed this command may use `--force` (`roles.X.force`; rm, rmi). */
+  mayForce: boolean;
+  /** The exec patterns of the roles that allowed this command (`roles.X.exec`; empty for other commands' roles). */
+  execPatterns: readonly string[];
+  /** `bot.execTimeout`: how long an exec runs before its process is killed. */
+  execTimeoutMs: number;
   /** Whether the user may run `command` on `container` (lists show only what the user may act on). */
   may: (command: CommandName, container?: SelectableContainer) => boolean;
   /** Every command's grammar, for `help`. */

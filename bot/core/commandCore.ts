@@ -30,6 +30,8 @@ export type CommandCoreOptions = {
   commandTimeoutMs: number;
   /** The deadline of action commands (longer: a rollback waits for health up to `revisions.rollbackTimeout`). */
   actionTimeoutMs: number;
+  /** `bot.execTimeout` (default 30 s). */
+  execTimeoutMs?: number;
   rateLimit: { commands: number; perMs: number };
   logger: Logger;
   now?: () => number;
@@ -63,6 +65,7 @@ type Target = { container: ContainerRecord; host: string; agent: AgentClient };
 type Authorized = { ok: true; target?: Target; hosts: string[]; decision: RbacDecision } | { ok: false; reply: Reply };
 
 const MAX_ERROR = 500;
+const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
 /**
  * The platform-neutral command core: rate limit → parse → authorize → resolve the container → authorize on it →
@@ -218,7 +221,9 @@ export class CommandCore {
     const spec = this.spec(command.name);
     const word = spec.containerArg ? command.args[spec.containerArg] : undefined;
     if (word === undefined) {
-      this.note(identity, text, 'allowed', general.reason);
+      const refused = spec.refuse?.(command, general);
+      this.note(identity, text, refused ? 'denied' : 'allowed', refused ?? general.reason);
+      if (refused) return { ok: false, reply: deniedReply(refused) };
       return { ok: true, hosts: scope.hosts, decision: general };
     }
     const found = await this.findContainer(identity, command.name, word, scope.hosts);
@@ -227,8 +232,11 @@ export class CommandCore {
       return { ok: false, reply: found.event === 'failed' ? failedReply(found.error) : invalidReply(found.error) };
     }
     const decision = authorize(policy, identity, command.name, found.target.container);
-    this.note(identity, text, decision.allowed ? 'allowed' : 'denied', decision.reason, this.shownTarget(found.target));
-    if (!decision.allowed) return { ok: false, reply: deniedReply(decision.reason) };
+    const refused = decision.allowed ? spec.refuse?.(command, decision) : undefined;
+    const reason = refused ?? decision.reason;
+    const allowed = decision.allowed && refused === undefined;
+    this.note(identity, text, allowed ? 'allowed' : 'denied', reason, this.shownTarget(found.target));
+    if (!allowed) return { ok: false, reply: deniedReply(reason) };
     return { ok: true, target: found.target, hosts: [found.target.host], decision };
   }
 
@@ -314,6 +322,9 @@ export class CommandCore {
           ...(auth.target ? { target: auth.target } : {}),
           ...(onProgress ? { onProgress } : {}),
           seeSecrets: auth.decision.seeSecrets,
+          mayForce: auth.decision.force,
+          execPatterns: auth.decision.execPatterns,
+          execTimeoutMs: this.options.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
           may: (name: CommandName, c?: SelectableContainer) => authorize(this.policy, identity, name, c).allowed,
           specs: this.options.commands,
           audit: this.options.audit,
@@ -385,7 +396,8 @@ function confirmReply(
   identity: Identity,
   now: number,
 ): Reply {
-  const on = target ? ` ${target.container.name}${manyHosts ? ` on ${target.host}` : ''}` : '';
+  const words = Object.values(pending.command.args).map((a) => ` ${a}`);
+  const on = target ? ` ${target.container.name}${manyHosts ? ` on ${target.host}` : ''}` : words.join('');
   const what = `${pending.command.name}${on}`;
   if (identity.platform === 'console') {
     return {

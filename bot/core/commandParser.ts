@@ -40,7 +40,12 @@ export function parseCommand(input: string | readonly string[], specs: readonly 
   return parseWords(spec, rest);
 }
 
-function parseWords(spec: CommandSpec, words: readonly string[]): ParseResult {
+function parseWords(spec: CommandSpec, all: readonly string[]): ParseResult {
+  const split: { words: readonly string[]; rest?: string[] } | { error: string } = spec.rest
+    ? splitRest(spec, all)
+    : { words: all };
+  if ('error' in split) return { ok: false, error: split.error };
+  const { words } = split;
   const flags: Record<string, FlagValue> = {};
   const positionals: string[] = [];
   let onlyPositionals = false;
@@ -86,7 +91,21 @@ function parseWords(spec: CommandSpec, words: readonly string[]): ParseResult {
   }
   const args: Record<string, string> = {};
   positionals.forEach((value, i) => (args[(spec.args[i] as { name: string }).name] = value));
-  return { ok: true, command: { name: spec.name, args, flags } };
+  return { ok: true, command: { name: spec.name, args, flags, ...(split.rest ? { rest: split.rest } : {}) } };
+}
+
+/** The words before the first `--` (parsed as usual) and every word after it, verbatim. */
+function splitRest(
+  spec: CommandSpec,
+  words: readonly string[],
+): { words: string[]; rest: string[] } | { error: string } {
+  const at = words.indexOf('--');
+  const rest = at === -1 ? [] : words.slice(at + 1);
+  if (spec.rest?.required && rest.length === 0) {
+    const what = at === -1 ? `\`--\` and then <${spec.rest.name}>` : `<${spec.rest.name}> after \`--\``;
+    return { error: `${spec.name} needs ${what} (usage: ${spec.usage})` };
+  }
+  return { words: at === -1 ? [...words] : words.slice(0, at), rest };
 }
 
 function flagValue(

@@ -20,6 +20,16 @@ export type CommandSpec = {
   /** Positional words in order; optional ones come last. */
   args: { name: string; required: boolean }[];
   flags: Record<string, FlagSpec>;
+  /**
+   * Words after `--`, taken verbatim (flags, further `--`) as `ParsedCommand.rest`: the command of `exec`. A spec
+   * with `rest` requires the `--`; without it the words stay a usage error.
+   */
+  rest?: { name: string; required: boolean };
+  /**
+   * A refusal beyond the role's grant of the command, checked on the server side before any confirmation (audited
+   * as denied): `--force` without `roles.X.force`, an exec argv no pattern of the allowing roles matches.
+   */
+  refuse?: (command: ParsedCommand, grant: { force: boolean; execPatterns: readonly string[] }) => string | undefined;
   /** The positional that names a container, resolved against the inventory before the command runs. */
   containerArg?: string;
   /** Stops, replaces or otherwise disrupts a container: asks for a confirmation first. */
@@ -36,4 +46,6 @@ export type ParsedCommand = {
   name: CommandName;
   args: Record<string, string>;
   flags: Record<string, FlagValue>;
+  /** The words after `--` of a spec with `rest`. */
+  rest?: string[];
 };

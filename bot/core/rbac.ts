@@ -6,8 +6,17 @@ import { describeIdentity, type Identity } from './identity';
 /** The roles and who holds them, as the config says. */
 export type RbacPolicy = { roles: Readonly<Record<string, RoleConfig>>; members: readonly MemberConfig[] };
 
-/** Whether a request may run, and why, in words fit for the user and the audit. */
-export type RbacDecision = { allowed: boolean; reason: string; seeSecrets: boolean };
+/**
+ * Whether a request may run, and why, in words fit for the user and the audit; with what the allowing roles add:
+ * secrets shown, `--force` (rm, rmi), and the exec patterns (all empty when denied).
+ */
+export type RbacDecision = {
+  allowed: boolean;
+  reason: string;
+  seeSecrets: boolean;
+  force: boolean;
+  execPatterns: readonly string[];
+};
 
 /** What one role (reached through a member entry, maybe by inheritance) lets its holder do. */
 type Grant = {
@@ -16,6 +25,8 @@ type Grant = {
   commands: readonly string[];
   containers?: ContainerSelector;
   seeSecrets: boolean;
+  force: boolean;
+  exec: readonly string[];
   /** Every list must contain the channel (member channels, then each role's on the way down). */
   channelSets: (readonly string[])[];
 };
@@ -33,10 +44,20 @@ export function authorize(
 ): RbacDecision {
   const who = describeIdentity(identity);
   const grants = grantsOf(policy, identity);
-  const deny = (reason: string): RbacDecision => ({ allowed: false, reason, seeSecrets: false });
+  const deny = (reason: string): RbacDecision => ({
+    allowed: false,
+    reason,
+    seeSecrets: false,
+    force: false,
+    execPatterns: [],
+  });
   if (grants.length === 0) return deny(`${who} has no role (deny by default)`);
-  const forCommand = grants.filter((g) => g.commands.includes('*') || g.commands.includes(command));
-  if (forCommand.length === 0) return deny(`no role of ${who} (${roleList(grants)}) allows ${command}`);
+  const granting = grants.filter((g) => g.commands.includes('*') || g.commands.includes(command));
+  if (granting.length === 0) return deny(`no role of ${who} (${roleList(grants)}) allows ${command}`);
+  const forCommand = command === 'exec' ? granting.filter((g) => g.exec.length > 0) : granting;
+  if (forCommand.length === 0) {
+    return deny(`no role of ${who} (${roleList(granting)}) lists exec patterns (roles.<role>.exec); exec needs them`);
+  }
   const inChannel = forCommand.filter((g) =>
     g.channelSets.every((set) => channel !== undefined && set.includes(channel)),
   );
@@ -54,7 +75,13 @@ export function authorize(
   }
   const first = inScope[0] as Grant;
   const by = first.role === first.via ? `role ${first.role}` : `role ${first.role} (inherited by ${first.via})`;
-  return { allowed: true, reason: `allowed by ${by}`, seeSecrets: inScope.some((g) => g.seeSecrets) };
+  return {
+    allowed: true,
+    reason: `allowed by ${by}`,
+    seeSecrets: inScope.some((g) => g.seeSecrets),
+    force: inScope.some((g) => g.force),
+    execPatterns: [...new Set(inScope.flatMap((g) => g.exec))],
+  };
 }
 
 /** The commands `identity` may run in `channel` on at least some container, in `help` order. */
@@ -89,6 +116,8 @@ function grantsOf(policy: RbacPolicy, identity: Identity): Grant[] {
         commands: role.commands,
         containers: role.containers,
         seeSecrets: role.seeSecrets,
+        force: role.force,
+        exec: role.exec,
         channelSets: [...channelSets],
       });
       name = role.inherits;

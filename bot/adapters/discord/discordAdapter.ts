@@ -17,6 +17,7 @@ import { ButtonIds } from './buttonIds';
 import { discordIdentity } from './discordIdentity';
 import { renderDiscordProgress, renderDiscordReply, type DiscordButtonRow, type DiscordMessage } from './discordRender';
 import { ProgressEdits } from './progressEdits';
+import { DiscordLiveTarget } from './discordLiveTarget';
 import {
   DISCORD_LIVE_BUDGET,
   DISCORD_LIVE_INTERVAL_MS,
@@ -33,6 +34,8 @@ export type DiscordAdapterOptions = {
   config: DiscordConfig;
   core: CommandCore;
   logger: Logger;
+  /** How long a live reply is edited before it moves to a channel message (default 14 minutes; tests shorten it). */
+  replyEditLifetimeMs?: number;
   /** How long start() waits for the gateway to be ready (default 30 s). */
   readyTimeoutMs?: number;
   now?: () => number;
@@ -47,6 +50,9 @@ type MessageOptions = {
 };
 
 const READY_TIMEOUT_MS = 30_000;
+const LIVE_MOVED = 'Continued in the message below (Discord lets a reply be edited for 15 minutes).';
+const LIVE_MOVE_FAILED =
+  'Discord lets a reply be edited for 15 minutes, and the bot cannot post in this channel to go on';
 const EPHEMERAL = { flags: MessageFlags.Ephemeral } as const;
 
 /** Builds the Discord adapter: slash commands, autocompletion and buttons through the command core. */
@@ -196,7 +202,7 @@ class DiscordAdapter implements ChatAdapter {
     }
     const words = commandWords(spec, interaction.options.data);
     await interaction.deferReply(PRIVATE_COMMANDS.has(spec.name) ? EPHEMERAL : {});
-    const progress = this.progressOf(interaction, words.join(' '));
+    const progress = this.progressOf(interaction, typeof words === 'string' ? words : words.join(' '));
     const reply = await this.options.core.handle({ identity, text: words, onProgress: (s) => progress.step(s) });
     await progress.finish();
     if (reply.live) await this.followLive(interaction, reply);
@@ -250,29 +256,44 @@ class DiscordAdapter implements ChatAdapter {
 
   /**
    * Shows a live reply (`logs --follow`) by editing the deferred reply: the heading and Stop button, then the newest
-   * lines at most once a second, then the final state without the button.
+   * lines at most once a second, then the final state without the button. Past the time Discord lets a reply be
+   * edited, the live message moves to a message the bot posts in the channel (see DiscordLiveTarget).
    */
   private async followLive(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply): Promise<void> {
     const live = reply.live as NonNullable<Reply['live']>;
     let lines: string[] = [];
-    const show = (shown: Reply, stop: boolean) =>
-      interaction.editReply(
-        this.toOptions(
-          renderDiscordLive(shown, lines, stop ? live.stopButton : undefined, (id) => this.buttons.customId(id)),
-        ),
+    const render = (shown: Reply, stop: boolean) =>
+      this.toOptions(
+        renderDiscordLive(shown, lines, stop ? live.stopButton : undefined, (id) => this.buttons.customId(id)),
       );
-    await show(reply, true).catch((err: unknown) => this.liveEditFailed(interaction, err));
+    const target = new DiscordLiveTarget<MessageOptions>({
+      editReply: (message) => interaction.editReply(message),
+      postInChannel: (message) => this.postInChannel(interaction.channelId, message),
+      current: () => render(reply, true),
+      movedNotice: () => this.toOptions(this.render({ ...reply, live: undefined, text: LIVE_MOVED })),
+      ...(this.options.replyEditLifetimeMs === undefined ? {} : { moveAfterMs: this.options.replyEditLifetimeMs }),
+      onMoveFailed: (err) => live.abandon(`${LIVE_MOVE_FAILED} (${this.safe(err)})`),
+    });
+    await target.show(render(reply, true)).catch((err: unknown) => this.liveEditFailed(interaction, err));
     const final = await pumpLive(live, {
       intervalMs: DISCORD_LIVE_INTERVAL_MS,
       budget: DISCORD_LIVE_BUDGET,
       cost: discordLiveCost,
       send: async (batch) => {
         lines = scrollDiscordWindow(lines, batch);
-        await show(reply, true);
+        await target.show(render(reply, true));
       },
       onSendError: (err) => this.liveEditFailed(interaction, err),
     });
-    await show(final, false).catch((err: unknown) => this.liveEditFailed(interaction, err));
+    target.close();
+    await target.show(render(final, false)).catch((err: unknown) => this.liveEditFailed(interaction, err));
+  }
+
+  /** Posts a message in a channel with the bot's token (a live message that outlives its interaction's reply). */
+  private async postInChannel(channelId: string | null, message: MessageOptions) {
+    const channel = channelId ? await this.client?.channels.fetch(channelId) : undefined;
+    if (channel?.isSendable()) return channel.send(message);
+    throw new Error(`channel ${channelId ?? '?'} is not one the bot can post in`);
   }
 
   private liveEditFailed(interaction: ChatInputCommandInteraction | ButtonInteraction, err: unknown): void {

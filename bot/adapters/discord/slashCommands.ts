@@ -6,6 +6,7 @@ import type {
 } from 'discord.js';
 import type { CompletionKind } from '../../core/commandCore';
 import type { CommandSpec, FlagSpec } from '../../core/commandSpec';
+import { quoteWords } from '../../core/tokenize';
 
 /** A slash command definition as registered with Discord. */
 export type SlashCommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -42,6 +43,15 @@ export function slashCommandDefinitions(specs: readonly CommandSpec[]): SlashCom
         ...(completes ? { autocomplete: true } : {}),
       });
     }
+    if (spec.rest) {
+      const description = `${spec.rest.name} and its arguments, quoted as in a command line (no shell)`;
+      add({
+        type: ApplicationCommandOptionType.String,
+        name: spec.rest.name,
+        description,
+        required: spec.rest.required,
+      });
+    }
     for (const [name, flag] of Object.entries(spec.flags)) add(flagOption(name, flag));
     return {
       type: ApplicationCommandType.ChatInput,
@@ -62,9 +72,10 @@ export function completionKind(spec: CommandSpec, optionName: string): Completio
 /**
  * The words of a slash command for the core: `[name, ...positionals in spec order, '--flag', value, ...]`; a false
  * boolean is left out. When a positional starts with `-` the flags come first and `--` ends them, so a value can
- * never be read as a flag.
+ * never be read as a flag. A command with `rest` (exec) becomes one text: its words quoted, then `--` and the rest
+ * option as typed, which the core tokenizes with the same rules as any command line (a bad quote is its error).
  */
-export function commandWords(spec: CommandSpec, options: readonly CommandInteractionOption[]): string[] {
+export function commandWords(spec: CommandSpec, options: readonly CommandInteractionOption[]): string[] | string {
   const byName = new Map(options.map((o) => [o.name, o.value]));
   const positionals: string[] = [];
   for (const arg of spec.args) {
@@ -79,6 +90,11 @@ export function commandWords(spec: CommandSpec, options: readonly CommandInterac
     if (value === undefined || value === null || value === false) continue;
     if (flag.kind === 'boolean') flags.push(`--${name}`);
     else flags.push(`--${name}`, String(value));
+  }
+  if (spec.rest) {
+    const rest = byName.get(spec.rest.name);
+    const head = quoteWords([spec.name, ...flags, ...positionals]);
+    return rest === undefined || rest === null ? head : `${head} -- ${String(rest)}`;
   }
   if (positionals.some((p) => p.startsWith('-'))) return [spec.name, ...flags, '--', ...positionals];
   return [spec.name, ...positionals, ...flags];

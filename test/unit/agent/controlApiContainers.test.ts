@@ -77,6 +77,22 @@ class ScriptedAgent implements AgentClient {
     throw new AgentError('images are not in this test');
   };
   pull = (ref: string, o: ActionOptions) => this.run(`pull ${ref}`, o);
+  remove = (id: string, o: ActionOptions & { force: boolean; volumes: boolean }) =>
+    this.run(`rm ${id} force=${o.force} volumes=${o.volumes}`, o);
+  removeImage = (ref: string, o: ActionOptions & { force: boolean }) => this.run(`rmi ${ref} force=${o.force}`, o);
+  exec = async (id: string, argv: readonly string[], o: ActionOptions & { timeoutMs: number }) => {
+    const output = await this.run(`exec ${id} ${JSON.stringify(argv)} within ${o.timeoutMs}`, o);
+    return {
+      container: 'web',
+      argv: [...argv],
+      exitCode: 0,
+      output,
+      outputBytes: output.length,
+      truncated: false,
+      timedOut: false,
+      durationMs: 1,
+    };
+  };
 
   private run(call: string, options: ActionOptions): Promise<string> {
     this.calls.push(`${call} by ${options.by}`);

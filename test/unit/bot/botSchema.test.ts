@@ -1,3 +1,4 @@
+import { COMMAND_NAMES } from '../../../bot/core/commandNames';
 import { botSchema } from '../../../config/botSchema';
 import { issueProblems } from '../../../config/issueMessages';
 import { formatProblem } from '../../../config/keyPath';
@@ -16,6 +17,7 @@ describe('bot config', () => {
       agents: [],
       confirmTimeout: 60_000,
       commandTimeout: 30_000,
+      execTimeout: 30_000,
       rateLimit: { commands: 10, per: 60_000 },
       roles: {},
       members: [],
@@ -39,6 +41,8 @@ describe('bot config', () => {
       inherits: 'viewer',
       seeSecrets: false,
       channels: ['C1'],
+      exec: [],
+      force: false,
     });
     expect(bot.roles.admin?.seeSecrets).toBe(true);
   });
@@ -47,7 +51,7 @@ describe('bot config', () => {
     expect(
       problems({
         roles: {
-          a: { commands: ['ps', 'restrat', 'rm'], inherits: 'b' },
+          a: { commands: ['ps', 'restrat', 'frobnicate'], inherits: 'b' },
           b: { inherits: 'c' },
           c: { inherits: 'a' },
           d: { inherits: 'viewr' },
@@ -57,11 +61,30 @@ describe('bot config', () => {
       }),
     ).toEqual([
       'bot.roles.a.commands[1]: "restrat" is not a command (did you mean "restart"?)',
-      'bot.roles.a.commands[2]: "rm" is not a command (commands: ps, logs, stats, inspect, start, stop, restart, rollback, history, images, alerts, silence, unsilence, audit, hosts, help, *)',
+      `bot.roles.a.commands[2]: "frobnicate" is not a command (commands: ${COMMAND_NAMES.join(', ')}, *)`,
       'bot.roles.d.inherits: "viewr" is not a defined role (roles: a, b, c, d, e)',
       'bot.roles.a.inherits: inheritance cycle: a → b → c → a',
       'bot.roles.e.inherits: inheritance cycle: e → e',
       'bot.members[0].role: "admn" is not a defined role (roles: a, b, c, d, e)',
+    ]);
+  });
+
+  it('reads exec patterns, force and execTimeout, naming a bad pattern and a too long timeout', () => {
+    const bot = botSchema.parse({
+      execTimeout: '10s',
+      roles: { ops: { commands: ['exec', 'rm'], exec: ['ps', 'cat /etc/*.conf', 'ls -l **'], force: true } },
+    });
+    expect(bot.execTimeout).toBe(10_000);
+    expect(bot.roles.ops).toMatchObject({ exec: ['ps', 'cat /etc/*.conf', 'ls -l **'], force: true });
+    expect(problems({ execTimeout: '5m', roles: { ops: { force: 'maybe' } } })).toEqual([
+      'bot.execTimeout: at most 4m (the bot waits at most 5m for an action)',
+      'bot.roles.ops.force: expected true or false, got "maybe"',
+    ]);
+    expect(problems({ roles: { ops: { exec: ['ps', '*', 'ls ** x', 'cat "x', '-x'] } } })).toEqual([
+      'bot.roles.ops.exec[1]: "*" is not an exec pattern: the program "*" must be literal (no "*")',
+      'bot.roles.ops.exec[2]: "ls ** x" is not an exec pattern: "**" may only be the last word',
+      'bot.roles.ops.exec[3]: "cat \\"x" is not an exec pattern: unterminated quote " at character 5',
+      'bot.roles.ops.exec[4]: "-x" is not an exec pattern: the command cannot start with "-" ("-x")',
     ]);
   });
 

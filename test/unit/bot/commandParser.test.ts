@@ -87,7 +87,8 @@ describe('parseCommand', () => {
 
   it('names unknown commands and flags with a suggestion', () => {
     expect(error('restrat web')).toBe('unknown command "restrat" (did you mean `restart`?); try `help`');
-    expect(error('rm -rf /')).toBe('unknown command "rm"; try `help`');
+    expect(error('shutdown -h now')).toBe('unknown command "shutdown"; try `help`');
+    expect(error('rm -rf /')).toBe('rm has no flag "-rf" (flags: --force, --volumes, --host)');
     expect(error('logs web --tial 5')).toBe('logs has no flag "--tial" (did you mean --tail?)');
     expect(error('logs web -t 5')).toBe('logs has no flag "-t" (flags: --tail, --since, --grep, --follow, --host)');
     expect(error('hosts --all')).toBe('hosts has no flag "--all" (it takes no flags)');

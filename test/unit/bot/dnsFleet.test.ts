@@ -49,6 +49,9 @@ class FakeDiscovered implements DiscoveredAgent {
   history = unused;
   images = unused;
   pull = unused;
+  remove = unused;
+  removeImage = unused;
+  exec = unused;
 }
 
 async function unused(): Promise<never> {

@@ -12,6 +12,7 @@ import {
   type LogLine,
   type LogQuery,
 } from '../../../bot/agentClient';
+import type { ExecOutcome } from '../../../bot/maintenanceTypes';
 
 /** A container record with defaults, for the core's tests. */
 export function record(name: string, extra: Partial<ContainerRecord> = {}): ContainerRecord {
@@ -150,6 +151,42 @@ export class FakeAgent implements AgentClient {
     options.onProgress?.('layers 1/2, 1.0 MB / 2.0 MB');
     options.onProgress?.('layers 2/2, 2.0 MB / 2.0 MB');
     return `Pulled ${ref} on ${this.host}.`;
+  }
+
+  /** `rm` records `rm <name>[ force][ volumes] by <who>` and drops the container. */
+  async remove(id: string, options: { by: string; force: boolean; volumes: boolean }): Promise<string> {
+    const r = this.records.find((x) => x.id === id);
+    if (!r) throw new AgentError('gone');
+    const flags = `${options.force ? ' force' : ''}${options.volumes ? ' volumes' : ''}`;
+    this.actions.push(`rm ${r.name}${flags} by ${options.by}`);
+    this.records.splice(this.records.indexOf(r), 1);
+    return `${r.name} removed.`;
+  }
+
+  /** `rmi` records `rmi <ref>[ force] by <who>`. */
+  async removeImage(ref: string, options: { by: string; force: boolean }): Promise<string> {
+    this.actions.push(`rmi ${ref}${options.force ? ' force' : ''} by ${options.by}`);
+    return `Deleted image ${ref}.`;
+  }
+
+  /** What `exec` answers (output, exit code); every call records `exec <name> <argv as JSON> <timeout>`. */
+  execOutput = { output: 'PID USER\n1 root\n', exitCode: 0 };
+  async exec(id: string, argv: readonly string[], options: { timeoutMs: number }): Promise<ExecOutcome> {
+    const r = this.records.find((x) => x.id === id);
+    if (!r) throw new AgentError('gone');
+    this.actions.push(`exec ${r.name} ${JSON.stringify(argv)} ${options.timeoutMs}`);
+    const { output, exitCode } = this.execOutput;
+    const bytes = Buffer.byteLength(output);
+    return {
+      container: r.name,
+      argv: [...argv],
+      exitCode,
+      output,
+      outputBytes: bytes,
+      truncated: false,
+      timedOut: false,
+      durationMs: 5,
+    };
   }
 
   private async act(action: string, id: string, state: ContainerRecord['state']): Promise<string> {

@@ -72,6 +72,7 @@ describe('env overrides', () => {
       'DOCKWATCH_BOT_DISCOVERY_INTERVAL bot.discovery.interval duration',
       'DOCKWATCH_BOT_CONFIRM_TIMEOUT bot.confirmTimeout duration',
       'DOCKWATCH_BOT_COMMAND_TIMEOUT bot.commandTimeout duration',
+      'DOCKWATCH_BOT_EXEC_TIMEOUT bot.execTimeout duration',
       'DOCKWATCH_BOT_RATE_LIMIT_COMMANDS bot.rateLimit.commands number',
       'DOCKWATCH_BOT_RATE_LIMIT_PER bot.rateLimit.per duration',
     ]);

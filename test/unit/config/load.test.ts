@@ -41,6 +41,7 @@ const DEFAULTS: Config = {
     agents: [],
     confirmTimeout: 60_000,
     commandTimeout: 30_000,
+    execTimeout: 30_000,
     rateLimit: { commands: 10, per: 60_000 },
     roles: {},
     members: [],

@@ -115,6 +115,7 @@ describe('renderEffectiveConfig', () => {
         '  agents: []',
         '  confirmTimeout: 1m',
         '  commandTimeout: 30s',
+        '  execTimeout: 30s',
         '  rateLimit:',
         '    commands: 10',
         '    per: 1m',

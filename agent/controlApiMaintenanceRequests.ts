@@ -1,0 +1,108 @@
+import { closestMatch } from '../config/suggest';
+import { checkImageWord } from './actions/removeImage';
+import { ApiError } from './controlApiError';
+import { MAX_BY_LENGTH } from './controlApiContainerRequests';
+
+/** `POST …/containers/:id/rm`: who asked, `force` (a running container), `volumes` (its anonymous volumes). */
+export type RemoveRequest = { by: string; force: boolean; volumes: boolean };
+
+/** `POST /api/v1/images/remove`: the image (reference or ID), who asked, `force`. */
+export type RemoveImageRequest = { image: string; by: string; force: boolean };
+
+/** `POST …/containers/:id/exec`: the argv (no shell), who asked, the timeout in ms after which it is killed. */
+export type ExecRequest = { argv: string[]; by: string; timeoutMs: number };
+
+/** Most words in an exec argv (as the bot's command parser). */
+export const MAX_EXEC_WORDS = 64;
+/** Longest exec word, in characters. */
+export const MAX_EXEC_WORD = 1000;
+/** Longest exec timeout accepted, ms (`bot.execTimeout` is at most 4m). */
+export const MAX_EXEC_TIMEOUT_MS = 240_000;
+
+const SHOWN_CHARS = 80;
+
+/** Reads an `rm` body; a 400 naming every bad field. */
+export function parseRemoveRequest(body: unknown): RemoveRequest {
+  const { fields, problems } = open(body, ['by', 'force', 'volumes'], 'rm', '{"by": "alice", "force": false}');
+  const force = flag(fields, 'force', problems);
+  const volumes = flag(fields, 'volumes', problems);
+  return finish(problems, { by: fields.by as string, force, volumes });
+}
+
+/** Reads an `rmi` body; the image must be an ID or a valid reference before it reaches the engine. */
+export function parseRemoveImageRequest(body: unknown): RemoveImageRequest {
+  const { fields, problems } = open(body, ['image', 'by', 'force'], 'rmi', '{"image": "app:v1", "by": "alice"}');
+  const force = flag(fields, 'force', problems);
+  const { image } = fields;
+  if (typeof image !== 'string') problems.push('image: required, an image reference or ID');
+  else {
+    try {
+      checkImageWord(image);
+    } catch (err) {
+      problems.push(`image: ${(err as Error).message}`);
+    }
+  }
+  return finish(problems, { image: image as string, by: fields.by as string, force });
+}
+
+/** Reads an `exec` body: a plain argv (a program that does not start with `-`), and a timeout within bounds. */
+export function parseExecRequest(body: unknown): ExecRequest {
+  const example = '{"argv": ["ps"], "by": "alice", "timeoutMs": 30000}';
+  const { fields, problems } = open(body, ['argv', 'by', 'timeoutMs'], 'exec', example);
+  const { argv, timeoutMs } = fields;
+  if (!Array.isArray(argv) || argv.length === 0 || argv.length > MAX_EXEC_WORDS) {
+    problems.push(`argv: required, a list of 1 to ${MAX_EXEC_WORDS} strings`);
+  } else if (argv.some((w) => typeof w !== 'string' || w.length > MAX_EXEC_WORD || w.includes('\0'))) {
+    problems.push(`argv: every word must be a string of at most ${MAX_EXEC_WORD} characters without NUL`);
+  } else if (argv[0] === '' || (argv[0] as string).startsWith('-')) {
+    problems.push(`argv: the program ${shown(argv[0])} must not be empty or start with "-"`);
+  }
+  const okTimeout =
+    typeof timeoutMs === 'number' &&
+    Number.isSafeInteger(timeoutMs) &&
+    timeoutMs >= 1000 &&
+    timeoutMs <= MAX_EXEC_TIMEOUT_MS;
+  if (!okTimeout)
+    problems.push(`timeoutMs: ${shown(timeoutMs)} is not a whole number of ms from 1000 to ${MAX_EXEC_TIMEOUT_MS}`);
+  return finish(problems, { argv: argv as string[], by: fields.by as string, timeoutMs: timeoutMs as number });
+}
+
+function open(
+  body: unknown,
+  known: readonly string[],
+  what: string,
+  example: string,
+): { fields: Record<string, unknown>; problems: string[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, `the request body must be a JSON object such as ${example}`);
+  }
+  const fields = body as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(fields)) {
+    if (known.includes(key)) continue;
+    const guess = closestMatch(key, known);
+    const hint = guess ? `did you mean ${JSON.stringify(guess)}?` : `${what} takes ${known.join(', ')}`;
+    problems.push(`${shown(key)}: unknown field (${hint})`);
+  }
+  const { by } = fields;
+  if (typeof by !== 'string' || by.trim() === '') problems.push('by: required, the name of who asked');
+  else if (by.length > MAX_BY_LENGTH) problems.push(`by: longer than ${MAX_BY_LENGTH} characters`);
+  return { fields, problems };
+}
+
+function flag(fields: Record<string, unknown>, name: string, problems: string[]): boolean {
+  const value = fields[name];
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') problems.push(`${name}: ${shown(value)} is not true or false`);
+  return value === true;
+}
+
+function finish<T>(problems: readonly string[], value: T): T {
+  if (problems.length) throw new ApiError(400, problems.join('; '));
+  return value;
+}
+
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(JSON.stringify(value));
+  return JSON.stringify(text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
+}

@@ -1,0 +1,14 @@
+import type { ExecResult } from '../agent/actions/execTypes';
+import type { ActionOptions } from './agentClient';
+
+/** `rm`'s options through an AgentClient: `force` a running container, `volumes` its anonymous volumes too. */
+export type RemoveActionOptions = ActionOptions & { force: boolean; volumes: boolean };
+
+/** `rmi`'s options through an AgentClient (the bot checked that the user's role may `force`). */
+export type RemoveImageActionOptions = ActionOptions & { force: boolean };
+
+/** `exec`'s options through an AgentClient: the timeout after which the process is killed (`bot.execTimeout`). */
+export type ExecActionOptions = ActionOptions & { timeoutMs: number };
+
+/** How an exec ended, as the agent reports it (exit code, output kept, whether it was killed). */
+export type ExecOutcome = ExecResult;

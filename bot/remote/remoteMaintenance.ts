@@ -1,0 +1,35 @@
+import { AgentError } from '../agentClient';
+import type { ExecOutcome } from '../maintenanceTypes';
+import type { AgentHttp } from './agentHttp';
+import { objectOf } from './remoteViews';
+
+/**
+ * Posts an `rm`, `rmi` or `exec` request to an agent and reads its one NDJSON line (agent/controlApiMaintenance.ts):
+ * the sentence of `rm`/`rmi`, the outcome of `exec`, or the agent's error (an AgentError, shown as the agent said it
+ * when it is meant for the user). A 4xx before the stream is the agent's own message.
+ */
+export async function remoteMaintenance<K extends 'result' | 'exec'>(
+  http: AgentHttp,
+  path: string,
+  body: object,
+  signal: AbortSignal,
+  want: K,
+  hostName: () => string,
+): Promise<K extends 'exec' ? ExecOutcome : string> {
+  let outcome: { value: unknown } | { error: string } | undefined;
+  await http.lines({ method: 'POST', path, body, signal }, (line) => {
+    const fields = objectOf(line, hostName());
+    if (want in fields) outcome = { value: fields[want] };
+    else if (typeof fields.error === 'string') {
+      outcome = { error: fields.kind === 'agent' ? fields.error : `host ${hostName()}: ${fields.error}` };
+    }
+  });
+  if (outcome === undefined) {
+    throw new AgentError(`host ${hostName()} ended the request without a result; check before retrying`);
+  }
+  if ('error' in outcome) throw new AgentError(outcome.error);
+  const { value } = outcome;
+  if (want === 'result' && typeof value !== 'string') throw new AgentError(`host ${hostName()} sent no result text`);
+  if (want === 'exec') objectOf(value, hostName());
+  return value as K extends 'exec' ? ExecOutcome : string;
+}
