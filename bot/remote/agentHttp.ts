@@ -18,8 +18,17 @@ export type AgentHttpOptions = {
   hostName: () => string;
 };
 
-/** One call: method, path under the base URL (with its query), a JSON body, cancellation. */
-export type AgentRequest = { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown; signal?: AbortSignal };
+/**
+ * One call: method, path under the base URL (with its query), a JSON body, cancellation, and for a read the engine
+ * is slow to answer (`images`: the engine's disk usage) a longer wait than `timeoutMs`.
+ */
+export type AgentRequest = {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+};
 
 /** A decoded answer: the status and the JSON body (undefined for 204). */
 export type AgentAnswer = { status: number; body: unknown };
@@ -58,7 +67,7 @@ export class AgentHttp {
    * agent's own 503: its engine is unreachable), resolves 2xx and other 4xx.
    */
   async json(request: AgentRequest): Promise<AgentAnswer> {
-    const res = await this.send(request, this.options.timeoutMs);
+    const res = await this.send(request, request.timeoutMs ?? this.options.timeoutMs);
     const text = await this.readAll(res, request.signal);
     const status = res.statusCode ?? 0;
     const body = text === '' ? undefined : this.parse(text, status);
