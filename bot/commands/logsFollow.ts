@@ -7,8 +7,6 @@ import { LiveFeed } from '../live/liveFeed';
 export const DEFAULT_FOLLOW_MS = 5 * 60_000;
 /** The longest a follow may run. */
 export const MAX_FOLLOW_MS = 30 * 60_000;
-/** Discord lets an interaction's reply be edited for 15 minutes, so a follow there ends within 14. */
-export const MAX_DISCORD_FOLLOW_MS = 14 * 60_000;
 /** Lines shown before the new ones when `--tail` is not given, for context. */
 export const FOLLOW_CONTEXT_LINES = 10;
 
@@ -20,14 +18,12 @@ const FOLLOWABLE = new Set(['running', 'paused', 'restarting']);
  * duration ends or the requester presses Stop. The stream is opened by the core once it accepted the follow, and runs
  * on its own deadline, not the command timeout.
  */
-export function followLogsReply(ctx: CommandContext, asked: number): Reply {
+export function followLogsReply(ctx: CommandContext, durationMs: number): Reply {
   const { container, agent, host } = ctx.target ?? {};
   if (!container || !agent) throw new Error('logs --follow runs on a resolved container');
-  if (asked > MAX_FOLLOW_MS) {
-    return invalidReply(`--follow: at most ${shownDuration(MAX_FOLLOW_MS)}, not ${shownDuration(asked)}`);
+  if (durationMs > MAX_FOLLOW_MS) {
+    return invalidReply(`--follow: at most ${shownDuration(MAX_FOLLOW_MS)}, not ${shownDuration(durationMs)}`);
   }
-  const discordCap = ctx.identity.platform === 'discord' && asked > MAX_DISCORD_FOLLOW_MS;
-  const durationMs = discordCap ? MAX_DISCORD_FOLLOW_MS : asked;
   if (!FOLLOWABLE.has(container.state)) {
     return invalidReply(
       `${container.name} is not running (${container.state}), so no new lines will come: use logs without --follow`,
@@ -51,9 +47,7 @@ export function followLogsReply(ctx: CommandContext, asked: number): Reply {
   return {
     status: 'ok',
     title: `Logs of ${what}`,
-    text:
-      `Following for up to ${shownDuration(durationMs)}, until the container stops; ${end}.` +
-      (discordCap ? ` (Discord lets a reply be updated for 15 minutes, so not ${shownDuration(asked)}.)` : ''),
+    text: `Following for up to ${shownDuration(durationMs)}, until the container stops; ${end}.`,
     live,
   };
 }

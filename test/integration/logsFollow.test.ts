@@ -150,6 +150,52 @@ describe('logs --follow on Discord (real discord.js, fake Discord, real engine)'
   }, 60_000);
 });
 
+describe('logs --follow on Discord past the time a reply may be edited', () => {
+  let fake: FakeDiscord;
+  let adapter: ChatAdapter;
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start({ token: DISCORD_TOKEN, roles: [ADMINS], members: [alice, carol] });
+    adapter = createDiscordAdapter({
+      config: { token: DISCORD_TOKEN, guilds: [fake.guildId], apiUrl: fake.apiUrl },
+      core,
+      logger,
+      replyEditLifetimeMs: 1500,
+    } as Parameters<typeof createDiscordAdapter>[0]);
+    await adapter.start();
+  });
+
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.close();
+  });
+
+  it('goes on in a channel message the bot posts and edits, and stops from its Stop button', async () => {
+    const id = await fake.sendSlashCommand(alice, 'logs', { container: ticker.name, follow: '1m' });
+    await fake.waitForReply(id, (r) => highest(textOf(r.message)) > 0);
+    const moved = await fake.waitForChannelMessage(fake.commandChannelId);
+    expect(buttonsOf(moved).map((b) => b.label)).toEqual(['Stop']);
+    const reply = await fake.waitForReply(id, (r) => textOf(r.message).includes('Continued in the message below'));
+    expect(buttonsOf(reply.message)).toEqual([]);
+    const at = highest(textOf(moved));
+    await waitFor(async () => highest(textOf(fake.channelMessages(fake.commandChannelId)[0])) >= at + 8, {
+      what: 'the channel message edited with new lines',
+      timeoutMs: 20_000,
+    });
+    await fake.pressButton(alice, moved, buttonsOf(moved)[0]?.customId ?? '');
+    const done = await waitFor(
+      async () => {
+        const message = fake.channelMessages(fake.commandChannelId)[0];
+        return textOf(message).includes('Stopped following') ? message : undefined;
+      },
+      { what: 'the final state in the channel message' },
+    );
+    expect(textOf(done)).toContain(`stopped by discord:${alice.id}`);
+    expect(buttonsOf(done)).toEqual([]);
+    expect(fake.channelMessages(fake.commandChannelId)).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('logs --follow on Slack (real @slack/bolt, fake Slack, real engine)', () => {
   let fake: FakeSlack;
   let adapter: SlackAdapter;

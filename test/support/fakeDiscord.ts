@@ -394,6 +394,16 @@ export class FakeDiscord {
         return [200, apiMessage(message)];
       }
     }
+    if ((m = new RegExp(`^${API}/channels/(\\d+)/messages/([^/]+)$`).exec(path))) {
+      if (!botAuth) return unauthorized;
+      const message = this.messages.get(m[2] as string);
+      if (!message || message.channelId !== m[1]) return [404, { message: 'Unknown Message', code: 10008 }];
+      if (method === 'PATCH') {
+        this.editMessage(message, body, request.files);
+        return [200, apiMessage(message)];
+      }
+      if (method === 'GET') return [200, apiMessage(message)];
+    }
     return [404, { message: `fake Discord has no route ${method} ${path}`, code: 0 }];
   }
 

@@ -126,14 +126,6 @@ describe('logs --follow in the command core', () => {
     for (const r of replies) expect((await drain(r)).text).toContain('the bot is shutting down');
   });
 
-  it('caps a follow on Discord at 14 minutes (interaction replies can be edited for 15) and says so', async () => {
-    const reply = await core().handle({ identity: viewer, text: 'logs web --follow 20m' });
-    expect(reply.text).toContain('Following for up to 14m');
-    expect(reply.text).toContain('so not 20m');
-    reply.live?.abandon('test over');
-    await drain(reply);
-  });
-
   it('passes --tail, --since and --grep to the agent and shows 10 lines of context by default', async () => {
     const queries: unknown[] = [];
     agent.followLogs = async function* (_id, query) {
