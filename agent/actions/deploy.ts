@@ -22,6 +22,8 @@ export type DeployPlan = {
   onProgress?: (progress: DeployProgress) => void;
 };
 
+/** How long a process that does not write revisions waits for the writer to record the current container. */
+const WRITER_WAIT_MS = 5000;
 /** Pull progress is reported at most this often (plus whenever a layer completes). */
 const PULL_REPORT_MS = 1000;
 
@@ -81,15 +83,14 @@ export async function runDeploy(deps: DeployDeps, plan: DeployPlan): Promise<Dep
   }
 
   report('record', 'started');
-  const recorded = await deps.recorder.currentOf(current.Id).catch((err: Error) => {
+  const fromRevision = await recordCurrent(deps, current).catch((err: Error) => {
     report('record', 'failed', errorText(err));
     throw new ActionError('failed', `deploy of ${image} to ${name}: recording the current container failed`);
   });
-  const fromRevision = recorded?.revision?.revision;
   report(
     'record',
     'done',
-    fromRevision === undefined ? 'not recorded (no revisions writer here)' : `revision ${fromRevision}`,
+    fromRevision === undefined ? 'not recorded (the revisions writer has not recorded it)' : `revision ${fromRevision}`,
   );
 
   const oldImage = await deps.docker
@@ -140,6 +141,20 @@ export async function runDeploy(deps: DeployDeps, plan: DeployPlan): Promise<Dep
     reason,
     message: `${what}; ${back}${why ? `\n${why}` : ''}`,
   };
+}
+
+/**
+ * The current container's revision: the writer records it now if needed; another process (`ctl` beside an agent)
+ * waits a little for the writer, which records a running container once it has run 2 s.
+ */
+async function recordCurrent(deps: DeployDeps, current: Docker.ContainerInspectInfo): Promise<number | undefined> {
+  const deadline = deps.now() + WRITER_WAIT_MS;
+  for (;;) {
+    const revision = (await deps.recorder.currentOf(current.Id))?.revision?.revision;
+    const waiting = !deps.recorder.isWriter() && current.State.Running && deps.now() < deadline;
+    if (revision !== undefined || !waiting) return revision;
+    await deps.sleep(deps.pollMs);
+  }
 }
 
 async function pull(
