@@ -47,8 +47,10 @@ export function parsePullRequest(body: unknown): PullRequest {
 }
 
 /**
- * Runs a pull and streams it as NDJSON (see ActionStreamLine): headers once the request is valid, a line per progress
- * step, then the summary or the error. A bad request is a plain 400 before anything reaches the engine.
+ * Runs a pull and streams it as NDJSON (see ActionStreamLine): headers with the first progress line, a line per
+ * progress step, then the summary or the error. A bad request is a plain 400 before anything reaches the engine; a
+ * failure before any progress (engine unreachable, reference unknown, access denied) is a plain JSON error with its
+ * status (503, 404, 422), as the control API answers other failures.
  */
 export async function streamPull(
   agent: AgentClient,
@@ -58,26 +60,31 @@ export async function streamPull(
   logger: Logger,
 ): Promise<void> {
   const request = parsePullRequest(parseJsonBody(await readJsonText(req)));
-  res.writeHead(200, {
-    'content-type': 'application/x-ndjson; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.flushHeaders();
+  let started = false;
   const send = (line: ActionStreamLine) => {
+    if (!started) {
+      started = true;
+      res.writeHead(200, {
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      res.flushHeaders();
+    }
     if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
   };
   const options: ActionOptions = { by: request.by, signal, onProgress: (progress) => send({ progress }) };
   try {
     send({ result: await agent.pull(request.ref, options) });
   } catch (err) {
+    if (!started) throw err;
     if (isUserFacing(err)) send({ error: err.message, kind: 'agent' });
     else {
       logger.error('control API pull failed', { ref: request.ref, by: request.by, error: (err as Error).message });
       send({ error: INTERNAL_PULL_ERROR, kind: 'internal' });
     }
   } finally {
-    if (!res.destroyed) res.end();
+    if (started && !res.destroyed) res.end();
   }
 }
 

@@ -194,6 +194,33 @@ describe('pull against a real registry', () => {
     }
   });
 
+  it('answers a failure before any progress with its status, and an unreachable engine as such', async () => {
+    const post = (ref: string) =>
+      fetch(`${agent.url}/api/v1/images/pull`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ref, by: 'test' }),
+      });
+    const notFound = await post(`${app.name}:nope`);
+    expect(notFound.status).toBe(404);
+    expect(await notFound.json()).toEqual({
+      error: expect.stringMatching(new RegExp(`^image ${app.name}:nope was not found`)),
+      kind: 'agent',
+    });
+    const down = await startTestAgent(
+      [`agent:\n  token: ${TOKEN}`, `docker:\n  host: unix://${join(dir, 'nobody.sock')}`].join('\n'),
+    );
+    const remote = new RemoteAgentClient({ url: down.url, token: TOKEN });
+    try {
+      const error = await failure(remote.pull(app.versions.v1.ref, { by: 't', signal: AbortSignal.timeout(30_000) }));
+      expect(error.name).toBe('EngineUnavailableError');
+      expect(error.message).toMatch(/^the Docker engine is unreachable \(unix:\/\/.*nobody\.sock/);
+    } finally {
+      remote.close();
+      await down.stop();
+    }
+  });
+
   it('pulls through the console: ctl --as alice pull, denied to a role without pull', async () => {
     const configFile = join(dir, 'dockwatch.yaml');
     writeFileSync(
