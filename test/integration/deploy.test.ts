@@ -92,6 +92,7 @@ describe('deploy with a health gate (real engine, real registry)', () => {
   const subnet = `10.214.${randomBytes(1)[0] ?? 9}.0/24`;
   const staticIp = subnet.replace(/0\/24$/, '42');
   const audit: ActionAuditEntry[] = [];
+  const anonymous: string[] = [];
   let deployedId = '';
 
   beforeAll(async () => {
@@ -135,7 +136,7 @@ describe('deploy with a health gate (real engine, real registry)', () => {
     await removeTestContainers();
     await removeKeepTags([web, api]);
     for (const n of [front, back]) await docker('network', 'rm', n).catch(() => undefined);
-    await docker('volume', 'rm', volume).catch(() => undefined);
+    for (const v of [volume, ...anonymous]) await docker('volume', 'rm', v).catch(() => undefined);
     const refs = Object.values(app?.versions ?? {}).map((v) => v.ref);
     await docker('rmi', '--no-prune', ...refs, `${app?.name}:stable`).catch(() => undefined);
     await registry?.stop();
@@ -248,11 +249,14 @@ describe('deploy with a health gate (real engine, real registry)', () => {
     expect((await agent.agent.actions.history(web))[0]).toMatchObject({ revision: 2, current: true });
   });
 
-  it('on the console: needs --yes, denies a role without deploy, says up to date, then deploys the moved tag', async () => {
+  it('on the console: needs --yes, denies a role without deploy, says up to date, then deploys the moved tag (its anonymous volume kept)', async () => {
     const stable = `${app.name}:stable`;
     await pushTestAppAs(registry, repo, 'v1', 'stable');
-    await dockerRun(api, stable, ['-e', 'APP_VERSION=7', '--stop-timeout', '1']);
+    await dockerRun(api, stable, ['-e', 'APP_VERSION=7', '-v', '/cache', '--stop-timeout', '1']);
     const before = await inspect(api);
+    const cache = before.Mounts.find((m) => m.Destination === '/cache')?.Name ?? '';
+    anonymous.push(cache);
+    await docker('exec', api, 'sh', '-c', 'echo cached > /cache/file');
     await waitFor(async () => agent.agent.revisions.latest(api)?.revision === 1, { what: 'revision 1 of api' });
 
     const unconfirmed = await ctl('--as', 'alice', 'deploy', api);
@@ -278,6 +282,8 @@ describe('deploy with a health gate (real engine, real registry)', () => {
     expect(after.Config.Image).toBe(stable);
     expect(after.Config.Env).toContain('APP_VERSION=7');
     expect(after.State.Health?.Status).toBe('healthy');
+    expect(after.Mounts.find((m) => m.Destination === '/cache')?.Name).toBe(cache);
+    expect(await docker('exec', api, 'cat', '/cache/file')).toBe('cached');
     await waitFor(async () => agent.agent.revisions.latest(api)?.revision === 2, {
       what: 'the agent to record the deploy ctl made',
     });
