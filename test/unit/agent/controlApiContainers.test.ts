@@ -267,4 +267,32 @@ describe('the container endpoints over an AgentClient', () => {
     });
     expect(agent.calls).toEqual([]);
   });
+
+  it('carries a deploy from RemoteAgentClient: image, timeout and progress, and the restore reason as its error', async () => {
+    const remote = new RemoteAgentClient({ url: base.replace(/\/api\/v1\/containers$/, ''), token: TOKEN });
+    try {
+      agent.action = async (o) => {
+        o.onProgress?.('pull: done (pulled: 0123456789ab)');
+        return 'web now runs app:v2 (0123456789ab)';
+      };
+      const steps: string[] = [];
+      const signal = new AbortController().signal;
+      const options = { by: 'alice', signal, timeoutMs: 45_000, onProgress: (s: string) => steps.push(s) };
+      expect(await remote.deploy(ID, 'app:v2', options)).toBe('web now runs app:v2 (0123456789ab)');
+      expect(steps).toEqual(['pull: done (pulled: 0123456789ab)']);
+      expect(await remote.deploy(ID, undefined, { by: 'bob', signal })).toBe('web now runs app:v2 (0123456789ab)');
+      expect(agent.calls).toEqual([
+        `deploy ${ID} app:v2 within 45000 by alice`,
+        `deploy ${ID} undefined within undefined by bob`,
+      ]);
+      agent.action = async () => {
+        throw new AgentError(
+          'deploy of app:v3 to web failed at wait: the health check failed (unhealthy); revision 2 is back',
+        );
+      };
+      await expect(remote.deploy(ID, 'app:v3', { by: 'alice', signal })).rejects.toThrow(/revision 2 is back/);
+    } finally {
+      remote.close();
+    }
+  });
 });
