@@ -7,8 +7,8 @@ import type { ActionOptions } from './agentClient';
 export const PULL_PROGRESS_INTERVAL_MS = 1000;
 
 /**
- * Turns pull progress into the lines a reply shows (`layers 3/5, 12.4 MB / 30.1 MB`): at most one a second, one
- * whenever a layer completes, none repeated. `flush` sends the last state if it was held back.
+ * Turns pull progress into the lines a reply shows (`layers 3/5, 12.4 MB / 30.1 MB`): none while the engine is still
+ * listing the layers, then at most one a second, one whenever a layer completes, none repeated. `flush` sends the last state if it was held back.
  */
 export function pullProgressLines(
   onLine: (line: string) => void,
@@ -31,6 +31,10 @@ export function pullProgressLines(
   return {
     onProgress(p) {
       if (p.layersTotal === 0) return;
+      if (sentLayers < 0 && announcing(p)) {
+        pending = p;
+        return;
+      }
       if (p.layersDone !== sentLayers || now() - sentAt >= intervalMs) send(p);
       else pending = p;
     },
@@ -38,6 +42,11 @@ export function pullProgressLines(
       if (pending) send(pending);
     },
   };
+}
+
+/** Whether the engine is still listing the layers (the count so far would be too low to show). */
+function announcing(p: PullProgress): boolean {
+  return p.bytesTotal === 0 && /^(Pulling fs layer|Already exists|Waiting|Pulling from)/.test(p.status);
 }
 
 /** The one-line summary of a finished pull. */

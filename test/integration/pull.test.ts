@@ -153,6 +153,16 @@ describe('pull against a real registry', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('stops when its signal aborts, saying it was cancelled', async () => {
+    const fresh = await pushFreshImage(open, 'pull/fresh', 'cancel', 8_000_000);
+    const controller = new AbortController();
+    const error = await failure(
+      puller()(fresh.ref, { signal: controller.signal, onProgress: () => controller.abort(new Error('stop')) }),
+    );
+    expect(error).toBeInstanceOf(ActionError);
+    expect(error.message).toBe(`the pull of ${fresh.ref} was cancelled`);
+  });
+
   it('refuses an invalid reference before the engine sees it', async () => {
     const error = await failure(puller()('Bad/App:v1', {}));
     expect(error).toBeInstanceOf(ActionError);

@@ -96,6 +96,31 @@ describe('pullProgressLines', () => {
     ]);
   });
 
+  it('holds the first line back while the engine is still listing the layers', () => {
+    const lines: string[] = [];
+    const reporter = pullProgressLines(
+      (l) => lines.push(l),
+      () => 0,
+    );
+    const tracker = new PullProgressTracker();
+    for (const event of EVENTS.slice(0, 4)) if (tracker.add(event)) reporter.onProgress(tracker.progress());
+    expect(lines).toEqual([]);
+    tracker.add(EVENTS[4]!);
+    reporter.onProgress(tracker.progress());
+    expect(lines).toEqual(['layers 1/3, 3.7 kB / 150.3 kB']);
+  });
+
+  it('shows the last state at flush when everything was already present', () => {
+    const lines: string[] = [];
+    const reporter = pullProgressLines(
+      (l) => lines.push(l),
+      () => 0,
+    );
+    reporter.onProgress({ layersDone: 2, layersTotal: 2, bytesDone: 0, bytesTotal: 0, status: 'Already exists' });
+    reporter.flush();
+    expect(lines).toEqual(['layers 2/2']);
+  });
+
   it('summarises a pull', () => {
     const result = { ref: '127.0.0.1:5000/app:v1', imageId: `sha256:${'ab'.repeat(32)}`, upToDate: false };
     const last = { layersDone: 2, layersTotal: 2, bytesDone: 3_000_000, bytesTotal: 3_000_000, status: '' };
