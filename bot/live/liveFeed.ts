@@ -9,6 +9,7 @@ export type LiveEndReason =
   | { kind: 'duration' }
   | { kind: 'stopped'; by: string }
   | { kind: 'failed'; error: string }
+  | { kind: 'abandoned'; why: string }
   | { kind: 'closed' };
 
 /** What a live feed follows and for how long. */
@@ -75,7 +76,7 @@ export class LiveFeed implements ReplyLive {
   }
 
   abandon(why: string): void {
-    this.stop({ kind: 'failed', error: why });
+    this.stop({ kind: 'abandoned', why });
   }
 
   /** Lines read from the stream so far. */
@@ -114,7 +115,7 @@ export class LiveFeed implements ReplyLive {
     const { shown, skipped } = this.counts;
     const lines = `${shown} line${shown === 1 ? '' : 's'} shown${skipped ? `, ${skipped} skipped` : ''}`;
     return {
-      status: reason.kind === 'failed' ? 'failed' : 'ok',
+      status: reason.kind === 'failed' || reason.kind === 'abandoned' ? 'failed' : 'ok',
       title: this.options.title,
       text: `Stopped following ${this.options.what} after ${shownDuration(after)}: ${this.why(reason)}. ${lines}.`,
     };
@@ -130,6 +131,8 @@ export class LiveFeed implements ReplyLive {
         return `stopped by ${reason.by}`;
       case 'failed':
         return `the log stream failed (${reason.error})`;
+      case 'abandoned':
+        return reason.why;
       case 'closed':
         return 'the bot is shutting down';
     }

@@ -54,7 +54,7 @@ export class LiveSessions {
       this.note(
         identity,
         text,
-        reason.kind === 'failed' ? 'failed' : 'succeeded',
+        reason.kind === 'failed' || reason.kind === 'abandoned' ? 'failed' : 'succeeded',
         `live tail ended (${describeReason(reason)}; ${feed.received} lines read)`,
       );
     });
@@ -101,6 +101,8 @@ function describeReason(reason: LiveEndReason): string {
       return `stopped by ${reason.by}`;
     case 'failed':
       return `failed: ${reason.error}`;
+    case 'abandoned':
+      return `ended by the chat adapter: ${reason.why}`;
     case 'closed':
       return 'the bot shut down';
   }
