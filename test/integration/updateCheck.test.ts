@@ -11,6 +11,7 @@ import {
 } from '../support/engine';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 import { dockerCli, pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../support/registry';
+import { promtoolCheckMetrics } from '../support/prometheus';
 import { putIndex, retag } from '../support/registryManifests';
 
 type Sent = { status: string; alerts: { labels: Record<string, string> }[] };
@@ -117,6 +118,10 @@ describe('update check against a real registry (no pull)', () => {
       expect(local.Id).toBe(app.versions.v2.imageId);
       const requests = agent.agent.updates.results.requests.get(registry.host) ?? 0;
       expect(requests).toBeGreaterThanOrEqual(5);
+      const exposition = (await agent.scrapeText()).body;
+      expect(exposition).toMatch(/^dockwatch_image_update_checks_total\{result="update"\} [1-9]/m);
+      expect(exposition).toContain(`dockwatch_image_update_registry_requests_total{registry="${registry.host}"}`);
+      expect((await promtoolCheckMetrics(exposition)).output).toBe('');
 
       // The tag moving back to the running image resolves the notice.
       await retag(registry, repo, 'v2', 'latest');
