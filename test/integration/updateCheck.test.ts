@@ -217,3 +217,24 @@ describe('update check against an htpasswd registry', () => {
     }
   }, 120_000);
 });
+
+describe('update check with the engine unreachable', () => {
+  it('runs no round and exports no answer while the engine is down (never "no update")', async () => {
+    const agent = await startTestAgent(
+      [
+        'docker: { host: "unix:///tmp/dockwatch-nobody-listens.sock" }',
+        'images: { updateCheck: { interval: 10s } }',
+      ].join('\n'),
+    );
+    try {
+      const round = await agent.agent.updates.checkNow();
+      expect(round.skipped).toBe('engine unreachable');
+      expect(round.containers).toBe(0);
+      const exposition = (await agent.scrapeText()).body;
+      expect(exposition).not.toMatch(/^dockwatch_image_update_available\{/m);
+      expect(exposition).toMatch(/^dockwatch_image_update_rounds_total 0$/m);
+    } finally {
+      await agent.stop();
+    }
+  }, 60_000);
+});
