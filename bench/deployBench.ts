@@ -72,7 +72,13 @@ async function stopRig(rig: Rig, names: string[]): Promise<void> {
   await docker('volume', 'rm', rig.volume).catch(() => undefined);
   const refs = Object.values(rig.app.versions).map((v) => v.ref);
   await docker('rmi', '--no-prune', ...refs).catch(() => undefined);
-  const kept = await docker('images', '-q', '--filter', `reference=dockwatch-keep/dwbench-*`).catch(() => '');
+  const kept = await docker(
+    'images',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    '--filter',
+    'reference=dockwatch-keep/dwbench-*',
+  ).catch(() => '');
   if (kept) await docker('rmi', '--no-prune', ...kept.split('\n')).catch(() => undefined);
   await rig.registry.stop();
   rmSync(rig.dir, { recursive: true, force: true });
