@@ -256,6 +256,27 @@ describe('logs --follow on Slack (real @slack/bolt, fake Slack, real engine)', (
     expect(update.params.text).toMatch(new RegExp(`stopped by slack:${SLACK_ALICE}\\. \\d+ lines shown`));
     expect(buttonsIn(update.params.blocks as never)).toEqual([]);
   }, 60_000);
+  it('ends the follow and says so privately when the bot may not post in the channel', async () => {
+    fake.notInChannels.add('C0PRIVATE');
+    const sent = await fake.slashCommand({
+      userId: SLACK_ALICE,
+      channelId: 'C0PRIVATE',
+      text: `logs ${ticker.name} --follow 1m`,
+    });
+    const reply = await fake.reply(sent.n);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(blocksText(reply.blocks)).toContain(
+      'dockwatch cannot post in this channel (An API error occurred: not_in_channel); invite it to follow logs here',
+    );
+    const audit = () =>
+      t.agent.store
+        .prepare("SELECT detail FROM audit WHERE user_id = ? AND detail LIKE 'live tail ended (ended by%'")
+        .all(SLACK_ALICE);
+    const ended = await waitFor(async () => (audit().length > 0 ? audit() : undefined), {
+      what: 'the audit of the ended follow',
+    });
+    expect(JSON.stringify(ended)).toContain('ended by the chat adapter: dockwatch cannot post in this channel');
+  }, 30_000);
 });
 
 describe('logs --follow on the console (dockwatch ctl)', () => {

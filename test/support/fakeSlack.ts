@@ -88,6 +88,8 @@ export class FakeSlack {
   userGroups: SlackTestUserGroup[];
   /** When set, usergroups.list answers `{ ok: false, error }`. */
   userGroupsError?: string;
+  /** Channels chat.postMessage refuses with `not_in_channel` (the bot was not invited there). */
+  readonly notInChannels = new Set<string>();
   /** Where the app takes requests (`http://127.0.0.1:PORT/slack/events`); set by the test once the app listens. */
   appUrl?: string;
   /** Envelopes acknowledged over Socket Mode connections. */
@@ -323,6 +325,7 @@ export class FakeSlack {
         };
       case 'chat.postMessage':
       case 'chat.update':
+        if (this.notInChannels.has(String(params.channel))) return { ok: false, error: 'not_in_channel' };
         return { ok: true, channel: params.channel, ts: `${this.nextTs++}.000100`, message: { text: params.text } };
       case 'usergroups.list':
         if (this.userGroupsError) return { ok: false, error: this.userGroupsError };
