@@ -191,6 +191,7 @@ class SlackBot implements SlackAdapter {
     if (id.startsWith(RUN_PREFIX)) {
       const reply = await this.deps.core.press(id, identity);
       if (reply.live && channelId) return this.followLive(respond, reply, channelId);
+      reply.live?.abandon('Slack gave no channel to post the lines in');
       const text = id.slice(RUN_PREFIX.length);
       await this.deliver(respond, reply, { channelId, responseType: visibilityOf(reply, text), replace: false });
       return;
