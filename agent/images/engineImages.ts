@@ -16,11 +16,27 @@ export type ImageSource = {
   inspect(imageId: string): Promise<InspectedImage | undefined>;
 };
 
+/** How long one engine read of the update check may take before the round gives up on it. */
+export const ENGINE_READ_TIMEOUT_MS = 30_000;
+
+/** `promise`, or a rejection naming `what` once `ms` passed (a stalled engine never hangs a round for good). */
+function withTimeout<T>(promise: Promise<T>, what: string, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the engine did not answer ${what} within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The update check's engine reads through dockerode: `GET /version`, `GET /info`, `GET /images/{id}/json` (reads only). */
-export function engineImageSource(docker: Docker): ImageSource {
+export function engineImageSource(docker: Docker, timeoutMs = ENGINE_READ_TIMEOUT_MS): ImageSource {
   return {
     async environment() {
-      const [version, info] = await Promise.all([docker.version(), docker.info() as Promise<Record<string, unknown>>]);
+      const [version, info] = await withTimeout(
+        Promise.all([docker.version(), docker.info() as Promise<Record<string, unknown>>]),
+        'GET /version and /info',
+        timeoutMs,
+      );
       return {
         platform: hostPlatform(version as { Os?: unknown; Arch?: unknown }, info),
         endpoints: new RegistryEndpoints((info.RegistryConfig ?? {}) as Record<string, unknown>),
@@ -28,7 +44,7 @@ export function engineImageSource(docker: Docker): ImageSource {
     },
     async inspect(imageId) {
       try {
-        const image = await docker.getImage(imageId).inspect();
+        const image = await withTimeout(docker.getImage(imageId).inspect(), `GET /images/${imageId}/json`, timeoutMs);
         return { id: image.Id, repoDigests: image.RepoDigests ?? [] };
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return undefined;
