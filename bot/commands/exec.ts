@@ -51,7 +51,8 @@ export function execReply(container: string, outcome: ExecOutcome, timeoutMs: nu
     ? `killed after ${Math.round(timeoutMs / 1000)}s (bot.execTimeout): ${outcome.kill?.how ?? 'no kill'}; ${code}`
     : code;
   const title = `exec ${JSON.stringify(outcome.argv)} in ${container}: ${outcome.timedOut ? 'killed' : code}`;
-  const cut = outcome.truncated ? ` (first ${outcome.output.length} of ${outcome.outputBytes} bytes kept)` : '';
+  const kept = Buffer.byteLength(outcome.output);
+  const cut = outcome.truncated ? ` (the first ${kept} of ${outcome.outputBytes} bytes)` : '';
   const lines = [`\`${quoteWords(outcome.argv)}\` in ${container}: ${ended}.`];
   const status = outcome.timedOut && outcome.kill?.killed === false ? 'failed' : 'ok';
   if (outcome.outputBytes === 0) return { status, title, text: [...lines, 'No output.'].join('\n') };

@@ -100,6 +100,16 @@ describe('exec through the command core', () => {
     expect(audit().filter((e) => e.startsWith('denied')).length).toBe(11);
   });
 
+  it('sends long output as a file, saying how much was kept', async () => {
+    const long = 'x'.repeat(3000);
+    agent.execOutput = { output: long, exitCode: 2 };
+    const reply = await core().handle({ identity: alice, text: ['exec', 'web', '--', 'ps'] });
+    expect(reply).toMatchObject({ status: 'ok', title: 'exec ["ps"] in web: exit code 2' });
+    expect(reply.text).toBe('`ps` in web: exit code 2.\nOutput attached.');
+    expect(reply.attachments?.[0]?.content).toBe(long);
+    expect(reply.attachments?.[0]?.name).toMatch(/^web-exec-.*\.txt$/);
+  });
+
   it("denies exec to a role without exec patterns, even with commands: ['*']", async () => {
     expect(await core().handle({ identity: root, text: ['exec', 'web', '--', 'ps'] })).toMatchObject({
       status: 'denied',
