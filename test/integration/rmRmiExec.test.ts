@@ -242,6 +242,34 @@ describe('rm (real engine)', () => {
   });
 });
 
+describe('rm from ctl while the agent runs on the same data dir', () => {
+  const name = `dwtest-rmctl-${suffix}`;
+
+  afterAll(() => removeKeepTags([name]));
+
+  it('ctl removes it; the agent (the revisions writer) keep-tags the revision when it sees it destroyed', async () => {
+    const image = await uniqueImage(`dwtest-rmctlapp-${suffix}`);
+    const c = await testDocker().createContainer({
+      name,
+      Image: image,
+      Cmd: ['sleep', '600'],
+      Labels: { [TEST_LABEL]: '1', [TEST_RUN_LABEL]: testRunId },
+      StopTimeout: 1,
+    });
+    await c.start();
+    await waitFor(async () => agent.revisions.list(name).length === 1, { what: 'its revision', timeoutMs: 20_000 });
+    const { stdout } = await run(
+      'node',
+      [CLI, '--config', configFile, 'ctl', '--as', 'fred', '--yes', 'rm', name, '--force'],
+      { timeout: 60_000 },
+    );
+    expect(stdout).toContain(`${name} removed (it was running: forced). Revision 1 stays in history for rollback`);
+    const tag = keepTag(name, 1).ref;
+    await waitFor(async () => agent.revisions.list(name)[0]?.keepTag === tag, { what: 'the keep tag in the store' });
+    expect(await imageId(tag)).toBe(await imageId(image));
+  });
+});
+
 describe('rmi (real engine)', () => {
   it('refuses an image in use, naming the container, and removes it once unused', async () => {
     const image = await uniqueImage(`dwtest-rmi-${suffix}`);
