@@ -92,9 +92,13 @@ export class CommandCore {
     this.lives.stopAll();
   }
 
-  /** Replaces the roles and members (a config reload); pending confirmations are authorized against the new ones. */
+  /**
+   * Replaces the roles and members (a config reload); pending confirmations are authorized against the new ones, and
+   * a live tail its requester may no longer run is stopped.
+   */
   setPolicy(policy: RbacPolicy): void {
     this.policy = policy;
+    this.lives.recheck();
   }
 
   /** Runs one command for one user and returns the reply; never throws. */
@@ -342,7 +346,9 @@ export class CommandCore {
         return failedReply(message);
       }
       if (result.live instanceof LiveFeed) {
-        const started = this.lives.start(identity, text, result.live);
+        const target = auth.target?.container;
+        const may = () => authorize(this.policy, identity, command.name, target).allowed;
+        const started = this.lives.start(identity, text, result.live, may);
         if (!started.ok) return started.reply;
       }
       const event = result.status === 'failed' ? 'failed' : 'succeeded';

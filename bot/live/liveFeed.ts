@@ -10,6 +10,7 @@ export type LiveEndReason =
   | { kind: 'stopped'; by: string }
   | { kind: 'failed'; error: string }
   | { kind: 'abandoned'; why: string }
+  | { kind: 'revoked' }
   | { kind: 'closed' };
 
 /** What a live feed follows and for how long. */
@@ -135,6 +136,8 @@ export class LiveFeed implements ReplyLive {
         return reason.why;
       case 'closed':
         return 'the bot is shutting down';
+      case 'revoked':
+        return 'the roles changed and you may no longer run it';
     }
   }
 

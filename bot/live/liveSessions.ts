@@ -11,7 +11,7 @@ export const MAX_LIVE_PER_USER = 3;
 /** Live tails the bot runs at once (each holds a log stream open on an engine). */
 export const MAX_LIVE_TOTAL = 20;
 
-type Session = { id: string; identity: Identity; text: string; feed: LiveFeed };
+type Session = { id: string; identity: Identity; text: string; feed: LiveFeed; may: () => boolean };
 
 /** What the sessions tell the core to audit. */
 export type LiveAuditNote = (identity: Identity, text: string, event: AuditEvent, detail: string) => void;
@@ -29,8 +29,16 @@ export class LiveSessions {
     private readonly newId: () => string = () => randomBytes(6).toString('hex'),
   ) {}
 
-  /** Starts `feed` for `identity` with its Stop button; a denied reply when too many run already. */
-  start(identity: Identity, text: string, feed: LiveFeed): { ok: true } | { ok: false; reply: Reply } {
+  /**
+   * Starts `feed` for `identity` with its Stop button; a denied reply when too many run already. `may` says whether
+   * the requester may still run the command (asked again by {@link recheck}).
+   */
+  start(
+    identity: Identity,
+    text: string,
+    feed: LiveFeed,
+    may: () => boolean = () => true,
+  ): { ok: true } | { ok: false; reply: Reply } {
     const who = describeIdentity(identity);
     const mine = [...this.sessions.values()].filter((s) => describeIdentity(s.identity) === who).length;
     if (mine >= MAX_LIVE_PER_USER) {
@@ -47,7 +55,7 @@ export class LiveSessions {
       return { ok: false, reply: deniedReply(`${why[0]?.toUpperCase()}${why.slice(1)}; try again later.`) };
     }
     const id = this.newId();
-    this.sessions.set(id, { id, identity, text, feed });
+    this.sessions.set(id, { id, identity, text, feed, may });
     feed.stopButton = { id: `${STOP_PREFIX}${id}`, label: 'Stop', style: 'danger' };
     void feed.done.then((reason) => {
       this.sessions.delete(id);
@@ -80,6 +88,13 @@ export class LiveSessions {
     return { status: 'ok', text: 'Stopping the live tail.' };
   }
 
+  /** Stops every live tail whose requester may no longer run it (the roles changed). */
+  recheck(): void {
+    for (const session of this.sessions.values()) {
+      if (!session.may()) session.feed.stop({ kind: 'revoked' });
+    }
+  }
+
   /** Stops every live tail (the bot is shutting down). */
   stopAll(): void {
     for (const session of this.sessions.values()) session.feed.stop({ kind: 'closed' });
@@ -105,5 +120,7 @@ function describeReason(reason: LiveEndReason): string {
       return `ended by the chat adapter: ${reason.why}`;
     case 'closed':
       return 'the bot shut down';
+    case 'revoked':
+      return 'its requester may no longer run it';
   }
 }

@@ -126,6 +126,18 @@ describe('logs --follow in the command core', () => {
     for (const r of replies) expect((await drain(r)).text).toContain('the bot is shutting down');
   });
 
+  it('stops a live tail whose requester may no longer run logs after the roles change', async () => {
+    const c = core();
+    const reply = await c.handle({ identity: viewer, text: 'logs web --follow' });
+    const kept = await c.handle({ identity: bob, text: 'logs web --follow' });
+    const policy = botSchema.parse({ ...config, members: [{ role: 'viewer', consoleUsers: ['bob'] }] });
+    c.setPolicy({ roles: policy.roles, members: policy.members });
+    expect((await drain(reply)).text).toContain('the roles changed and you may no longer run it');
+    expect(opened[1]?.aborted).toBe(false);
+    kept.live?.abandon('test over');
+    await drain(kept);
+  });
+
   it('passes --tail, --since and --grep to the agent and shows 10 lines of context by default', async () => {
     const queries: unknown[] = [];
     agent.followLogs = async function* (_id, query) {
