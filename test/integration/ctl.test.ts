@@ -134,10 +134,10 @@ describe('dockwatch ctl (built dist/cli.js, real engine)', () => {
 
   it('exits 2 on a bad config', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'bot:\n  roles:\n    viewer: { commands: [ps, rm] }\n');
+    writeFileSync(bad, 'bot:\n  roles:\n    viewer: { commands: [ps, frobnicate] }\n');
     const r = await exec('node', [CLI, '--config', bad, 'ctl', 'ps', '--as', 'alice']).catch((e: unknown) => e);
     const e = r as { code?: number; stderr?: string };
     expect(e.code).toBe(2);
-    expect(e.stderr).toContain('bot.roles.viewer.commands[1]: "rm" is not a command');
+    expect(e.stderr).toContain('bot.roles.viewer.commands[1]: "frobnicate" is not a command');
   });
 });
