@@ -20,7 +20,7 @@ export type ImageRemovalInput = {
 /**
  * What to ask the engine: untag one name (the image stays: it has other names), or delete the image (its last name,
  * or by ID); or a refusal for the user. `heldBy` describes the keep tags that still hold the image afterwards,
- * `removedKeepTags` those that go with it.
+ * `removedKeepTags` those that go with it (`removedKeepTagRefs`: the same, as tags).
  */
 export type ImageRemovalPlan =
   | {
@@ -30,6 +30,7 @@ export type ImageRemovalPlan =
       engineForce: boolean;
       heldBy: string[];
       removedKeepTags: string[];
+      removedKeepTagRefs: string[];
     }
   | { ok: false; reason: string };
 
@@ -73,6 +74,7 @@ export function planImageRemoval(input: ImageRemovalInput): ImageRemovalPlan {
       engineForce: false,
       heldBy,
       removedKeepTags: isKeepTag(requested.tag) ? [keep(requested.tag)] : [],
+      removedKeepTagRefs: isKeepTag(requested.tag) ? [requested.tag] : [],
     };
   }
   if (usedBy.length > 0 && !force) {
@@ -96,14 +98,15 @@ export function planImageRemoval(input: ImageRemovalInput): ImageRemovalPlan {
       reason: `${shown} has several names (${others.join(', ')}): remove them one by one, or ${FORCE_HINT}`,
     };
   }
-  const removed = requested.kind === 'tag' ? [requested.tag, ...others] : others;
+  const removed = (requested.kind === 'tag' ? [requested.tag, ...others] : others).filter(isKeepTag);
   return {
     ok: true,
     outcome: 'deleted',
     engineRef: requested.kind === 'tag' ? requested.tag : input.imageId,
     engineForce: force,
     heldBy: [],
-    removedKeepTags: removed.filter(isKeepTag).map(keep),
+    removedKeepTags: removed.map(keep),
+    removedKeepTagRefs: removed,
   };
 }
 

@@ -49,9 +49,9 @@ export async function removeImage(
   const plan = planImageRemoval({ requested, imageId: image.Id, tags, usedBy, keepTags, force });
   if (!plan.ok) throw new ActionError('conflict', plan.reason);
   await docker.getImage(plan.engineRef).remove({ force: plan.engineForce, noprune: false });
-  for (const [tag, owner] of keepTags) {
-    if (plan.removedKeepTags.some((d) => d.includes(`(${tag})`)))
-      revisions.setKeepTag(owner.name, owner.revision, undefined);
+  for (const tag of plan.removedKeepTagRefs) {
+    const owner = keepTags.get(tag);
+    if (owner) revisions.setKeepTag(owner.name, owner.revision, undefined);
   }
   const id = shortId(image.Id);
   const stays =

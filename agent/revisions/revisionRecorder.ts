@@ -153,14 +153,15 @@ export class RevisionRecorder {
   }
 
   /**
-   * Before a container is removed (`rm`): the writer records it if needed and keep-tags its revision, so the image
-   * outlives it for rollback; any other process only looks (the writer tags it when it sees the container destroyed).
+   * Before a container is removed (`rm`): the writer records it if needed (only one that has run `settleMs`, as
+   * always) and keep-tags its revision, so the image outlives it for rollback; any other process only looks (the
+   * writer tags it when it sees the container destroyed).
    */
   async keepForRemoval(containerId: string): Promise<Revision | undefined> {
     if (!this.isWriter()) return this.deps.store.byContainer(containerId);
     return this.enqueue(async () => {
       const info = await this.inspect(containerId);
-      if (info) await this.check(info, undefined, false);
+      if (info && ranFor(info.State, this.now()) >= this.settleMs) await this.check(info, undefined, false);
       return this.keepRemoved(containerId);
     });
   }
@@ -379,6 +380,14 @@ export class RevisionRecorder {
     }
     return store.get(name, revision.revision) ?? revision;
   }
+}
+
+/** How long a container ran (until now while it runs); 0 for one never started. */
+function ranFor(state: { Running: boolean; StartedAt: string; FinishedAt: string }, now: number): number {
+  const started = Date.parse(state.StartedAt);
+  if (!Number.isFinite(started) || started <= 0) return 0;
+  const finished = state.Running ? now : Date.parse(state.FinishedAt);
+  return Number.isFinite(finished) ? Math.max(0, finished - started) : 0;
 }
 
 function nameOf(info: Docker.ContainerInspectInfo): string {

@@ -25,6 +25,7 @@ describe('planImageRemoval', () => {
       engineForce: false,
       heldBy: [],
       removedKeepTags: [],
+      removedKeepTagRefs: [],
     });
   });
 
@@ -45,6 +46,7 @@ describe('planImageRemoval', () => {
       engineForce: false,
       heldBy: ['revision 2 of web (dockwatch-keep/web:rev-2)'],
       removedKeepTags: [],
+      removedKeepTagRefs: [],
     });
   });
 
@@ -81,6 +83,7 @@ describe('planImageRemoval', () => {
       engineForce: true,
       heldBy: [],
       removedKeepTags: ['revision 2 of web (dockwatch-keep/web:rev-2)'],
+      removedKeepTagRefs: [KEEP],
     });
   });
 });
