@@ -226,7 +226,9 @@ export class EngineContainerActions implements ContainerActions {
     const docker = this.engine();
     checkImageWord(ref);
     return this.audited('rmi', { name: ref, id: '' }, options, options.force ? '--force' : undefined, async () => {
-      const result = await removeImage(docker, this.deps.revisions, ref, options.force === true);
+      const ids = new Set(this.deps.containers().map((r) => r.id));
+      const watched = (id: string) => ids.has(id);
+      const result = await removeImage(docker, this.deps.revisions, ref, options.force === true, watched);
       return { result, detail: result.detail };
     });
   }

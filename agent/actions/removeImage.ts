@@ -22,12 +22,14 @@ export function checkImageWord(ref: string): { kind: 'id' } | { kind: 'ref'; fam
  * `rmi`: validates the reference, reads the image, the containers created from it and the keep tags the revision
  * store knows, plans as {@link planImageRemoval} (refusals are ActionError `conflict`), then untags or deletes. Keep
  * tags a forced removal took along are cleared from the store (their revisions stay in history without an image).
+ * Containers dockwatch watches (`watched`) are named; others only counted, as the bot never shows them.
  */
 export async function removeImage(
   docker: Docker,
   revisions: RevisionStore,
   ref: string,
   force: boolean,
+  watched: (containerId: string) => boolean,
 ): Promise<RemoveImageResult> {
   const word = checkImageWord(ref);
   const image = await docker
@@ -41,10 +43,13 @@ export async function removeImage(
   const requested: ImageRemovalInput['requested'] =
     word.kind === 'id' ? { kind: 'id', id: image.Id } : { kind: 'tag', tag: matchingTag(tags, word.familiar) ?? ref };
   const containers = await docker.listContainers({ all: true });
-  const usedBy = containers
-    .filter((c) => c.ImageID === image.Id)
+  const users = containers.filter((c) => c.ImageID === image.Id);
+  const usedBy = users
+    .filter((c) => watched(c.Id))
     .map((c) => (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''))
     .sort();
+  const unwatched = users.length - usedBy.length;
+  if (unwatched) usedBy.push(`${unwatched} container${unwatched === 1 ? '' : 's'} dockwatch does not watch`);
   const keepTags = keepTagOwners(revisions);
   const plan = planImageRemoval({ requested, imageId: image.Id, tags, usedBy, keepTags, force });
   if (!plan.ok) throw new ActionError('conflict', plan.reason);
@@ -64,14 +69,14 @@ export async function removeImage(
   const lost = plan.removedKeepTags.length
     ? `; removed the keep tag of ${plan.removedKeepTags.join(', ')}: rollback to it is no longer possible`
     : '';
-  const users = plan.outcome === 'deleted' && usedBy.length ? ` (forced; used by ${usedBy.join(', ')})` : '';
+  const forced = plan.outcome === 'deleted' && usedBy.length ? ` (forced; used by ${usedBy.join(', ')})` : '';
   return {
     image: ref,
     imageId: image.Id,
     outcome: plan.outcome,
     heldBy: plan.heldBy,
     removedKeepTags: plan.removedKeepTags,
-    detail: `${what}${users}${stays}${lost}.`,
+    detail: `${what}${forced}${stays}${lost}.`,
   };
 }
 

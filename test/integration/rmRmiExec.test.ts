@@ -274,11 +274,16 @@ describe('rmi (real engine)', () => {
   it('refuses an image in use, naming the container, and removes it once unused', async () => {
     const image = await uniqueImage(`dwtest-rmi-${suffix}`);
     const user = await runTestContainer({ name: 'rmi-user', cmd: ['sleep', '600'], image: image as never });
+    // Not watched by this agent (no run label): counted, never named.
+    const other = await testDocker().createContainer({ Image: image, Cmd: ['true'], Labels: { [TEST_LABEL]: '1' } });
     expect(await handle(alice, ['rmi', image])).toMatchObject({
       status: 'failed',
-      text: `${image} is used by container ${user.name}: remove it first (rm), or use --force (a role with force: true may)`,
+      text:
+        `${image} is used by containers ${user.name}, 1 container dockwatch does not watch: remove them first ` +
+        '(rm), or use --force (a role with force: true may)',
     });
     expect(await imageId(image)).toBeDefined();
+    await other.remove({ force: true });
     await testDocker().getContainer(user.id).remove({ force: true });
     const reply = await handle(alice, ['rmi', image]);
     expect(reply).toMatchObject({ status: 'ok' });
