@@ -193,9 +193,12 @@ export function buildProgram(): Command {
 
   program
     .command('ctl')
-    .argument('<command...>', 'a bot command and its arguments, e.g. `ps --all` or `logs web --tail 50`')
+    .argument(
+      '<command...>',
+      'a bot command and its arguments, e.g. `ps --all`, `logs web --tail 50`, `exec web -- ps aux` (ctl options first)',
+    )
     .requiredOption('--as <user>', 'the console user to run it as (bot.members[].consoleUsers)')
-    .option('--yes', 'confirm a command that asks for a confirmation (stop, restart, rollback)')
+    .option('--yes', 'confirm a command that asks for a confirmation (stop, restart, rollback, deploy, rm, rmi)')
     .allowUnknownOption()
     .description('run one bot command against an agent in this process; exit 3 when denied, 4 when it failed')
     .action((words: string[], o: { as: string; yes?: boolean }) => ctl(words, o, program.opts<GlobalOptions>()));
