@@ -236,7 +236,7 @@ export class CommandCore {
       return { ok: false, reply: found.event === 'failed' ? failedReply(found.error) : invalidReply(found.error) };
     }
     const decision = authorize(policy, identity, command.name, found.target.container);
-    const refused = decision.allowed ? spec.refuse?.(command, decision) : undefined;
+    const refused = decision.allowed ? spec.refuse?.(command, decision, found.target.container) : undefined;
     const reason = refused ?? decision.reason;
     const allowed = decision.allowed && refused === undefined;
     this.note(identity, text, allowed ? 'allowed' : 'denied', reason, this.shownTarget(found.target));

@@ -27,9 +27,14 @@ export type CommandSpec = {
   rest?: { name: string; required: boolean };
   /**
    * A refusal beyond the role's grant of the command, checked on the server side before any confirmation (audited
-   * as denied): `--force` without `roles.X.force`, an exec argv no pattern of the allowing roles matches.
+   * as denied): `--force` without `roles.X.force`, an exec argv no pattern of the allowing roles matches. `target`:
+   * the resolved container of a container command, as the inventory last saw it.
    */
-  refuse?: (command: ParsedCommand, grant: { force: boolean; execPatterns: readonly string[] }) => string | undefined;
+  refuse?: (
+    command: ParsedCommand,
+    grant: { force: boolean; execPatterns: readonly string[] },
+    target?: { name: string; state: string },
+  ) => string | undefined;
   /** The positional that names a container, resolved against the inventory before the command runs. */
   containerArg?: string;
   /** Stops, replaces or otherwise disrupts a container: asks for a confirmation first. */

@@ -169,6 +169,21 @@ describe('rm and rmi through the command core', () => {
     expect(agent.actions).toEqual(['rm web volumes by console:alice', 'rm db force by console:fred']);
   });
 
+  it('rm --force on a stopped container is a no-op: no role with force needed, and no force sent', async () => {
+    agent = new FakeAgent([record('web'), record('old', { state: 'exited' }), record('halted', { state: 'paused' })]);
+    const c = core();
+    expect(await c.handle({ identity: alice, text: ['rm', 'old', '--force'], confirmed: true })).toMatchObject({
+      status: 'ok',
+      title: 'Removed old',
+    });
+    expect(await c.handle({ identity: alice, text: ['rm', 'halted', '--force'], confirmed: true })).toMatchObject({
+      status: 'denied',
+    });
+    expect(await c.handle({ identity: alice, text: ['rm', 'web', '--force'] })).toMatchObject({ status: 'denied' });
+    expect(agent.actions).toEqual(['rm old by console:alice']);
+    expect(audit()).toContain('denied rm web --force');
+  });
+
   it('rmi names the image in its confirmation, validates it, and needs force for --force', async () => {
     const c = core();
     const asked = await c.handle({ identity: op, text: 'rmi app:v1' });
