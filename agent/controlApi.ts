@@ -10,6 +10,7 @@ import { ApiError } from './controlApiError';
 import { streamMaintenance } from './controlApiMaintenance';
 import { imagesAnswer } from './controlApiImages';
 import { streamPull } from './controlApiPull';
+import { listRemoved, removedHistory, streamRemovedRollback } from './controlApiRemoved';
 import { readJsonText, sendJson } from './controlApiHttp';
 import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from './controlApiRequests';
 import { API_PREFIX, matchRoute, type RouteName } from './controlApiRoutes';
@@ -113,6 +114,13 @@ export class ControlApi {
       case 'pullImage':
         if (!this.deps.agent) throw new ApiError(404, 'this agent does not serve the image endpoints');
         await streamPull(this.deps.agent, req, res, signal, this.deps.logger);
+        return 'streamed';
+      case 'listRemoved':
+        return listRemoved(this.servedAgent(), signal);
+      case 'removedHistory':
+        return removedHistory(this.servedAgent(), params.name ?? '', signal);
+      case 'removedRollback':
+        await streamRemovedRollback(this.servedAgent(), params.name ?? '', req, res, signal, this.deps.logger);
         return 'streamed';
       case 'removeImage':
       case 'removeContainer':

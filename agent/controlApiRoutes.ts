@@ -1,4 +1,5 @@
 import type { MaintenanceRouteName } from './controlApiMaintenance';
+import type { RemovedRouteName } from './controlApiRemoved';
 
 /** The control API's endpoints, by name. */
 export type RouteName =
@@ -13,6 +14,7 @@ export type RouteName =
   | 'listImages'
   | 'pullImage'
   | MaintenanceRouteName
+  | RemovedRouteName
   | ContainerRouteName;
 
 /** The endpoints about one container (`/api/v1/containers/:id/...`): reads, then actions streamed as NDJSON. */
@@ -48,6 +50,9 @@ const ROUTES: readonly { method: ApiMethod; path: string; name: RouteName }[] = 
   { method: 'GET', path: `${API_PREFIX}/images`, name: 'listImages' },
   { method: 'POST', path: `${API_PREFIX}/images/pull`, name: 'pullImage' },
   { method: 'POST', path: `${API_PREFIX}/images/remove`, name: 'removeImage' },
+  { method: 'GET', path: `${API_PREFIX}/removed`, name: 'listRemoved' },
+  { method: 'GET', path: `${API_PREFIX}/removed/:name/history`, name: 'removedHistory' },
+  { method: 'POST', path: `${API_PREFIX}/removed/:name/rollback`, name: 'removedRollback' },
   { method: 'POST', path: `${API_PREFIX}/containers/:id/rm`, name: 'removeContainer' },
   { method: 'POST', path: `${API_PREFIX}/containers/:id/exec`, name: 'execContainer' },
   { method: 'GET', path: `${API_PREFIX}/containers/:id/stats`, name: 'containerStats' },

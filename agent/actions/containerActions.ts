@@ -1,4 +1,5 @@
 import type { ExecOptions, ExecResult } from './execTypes';
+import type { RemovedName } from './removedName';
 import type { RemoveImageOptions, RemoveImageResult, RemoveOptions, RemoveResult } from './removeTypes';
 
 /** The actions that write to the engine. */
@@ -58,6 +59,8 @@ export type RollbackOptions = ActionOptions & {
   onProgress?: (progress: RollbackProgress) => void;
   /** How long the new container may take to run (and be healthy); default `revisions.rollbackTimeout`. */
   timeoutMs?: number;
+  /** Only a removed name's recreate (authorized as such): refused when a container carries the name again. */
+  onlyRemoved?: boolean;
 };
 
 /** Steps of a deploy: pull the image, record the current container as a revision, then those of a replacement. */
@@ -151,12 +154,17 @@ export interface ContainerActions {
   stop(name: string, options?: StopOptions): Promise<ActionResult>;
   /** Restarts a container; its exit is expected. */
   restart(name: string, options?: StopOptions): Promise<ActionResult>;
-  /** Recreates the container from a recorded revision, restoring the previous one if any step fails. */
+  /**
+   * Recreates the container from a recorded revision, restoring the previous one if any step fails; a removed name
+   * (kept revisions, no container) is recreated, and the new container removed again if it does not come up.
+   */
   rollback(name: string, options?: RollbackOptions): Promise<RollbackResult>;
   /** Pulls an image and recreates the container from it behind a health gate, restoring it when the gate fails. */
   deploy(name: string, options?: DeployOptions): Promise<DeployResult>;
   /** The kept revisions of a name, newest first. */
   history(name: string): Promise<RevisionSummary[]>;
+  /** The names with kept revisions that no watched container carries now (their containers were removed). */
+  removedNames(): RemovedName[];
   /** Removes a container (a running one only with `force`); its last revision is kept for rollback. */
   remove(name: string, options?: RemoveOptions): Promise<RemoveResult>;
   /** Removes an image or one of its names; refuses one in use or held by a keep tag unless `force`. */

@@ -185,7 +185,8 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
   };
 }
 
-function beginReplacement(
+/** Marks the name as being replaced in the store; another replacement under way is an ActionError `conflict`. */
+export function beginReplacement(
   recorder: RevisionRecorder,
   r: Parameters<RevisionRecorder['replacing']>[0],
 ): ReplacementHandle {
@@ -197,7 +198,12 @@ function beginReplacement(
   }
 }
 
-async function waitUntilReady(deps: ReplacementDeps, container: Docker.Container, timeoutMs: number): Promise<string> {
+/** Polls until the container runs (and is healthy, with a healthcheck); throws why it did not within `timeoutMs`. */
+export async function waitUntilReady(
+  deps: ReplacementDeps,
+  container: Docker.Container,
+  timeoutMs: number,
+): Promise<string> {
   const deadline = deps.now() + timeoutMs;
   let why = 'not inspected yet';
   for (;;) {

@@ -1,4 +1,6 @@
+import type { Revision } from '../agentClient';
 import { targetOf, type BotCommand } from '../core/command';
+import type { Reply } from '../core/reply';
 import { formatTime } from '../core/humanUnits';
 
 /**
@@ -19,20 +21,32 @@ export const historyCommand: BotCommand = {
   usage: 'history <container>',
   args: [{ name: 'container', required: true }],
   containerArg: 'container',
+  removedRevision: (_command, removed) => {
+    const newest = removed.revisions[0];
+    return newest ? { revision: newest.revision } : { error: `${removed.name} has no kept revisions` };
+  },
   flags: {},
   async run(ctx) {
+    if (ctx.removed) {
+      const { name, agent } = ctx.removed;
+      const revisions = await agent.removedHistory(name, ctx.signal);
+      return revisionsReply(`Revisions of ${name} (removed: no container carries the name)`, revisions);
+    }
     const { container, agent } = targetOf(ctx);
-    const revisions = await agent.history(container.id, ctx.signal);
-    const title = `Revisions of ${container.name}`;
-    if (revisions.length === 0) return { status: 'ok', title, text: 'No revisions recorded.' };
-    const rows = revisions.map((r, i) => [
-      `${r.revision}${r.current ? ' (current)' : ''}`,
-      formatTime(r.recordedAt),
-      `${r.imageRef} (${r.imageId.replace(/^sha256:/, '').slice(0, 12)})`,
-      describeChanges(r.changes, i === revisions.length - 1) + (r.note ? ` (${r.note})` : ''),
-      r.lastRun ?? '-',
-    ]);
-    const columns = ['REVISION', 'RECORDED', 'IMAGE', 'CHANGES', 'LAST RUN'];
-    return { status: 'ok', title, table: { columns, rows } };
+    return revisionsReply(`Revisions of ${container.name}`, await agent.history(container.id, ctx.signal));
   },
 };
+
+/** The revisions table, newest first. */
+function revisionsReply(title: string, revisions: readonly Revision[]): Reply {
+  if (revisions.length === 0) return { status: 'ok', title, text: 'No revisions recorded.' };
+  const rows = revisions.map((r, i) => [
+    `${r.revision}${r.current ? ' (current)' : ''}`,
+    formatTime(r.recordedAt),
+    `${r.imageRef} (${r.imageId.replace(/^sha256:/, '').slice(0, 12)})`,
+    describeChanges(r.changes, i === revisions.length - 1) + (r.note ? ` (${r.note})` : ''),
+    r.lastRun ?? '-',
+  ]);
+  const columns = ['REVISION', 'RECORDED', 'IMAGE', 'CHANGES', 'LAST RUN'];
+  return { status: 'ok', title, table: { columns, rows } };
+}

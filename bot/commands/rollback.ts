@@ -1,5 +1,6 @@
-import { targetOf, type BotCommand } from '../core/command';
+import { targetOf, type BotCommand, type CommandContext, type RemovedTarget } from '../core/command';
 import { describeIdentity } from '../core/identity';
+import type { Reply } from '../core/reply';
 
 /** `rollback <container> [--to REVISION]`: recreates it from a recorded revision (asks for a confirmation). */
 export const rollbackCommand: BotCommand = {
@@ -8,10 +9,15 @@ export const rollbackCommand: BotCommand = {
   usage: 'rollback <container> [--to REVISION]',
   args: [{ name: 'container', required: true }],
   containerArg: 'container',
+  removedRevision: (command, removed) => {
+    if (typeof command.flags.to === 'number') return { revision: command.flags.to };
+    return 'error' in removed.rollback ? { error: removed.rollback.error } : { revision: removed.rollback.revision };
+  },
   flags: { to: { kind: 'integer', min: 1, max: 1_000_000_000 } },
   destructive: true,
   action: true,
   async run(ctx) {
+    if (ctx.removed) return recreate(ctx, ctx.removed);
     const { container, agent } = targetOf(ctx);
     const to = ctx.command.flags.to;
     const steps: string[] = [];
@@ -31,3 +37,23 @@ export const rollbackCommand: BotCommand = {
     };
   },
 };
+
+/**
+ * `rollback` of a removed name: recreates its container from the revision the core authorized (the one `--to` names,
+ * else the one the agent listed for a plain rollback, said as the first step).
+ */
+async function recreate(ctx: CommandContext, removed: RemovedTarget): Promise<Reply> {
+  const steps: string[] = [];
+  const step = (line: string) => {
+    steps.push(line);
+    ctx.onProgress?.(line);
+  };
+  const plain = typeof ctx.command.flags.to !== 'number';
+  if (plain && !('error' in removed.removed.rollback)) step(`choose: done (${removed.removed.rollback.why})`);
+  const text = await removed.agent.rollbackRemoved(removed.name, removed.revision, {
+    by: describeIdentity(ctx.identity),
+    signal: ctx.signal,
+    onProgress: step,
+  });
+  return { status: 'ok', title: `Recreated ${removed.name}`, text, code: { text: steps.join('\n') } };
+}

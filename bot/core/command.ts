@@ -1,3 +1,4 @@
+import type { RemovedName } from '../../agent/actions/removedName';
 import type { ContainerRecord } from '../../agent/inventory/containerRecord';
 import type { SelectableContainer } from '../../config/containerSelector';
 import type { AgentClient } from '../agentClient';
@@ -8,6 +9,9 @@ import type { CommandSpec, ParsedCommand } from './commandSpec';
 import type { HostResult } from './hostScope';
 import type { Identity } from './identity';
 import type { Reply } from './reply';
+
+/** A removed name the container word resolved to (already authorized on `revision`, the one the command acts on). */
+export type RemovedTarget = { name: string; host: string; agent: AgentClient; removed: RemovedName; revision: number };
 
 /** What a command gets to run: the hosts in scope, who asks, what they may do, the resolved container, a deadline. */
 export type CommandContext = {
@@ -22,6 +26,8 @@ export type CommandContext = {
   command: ParsedCommand;
   /** The container the command's container word resolved to (already authorized), with its host and agent. */
   target?: { container: ContainerRecord; host: string; agent: AgentClient };
+  /** Instead of `target`, for a command with `removedRevision`: the removed name the word named. */
+  removed?: RemovedTarget;
   /** Whether the role that allowed this command may see secret values (env). */
   seeSecrets: boolean;
   /** Whether a role that allowed this command may use `--force` (`roles.X.force`; rm, rmi). */

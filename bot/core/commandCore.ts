@@ -17,6 +17,8 @@ import { acrossHosts, answered, hostsInScope, unansweredNote, type HostedContain
 import { formatRemaining } from './humanUnits';
 import { compareNatural } from './naturalOrder';
 import { resolveContainer } from './resolveContainer';
+import { isRemoved, removedCandidates, removedSubject, type RemovedCandidate } from './removedTarget';
+import type { RemovedTarget } from './command';
 import { LiveFeed } from '../live/liveFeed';
 import { LiveSessions, STOP_PREFIX } from '../live/liveSessions';
 
@@ -62,7 +64,9 @@ const MAX_COMPLETIONS = 25;
 
 type Target = { container: ContainerRecord; host: string; agent: AgentClient };
 
-type Authorized = { ok: true; target?: Target; hosts: string[]; decision: RbacDecision } | { ok: false; reply: Reply };
+type Authorized =
+  | { ok: true; target?: Target; removed?: RemovedTarget; hosts: string[]; decision: RbacDecision }
+  | { ok: false; reply: Reply };
 
 const MAX_ERROR = 500;
 const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
@@ -124,8 +128,8 @@ export class CommandCore {
     const spec = this.spec(parsed.command.name);
     if (spec.destructive && !request.confirmed) {
       const pending = this.confirmations.request(identity, parsed.command, text);
-      note('confirmation-requested', `confirmation ${pending.id}`, this.shownTarget(auth.target));
-      return confirmReply(pending, auth.target, this.manyHosts(), identity, this.now());
+      note('confirmation-requested', `confirmation ${pending.id}`, this.shownOf(auth));
+      return confirmReply(pending, auth.target ?? auth.removed, this.manyHosts(), identity, this.now());
     }
     return this.run(identity, text, parsed.command, auth, request.onProgress);
   }
@@ -182,7 +186,7 @@ export class CommandCore {
     const { pending } = outcome;
     const auth = await this.authorizeCommand(identity, pending.command, pending.text);
     if (!auth.ok) return auth.reply;
-    this.note(identity, pending.text, 'confirmed', `confirmation ${id}`, this.shownTarget(auth.target));
+    this.note(identity, pending.text, 'confirmed', `confirmation ${id}`, this.shownOf(auth));
     return this.run(identity, pending.text, pending.command, auth, onProgress);
   }
 
@@ -235,6 +239,7 @@ export class CommandCore {
       this.note(identity, text, found.event, found.error);
       return { ok: false, reply: found.event === 'failed' ? failedReply(found.error) : invalidReply(found.error) };
     }
+    if ('removed' in found) return this.authorizeRemoved(identity, command, text, found.removed);
     const decision = authorize(policy, identity, command.name, found.target.container);
     const refused = decision.allowed ? spec.refuse?.(command, decision, found.target.container) : undefined;
     const reason = refused ?? decision.reason;
@@ -245,22 +250,57 @@ export class CommandCore {
   }
 
   /**
+   * Authorizes a command on a removed name: against the name and the labels recorded in the spec of the revision it
+   * acts on (deny by default, as for containers).
+   */
+  private authorizeRemoved(
+    identity: Identity,
+    command: ParsedCommand,
+    text: string,
+    found: RemovedCandidate,
+  ): Authorized {
+    const shownName = this.manyHosts() ? `${found.host}/${found.name}` : found.name;
+    const subject = removedSubject(this.spec(command.name), command, found.removed);
+    if (!subject.ok) {
+      this.note(identity, text, 'invalid', subject.error, shownName);
+      return { ok: false, reply: invalidReply(subject.error) };
+    }
+    const decision = authorize(this.policy, identity, command.name, subject.container);
+    this.note(identity, text, decision.allowed ? 'allowed' : 'denied', decision.reason, shownName);
+    if (!decision.allowed) return { ok: false, reply: deniedReply(decision.reason) };
+    const agent = this.options.fleet.agent(found.host);
+    if (!agent) return { ok: false, reply: failedReply(`host ${found.host} is not reachable any more`) };
+    const removed = { name: found.name, host: found.host, agent, removed: found.removed, revision: subject.revision };
+    return { ok: true, removed, hosts: [found.host], decision };
+  }
+
+  /**
    * Resolves a user's word to one container on the hosts in scope: a name on several hosts needs `--host`. While a
    * host in scope does not answer (agent down, engine unreachable) only an exact name or full ID found elsewhere
-   * resolves; anything else fails naming that host, since the container may be there.
+   * resolves; anything else fails naming that host, since the container may be there. A command with
+   * `removedRevision` also resolves the removed names (kept revisions, no container) of the hosts that answered.
    */
   private async findContainer(
     identity: Identity,
     command: CommandName,
     word: string,
     hosts: readonly string[],
-  ): Promise<{ ok: true; target: Target } | { ok: false; event: 'invalid' | 'failed'; error: string }> {
+  ): Promise<
+    | { ok: true; target: Target }
+    | { ok: true; removed: RemovedCandidate }
+    | { ok: false; event: 'invalid' | 'failed'; error: string }
+  > {
     const { fleet } = this.options;
     const results = await acrossHosts(fleet, hosts, (agent) => agent.containers());
     const lists = answered(results);
     const missing = unansweredNote(results);
     if (lists.length === 0) return { ok: false, event: 'failed', error: missing || 'no host is reachable' };
-    const records: HostedContainer[] = lists.flatMap(({ host, value }) => value.map((r) => ({ ...r, host })));
+    const takesRemoved = this.spec(command).removedRevision !== undefined;
+    const records: (HostedContainer | RemovedCandidate)[] = lists.flatMap(({ host, value }) =>
+      value.map((r) => ({ ...r, host })),
+    );
+    const answering = lists.map((l) => l.host);
+    if (takesRemoved) records.push(...(await removedCandidates(fleet, answering)));
     const name = word.replace(/^\//, '');
     const sameName = records.filter((r) => r.name === name);
     if (sameName.length > 1) {
@@ -276,7 +316,13 @@ export class CommandCore {
         `answered, so it may be on one that did not: ${missing}`;
       return { ok: false, event: 'failed', error };
     }
-    if (!found.ok) return { ok: false, event: 'invalid', error: found.error };
+    if (!found.ok) {
+      const error = takesRemoved
+        ? found.error.replace(/^unknown container /, 'no container or recorded revisions named ')
+        : found.error;
+      return { ok: false, event: 'invalid', error };
+    }
+    if (isRemoved(found.record)) return { ok: true, removed: found.record };
     const { host, ...container } = found.record;
     const agent = fleet.agent(host);
     if (!agent) return { ok: false, event: 'failed', error: `host ${host} is not reachable any more` };
@@ -285,6 +331,12 @@ export class CommandCore {
 
   private manyHosts(): boolean {
     return this.options.fleet.hostNames().length > 1;
+  }
+
+  /** How the audit names what a command acts on: its container or removed name. */
+  private shownOf(auth: Extract<Authorized, { ok: true }>): string | undefined {
+    if (auth.target || !auth.removed) return this.shownTarget(auth.target);
+    return this.manyHosts() ? `${auth.removed.host}/${auth.removed.name}` : auth.removed.name;
   }
 
   /** How the audit names a target: the container, prefixed by its host when there are several. */
@@ -312,7 +364,7 @@ export class CommandCore {
         resolve('timeout');
       }, timeoutMs);
     });
-    const container = this.shownTarget(auth.target);
+    const container = this.shownOf(auth);
     const { fleet } = this.options;
     try {
       const result = await Promise.race([
@@ -324,6 +376,7 @@ export class CommandCore {
           identity,
           command,
           ...(auth.target ? { target: auth.target } : {}),
+          ...(auth.removed ? { removed: auth.removed } : {}),
           ...(onProgress ? { onProgress } : {}),
           seeSecrets: auth.decision.seeSecrets,
           mayForce: auth.decision.force,
@@ -397,13 +450,14 @@ export class CommandCore {
 
 function confirmReply(
   pending: PendingConfirmation,
-  target: Target | undefined,
+  target: Target | RemovedTarget | undefined,
   manyHosts: boolean,
   identity: Identity,
   now: number,
 ): Reply {
   const words = Object.values(pending.command.args).map((a) => ` ${a}`);
-  const on = target ? ` ${target.container.name}${manyHosts ? ` on ${target.host}` : ''}` : words.join('');
+  const targetName = target && ('container' in target ? target.container.name : `${target.name} (removed)`);
+  const on = target ? ` ${targetName}${manyHosts ? ` on ${target.host}` : ''}` : words.join('');
   const what = `${pending.command.name}${on}`;
   if (identity.platform === 'console') {
     return {

@@ -1,3 +1,4 @@
+import type { RemovedName } from '../../agent/actions/removedName';
 import type { CommandName } from './commandNames';
 
 /** What one flag takes; the parser validates and converts its value. */
@@ -37,6 +38,12 @@ export type CommandSpec = {
   ) => string | undefined;
   /** The positional that names a container, resolved against the inventory before the command runs. */
   containerArg?: string;
+  /**
+   * For a container command that also takes a removed name (kept revisions, no container): the revision it acts on,
+   * whose recorded labels the roles' container selectors are checked against, or why it cannot run. Absent: the
+   * command takes only containers.
+   */
+  removedRevision?: (command: ParsedCommand, removed: RemovedName) => { revision: number } | { error: string };
   /** Stops, replaces or otherwise disrupts a container: asks for a confirmation first. */
   destructive?: boolean;
   /**

@@ -47,6 +47,9 @@ class FakeDiscovered implements DiscoveredAgent {
   rollback = unused;
   deploy = unused;
   history = unused;
+  removedNames = unused;
+  removedHistory = unused;
+  rollbackRemoved = unused;
   images = unused;
   pull = unused;
   remove = unused;

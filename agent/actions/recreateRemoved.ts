@@ -1,0 +1,159 @@
+import type Docker from 'dockerode';
+import { createOptions, endpointConfig, secondaryNetworks } from '../revisions/createSpec';
+import type { Revision } from '../revisions/revisionStore';
+import { ActionError } from './actionError';
+import type { RollbackProgress, RollbackResult } from './containerActions';
+import { diagnose } from './failureDiagnosis';
+import {
+  beginReplacement,
+  errorText,
+  waitUntilReady,
+  type ReplacementDeps,
+  type ReplacementStep,
+} from './replacementRunner';
+
+/** One recreate of a removed name: the revision to bring back, the image to create it from, the health deadline. */
+export type RecreatePlan = {
+  name: string;
+  target: Revision;
+  image: string;
+  timeoutMs: number;
+  onProgress?: (progress: RollbackProgress) => void;
+};
+
+/** A replacement marker outlives the recreate's own deadline by this much before another process may ignore it. */
+const MARKER_MARGIN_MS = 5 * 60_000;
+const STOP_GRACE_MS = 30_000;
+
+class StepFailed extends Error {
+  constructor(
+    readonly step: ReplacementStep,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Recreates the container of a name no container carries (removed with `rm`) from a recorded revision: create under
+ * the name → start → wait until it runs (and is healthy). When a step fails the new container is removed again and
+ * the result says why (there is no previous container to restore). As for a rollback, the store marks the name as
+ * being replaced meanwhile and the revisions writer records the outcome: the new container becomes the name's
+ * current revision (the same revision again when it is the latest one, so nothing is duplicated), or the target is
+ * noted as failed. Refuses (`conflict`) when any container, watched or not, carries the name.
+ */
+export async function recreateRemoved(deps: ReplacementDeps, plan: RecreatePlan): Promise<RollbackResult> {
+  const { docker, now } = deps;
+  const { name, target } = plan;
+  const steps: RollbackProgress[] = [];
+  const report = (step: ReplacementStep, status: RollbackProgress['status'], detail?: string) => {
+    const progress: RollbackProgress = { step, status, at: now(), ...(detail !== undefined && { detail }) };
+    steps.push(progress);
+    plan.onProgress?.(progress);
+  };
+  const step = async (id: ReplacementStep, work: () => Promise<string | undefined>) => {
+    report(id, 'started');
+    try {
+      report(id, 'done', await work());
+    } catch (err) {
+      report(id, 'failed', errorText(err));
+      throw new StepFailed(id, errorText(err));
+    }
+  };
+  const base = { container: name, toRevision: target.revision, steps };
+  await refuseExisting(docker, name);
+  const marker = beginReplacement(deps.recorder, {
+    name,
+    targetRevision: target.revision,
+    oldContainerId: '',
+    expiresAt: now() + plan.timeoutMs + MARKER_MARGIN_MS,
+  });
+  let created: Docker.Container | undefined;
+  try {
+    await step('create', async () => {
+      created = await docker.createContainer(
+        createOptions(target.spec, name, plan.image) as Docker.ContainerCreateOptions,
+      );
+      marker.created(created.id);
+      for (const [network, attachment] of secondaryNetworks(target.spec)) {
+        await docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpointConfig(attachment) });
+      }
+      return `created ${created.id.slice(0, 12)} from ${plan.image}`;
+    });
+    const fresh = created as unknown as Docker.Container;
+    await step('start', async () => {
+      await fresh.start();
+      return undefined;
+    });
+    await step('wait', () => waitUntilReady(deps, fresh, plan.timeoutMs));
+  } catch (err) {
+    if (!(err instanceof StepFailed)) {
+      await marker.finish('restore-failed', errorText(err)).catch(() => undefined);
+      throw err;
+    }
+    const fresh = created;
+    const why =
+      fresh && (err.step === 'start' || err.step === 'wait') ? await diagnose(fresh).catch(() => undefined) : undefined;
+    const problems: string[] = [];
+    if (fresh) {
+      deps.expectStop(fresh.id, now() + STOP_GRACE_MS);
+      report('remove-new', 'started');
+      try {
+        await fresh.remove({ force: true, v: false });
+        report('remove-new', 'done', `removed ${fresh.id.slice(0, 12)}`);
+      } catch (e) {
+        report('remove-new', 'failed', errorText(e));
+        problems.push(`remove-new: ${errorText(e)}`);
+      }
+    }
+    const outcome = problems.length ? 'restore-failed' : 'restored';
+    await marker.finish(outcome, `${err.step}: ${err.message}`).catch((e: Error) => {
+      deps.logger.warn('recreate outcome not recorded', { container: name, error: e.message });
+    });
+    const exit = why?.exitCode === undefined ? '' : `; exit code ${why.exitCode}`;
+    const health = why?.health ? `; health: ${why.health}` : '';
+    const logs = why?.logs.length ? `; last log lines: ${why.logs.slice(-3).join(' | ')}` : '';
+    const what = `recreating ${name} from revision ${target.revision} failed at ${err.step}: ${err.message}${exit}${health}${logs}`;
+    if (problems.length) {
+      return {
+        ...base,
+        outcome: 'restore-failed',
+        message: `${what}; removing the new container failed too (${problems.join('; ')})`,
+      };
+    }
+    return {
+      ...base,
+      outcome: 'restored',
+      message: `${what}; the new container was removed again (${name} had no container to restore)`,
+    };
+  }
+  const fresh = created as unknown as Docker.Container;
+  const recorded = await marker.finish('rolled-back').catch((err: Error) => {
+    deps.logger.warn('revision not recorded', { container: name, error: err.message });
+    return undefined;
+  });
+  return {
+    ...base,
+    outcome: 'rolled-back',
+    containerId: fresh.id,
+    ...(recorded && { newRevision: recorded.revision }),
+    message: `${name} recreated from revision ${target.revision} (${target.imageRef}) and running`,
+  };
+}
+
+/** Refuses when a container carries the name (one dockwatch does not watch, or one created meanwhile). */
+async function refuseExisting(docker: Docker, name: string): Promise<void> {
+  const existing = await docker
+    .getContainer(name)
+    .inspect()
+    .catch((err: { statusCode?: number }) => {
+      if (err.statusCode === 404) return undefined;
+      throw err;
+    });
+  if (existing && existing.Name.replace(/^\//, '') === name) {
+    throw new ActionError(
+      'conflict',
+      `a container named ${name} exists (${existing.Id.slice(0, 12)}): nothing to recreate`,
+    );
+  }
+}
