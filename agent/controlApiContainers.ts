@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { ActionOptions, AgentClient } from '../bot/agentClient';
+import type { DeployReport } from '../bot/deployReport';
 import type { ContainerRecord } from './inventory/containerRecord';
 import { ActionError } from './actions/actionError';
 import { ApiError } from './controlApiError';
@@ -10,9 +11,9 @@ import { parseJsonBody } from './controlApiRequests';
 import type { ContainerActionName, ContainerReadName } from './controlApiRoutes';
 import type { Logger } from './logger';
 
-/** One line of an action's NDJSON answer: progress steps, then exactly one result or error. */
+/** One line of an action's NDJSON answer: progress steps, then exactly one result (a deploy's report) or error. */
 export type ActionStreamLine =
-  { progress: string } | { result: string } | { error: string; kind: 'agent' | 'internal' };
+  { progress: string } | { result: string } | { deploy: DeployReport } | { error: string; kind: 'agent' | 'internal' };
 
 /**
  * A failure whose message the user should read: the AgentClient's AgentError (EngineUnavailableError among them:
@@ -126,13 +127,15 @@ export class ContainerRoutes {
     };
     const options: ActionOptions = { by: request.by, signal, onProgress: (progress) => send({ progress }) };
     try {
-      const result =
-        action === 'rollback'
-          ? await this.agent.rollback(record.id, request.to, options)
-          : action === 'deploy'
-            ? await this.agent.deploy(record.id, request.image, { ...options, ...deployTimeout(request) })
+      if (action === 'deploy') {
+        send({ deploy: await this.agent.deploy(record.id, request.image, { ...options, ...deployTimeout(request) }) });
+      } else {
+        const result =
+          action === 'rollback'
+            ? await this.agent.rollback(record.id, request.to, options)
             : await this.agent[action](record.id, options);
-      send({ result });
+        send({ result });
+      }
     } catch (err) {
       if (isUserFacing(err)) send({ error: err.message, kind: 'agent' });
       else {

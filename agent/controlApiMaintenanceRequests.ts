@@ -6,8 +6,15 @@ import { MAX_BY_LENGTH } from './controlApiContainerRequests';
 /** `POST …/containers/:id/rm`: who asked, `force` (a running container), `volumes` (its anonymous volumes). */
 export type RemoveRequest = { by: string; force: boolean; volumes: boolean };
 
-/** `POST /api/v1/images/remove`: the image (reference or ID), who asked, `force`. */
-export type RemoveImageRequest = { image: string; by: string; force: boolean };
+/**
+ * `POST /api/v1/images/remove`: the image (reference or ID), who asked, `force`, and `nameable`: the full IDs of the
+ * containers whose names the answer may show (the bot's role decision; none when absent: the others are counted).
+ */
+export type RemoveImageRequest = { image: string; by: string; force: boolean; nameable: string[] };
+
+/** Most container IDs an `rmi` request may list as nameable. */
+export const MAX_NAMEABLE = 10_000;
+const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
 /** `POST …/containers/:id/exec`: the argv (no shell), who asked, the timeout in ms after which it is killed. */
 export type ExecRequest = { argv: string[]; by: string; timeoutMs: number };
@@ -31,9 +38,14 @@ export function parseRemoveRequest(body: unknown): RemoveRequest {
 
 /** Reads an `rmi` body; the image must be an ID or a valid reference before it reaches the engine. */
 export function parseRemoveImageRequest(body: unknown): RemoveImageRequest {
-  const { fields, problems } = open(body, ['image', 'by', 'force'], 'rmi', '{"image": "app:v1", "by": "alice"}');
+  const known = ['image', 'by', 'force', 'nameable'];
+  const { fields, problems } = open(body, known, 'rmi', '{"image": "app:v1", "by": "alice"}');
   const force = flag(fields, 'force', problems);
-  const { image } = fields;
+  const { image, nameable = [] } = fields;
+  const ids = Array.isArray(nameable) && nameable.length <= MAX_NAMEABLE;
+  if (!ids || !(nameable as unknown[]).every((id) => typeof id === 'string' && CONTAINER_ID.test(id))) {
+    problems.push(`nameable: a list of at most ${MAX_NAMEABLE} full container IDs (64 hex digits)`);
+  }
   if (typeof image !== 'string') problems.push('image: required, an image reference or ID');
   else {
     try {
@@ -42,7 +54,7 @@ export function parseRemoveImageRequest(body: unknown): RemoveImageRequest {
       problems.push(`image: ${(err as Error).message}`);
     }
   }
-  return finish(problems, { image: image as string, by: fields.by as string, force });
+  return finish(problems, { image: image as string, by: fields.by as string, force, nameable: nameable as string[] });
 }
 
 /** Reads an `exec` body: a plain argv (a program that does not start with `-`), and a timeout within bounds. */

@@ -2,7 +2,9 @@ import type { Alert } from '../alerts/alert';
 import type { NewSilence, Silence } from '../alerts/silences';
 import type { DiskUsageReport, ImageSelection } from '../agent/images/diskUsage';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
+import type { RemovedName } from '../agent/actions/removedName';
 import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageActionOptions } from './maintenanceTypes';
+import type { DeployReport } from './deployReport';
 
 /** One host as `hosts` lists it; the counts are absent while the engine is unreachable (they would be stale). */
 export type HostSummary = {
@@ -73,6 +75,8 @@ export type Revision = {
   lastRun?: 'healthy' | 'failed';
 };
 
+export type { RemovedName } from '../agent/actions/removedName';
+
 /** Which images `images` lists (a filter on `repository:tag`, only untagged ones); totals cover every image. */
 export type ImagesQuery = ImageSelection & { signal: AbortSignal };
 
@@ -136,11 +140,21 @@ export interface AgentClient {
   rollback(id: string, to: number | undefined, options: ActionOptions): Promise<string>;
   /**
    * Pulls `image` (undefined: the container's own tag again) and recreates the container from it behind the health
-   * gate: resolves saying it was deployed or is up to date; rejects with the reason when the previous one was restored.
+   * gate: resolves with how it ended (deployed, up to date, or restored with the diagnosis apart from the message, so
+   * the bot shows the log lines only to who may read them); rejects when it could not run (pull failed, …).
    */
-  deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<string>;
+  deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<DeployReport>;
   /** The recorded revisions of the container's name, newest first. */
   history(id: string, signal: AbortSignal): Promise<Revision[]>;
+  /** Names with kept revisions that no watched container carries now (removed with rm), for history and rollback. */
+  removedNames(signal: AbortSignal): Promise<RemovedName[]>;
+  /** The recorded revisions of a removed name, newest first (none current); AgentError when it is not one. */
+  removedHistory(name: string, signal: AbortSignal): Promise<Revision[]>;
+  /**
+   * Recreates a removed name's container from revision `to` (default: its newest kept one whose last run did not
+   * fail) behind the health gate; rejects saying why when it did not come up (the new container is removed again).
+   */
+  rollbackRemoved(name: string, to: number | undefined, options: ActionOptions): Promise<string>;
   /** Removes the container (running: only with `force`); its last revision stays for rollback. */
   remove(id: string, options: RemoveActionOptions): Promise<string>;
   /** Removes an image or one of its names (`rmi`); refuses one in use or keep-tagged unless `force`. */

@@ -22,11 +22,14 @@ import {
   type LogFollowQuery,
   type LogLine,
   type LogQuery,
+  type RemovedName,
   type Revision,
 } from './agentClient';
+import { deployReportOf, type DeployReport } from './deployReport';
 import { followEngineLogs } from './followEngineLogs';
 import { readImages } from './inProcessImages';
 import { pullInProcess } from './inProcessPull';
+import { removedHistory, rollbackRemoved, watchedRemovedNames, type RemovedNameDeps } from './inProcessRemoved';
 import { InProcessStats } from './inProcessStats';
 import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageActionOptions } from './maintenanceTypes';
 import { splitLogLines } from './logLines';
@@ -191,7 +194,7 @@ export class InProcessAgent implements AgentClient {
     return result.message;
   }
 
-  async deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<string> {
+  async deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<DeployReport> {
     const record = this.record(id);
     const { actions } = this.options;
     if (!actions) throw new AgentError(`deploy is ${NOT_AVAILABLE}`);
@@ -202,8 +205,7 @@ export class InProcessAgent implements AgentClient {
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       onProgress: (p) => options.onProgress?.(`${p.step}: ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
     });
-    if (result.outcome !== 'deployed' && result.outcome !== 'up-to-date') throw new AgentError(result.message);
-    return result.message;
+    return deployReportOf(result);
   }
 
   async history(id: string): Promise<Revision[]> {
@@ -220,6 +222,18 @@ export class InProcessAgent implements AgentClient {
       ...(r.note !== undefined && { note: r.note }),
       ...(r.lastRun !== undefined && { lastRun: r.lastRun }),
     }));
+  }
+
+  async removedNames(): Promise<RemovedName[]> {
+    return watchedRemovedNames(this.removedDeps('history'));
+  }
+
+  async removedHistory(name: string): Promise<Revision[]> {
+    return removedHistory(this.removedDeps('history'), name);
+  }
+
+  async rollbackRemoved(name: string, to: number | undefined, options: ActionOptions): Promise<string> {
+    return rollbackRemoved(this.removedDeps('rollback'), name, to, options);
   }
 
   async images(query: ImagesQuery): Promise<DiskUsageReport> {
@@ -242,14 +256,19 @@ export class InProcessAgent implements AgentClient {
 
   async removeImage(ref: string, options: RemoveImageActionOptions): Promise<string> {
     this.requireEngine();
-    const { force, by } = options;
-    return (await this.actionsFor('rmi').removeImage(ref, { requestedBy: by, force })).detail;
+    const { force, by, nameable } = options;
+    return (await this.actionsFor('rmi').removeImage(ref, { requestedBy: by, force, nameable })).detail;
   }
 
   async exec(id: string, argv: readonly string[], options: ExecActionOptions): Promise<ExecOutcome> {
     const record = this.record(id);
     const { timeoutMs, signal, by } = options;
     return this.actionsFor('exec').exec(record.name, argv, { requestedBy: by, timeoutMs, signal });
+  }
+
+  private removedDeps(what: string): RemovedNameDeps {
+    this.requireEngine();
+    return { actions: this.actionsFor(what), containers: this.options.config.containers, hostName: this.hostName() };
   }
 
   private actionsFor(what: string): ContainerActions {

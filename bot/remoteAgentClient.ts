@@ -16,10 +16,13 @@ import {
   type LogFollowQuery,
   type LogLine,
   type LogQuery,
+  type RemovedName,
   type Revision,
 } from './agentClient';
+import type { DeployReport } from './deployReport';
 import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageActionOptions } from './maintenanceTypes';
 import { AgentHttp, errorOf, type AgentAnswer } from './remote/agentHttp';
+import { remoteDeploy } from './remote/remoteDeploy';
 import { remoteMaintenance } from './remote/remoteMaintenance';
 import { diskUsageReportOf } from './remote/remoteImages';
 import { followRemoteLogs } from './remote/remoteLogFollow';
@@ -46,6 +49,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_ACTION_TIMEOUT_MS = 600_000;
 const SLOW_READ_TIMEOUT_MS = 300_000;
 const CONTAINERS = '/api/v1/containers';
+const REMOVED = '/api/v1/removed';
 
 /** The AgentClient over an agent's control API (`dockwatch bot` reaching agents on other hosts). */
 export class RemoteAgentClient implements AgentClient {
@@ -129,6 +133,20 @@ export class RemoteAgentClient implements AgentClient {
     );
   }
 
+  async removedNames(signal: AbortSignal): Promise<RemovedName[]> {
+    return arrayField<RemovedName>((await this.get(REMOVED, signal)).body, 'removed', this.hostName());
+  }
+
+  async removedHistory(name: string, signal: AbortSignal): Promise<Revision[]> {
+    const answer = await this.get(`${REMOVED}/${encodeURIComponent(name)}/history`, signal);
+    return arrayField<Revision>(answer.body, 'revisions', this.hostName());
+  }
+
+  rollbackRemoved(name: string, to: number | undefined, options: ActionOptions): Promise<string> {
+    const path = `${REMOVED}/${encodeURIComponent(name)}/rollback`;
+    return this.actAt(path, 'rollback', { by: options.by, ...(to === undefined ? {} : { to }) }, options);
+  }
+
   async images(query: ImagesQuery): Promise<DiskUsageReport> {
     const params = new URLSearchParams();
     if (query.filter !== undefined) params.set('filter', query.filter);
@@ -183,13 +201,13 @@ export class RemoteAgentClient implements AgentClient {
     return this.act(id, 'rollback', { by: options.by, ...(to === undefined ? {} : { to }) }, options);
   }
 
-  deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<string> {
+  deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<DeployReport> {
     const body = {
       by: options.by,
       ...(image === undefined ? {} : { image }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     };
-    return this.act(id, 'deploy', body, options);
+    return remoteDeploy(this.http, this.containerPath(id, 'deploy'), body, options, () => this.hostName());
   }
 
   pull(ref: string, options: ActionOptions): Promise<string> {
@@ -203,8 +221,8 @@ export class RemoteAgentClient implements AgentClient {
   }
 
   removeImage(ref: string, options: RemoveImageActionOptions): Promise<string> {
-    const { by, force, signal } = options;
-    const body = { image: ref, by, force };
+    const { by, force, nameable, signal } = options;
+    const body = { image: ref, by, force, nameable };
     return remoteMaintenance(this.http, '/api/v1/images/remove', body, signal, 'result', () => this.hostName());
   }
 
@@ -214,9 +232,13 @@ export class RemoteAgentClient implements AgentClient {
     return remoteMaintenance(this.http, path, { argv, by, timeoutMs }, signal, 'exec', () => this.hostName());
   }
 
-  private async act(id: string, action: string, body: object, options: ActionOptions): Promise<string> {
+  private act(id: string, action: string, body: object, options: ActionOptions): Promise<string> {
+    return this.actAt(this.containerPath(id, action), action, body, options);
+  }
+
+  private async actAt(path: string, action: string, body: object, options: ActionOptions): Promise<string> {
     let outcome: { result: string } | { error: string } | undefined;
-    const request = { method: 'POST' as const, path: this.containerPath(id, action), body, signal: options.signal };
+    const request = { method: 'POST' as const, path, body, signal: options.signal };
     await this.http.lines(request, (line) => {
       const fields = objectOf(line, this.hostName());
       if (typeof fields.progress === 'string') options.onProgress?.(fields.progress);

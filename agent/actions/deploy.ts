@@ -7,7 +7,6 @@ import { ActionError } from './actionError';
 import { withAnonymousVolumes } from './anonymousVolumes';
 import type { DeployProgress, DeployResult, DeployStep } from './containerActions';
 import { deploySpec, type ImageDefaults } from './deploySpec';
-import { describeDiagnosis } from './failureDiagnosis';
 import { errorText, runReplacement, type ReplacementDeps } from './replacementRunner';
 
 /** What a deploy works with: what a replacement needs, and the image puller. */
@@ -61,7 +60,8 @@ export function describePull(p: PullProgress): string {
  * revision (so `rollback` can return to it), then replace the container ({@link runReplacement}) with its own
  * run-time settings and the new image's defaults ({@link deploySpec}), behind the health gate: when the new one
  * exits, turns unhealthy or is not ready within `timeoutMs`, the previous container is restored and the result says
- * why (exit code, last health output, last log lines). Only a deploy that came up is recorded as a revision. Without
+ * why: `message` in words, `reason` with the exit code, last health output and last log lines apart (the bot shows
+ * the log lines only to who may read them). Only a deploy that came up is recorded as a revision. Without
  * an image the container's own tag is pulled again and nothing changes when it still names the running image.
  */
 export async function runDeploy(deps: DeployDeps, plan: DeployPlan): Promise<DeployResult> {
@@ -126,21 +126,13 @@ export async function runDeploy(deps: DeployDeps, plan: DeployPlan): Promise<Dep
   }
   const d = run.diagnosis;
   const reason = { ...run.failure, ...d, logs: d?.logs ?? [] };
-  const why = d ? describeDiagnosis(d) : '';
   const what = `deploy of ${image} to ${name} failed at ${run.failure.step}: ${run.failure.message}`;
   if (run.outcome === 'restore-failed') {
-    const message = `${what}; restoring the previous container failed too (${run.problems.join('; ')})${why ? `\n${why}` : ''}`;
+    const message = `${what}; restoring the previous container failed too (${run.problems.join('; ')})`;
     return { ...base, ...from, outcome: 'restore-failed', reason, message };
   }
   const back = fromRevision === undefined ? 'the previous container is back' : `revision ${fromRevision} is back`;
-  return {
-    ...base,
-    ...from,
-    outcome: 'restored',
-    containerId: run.containerId,
-    reason,
-    message: `${what}; ${back}${why ? `\n${why}` : ''}`,
-  };
+  return { ...base, ...from, outcome: 'restored', containerId: run.containerId, reason, message: `${what}; ${back}` };
 }
 
 /**

@@ -27,6 +27,8 @@ import { removeContainer } from './removeContainer';
 import { checkImageWord, removeImage } from './removeImage';
 import type { RemoveImageOptions, RemoveImageResult, RemoveOptions, RemoveResult } from './removeTypes';
 import { resolveContainer } from './resolveContainer';
+import { recreateRemoved } from './recreateRemoved';
+import { chooseRemovedTarget, describeRemovedChoice, removedNames, type RemovedName } from './removedName';
 import { runRollback } from './rollback';
 import { chooseRollbackTarget, describeChoice, lastRunOf } from './rollbackTarget';
 
@@ -133,10 +135,26 @@ export class EngineContainerActions implements ContainerActions {
     });
   }
 
-  /** Recreates a container from a revision (default: the one before the running one); see {@link runRollback}. */
+  /** The names with kept revisions that no watched container carries now (removed ones); see {@link removedNames}. */
+  removedNames(): RemovedName[] {
+    const present = new Set(this.deps.containers().map((r) => r.name));
+    const { revisions } = this.deps;
+    return removedNames(revisions.names(), present, (n) => revisions.list(n), this.deps.keep);
+  }
+
+  /**
+   * Recreates a container from a revision (default: the one before the running one); see {@link runRollback}. For a
+   * name no watched container carries but with kept revisions (removed), recreates it; see {@link recreateRemoved}.
+   */
   async rollback(name: string, options: RollbackOptions = {}): Promise<RollbackResult> {
     const docker = this.engine();
-    const record = resolveContainer(this.deps.containers(), name);
+    const containers = this.deps.containers();
+    const present = containers.some((r) => r.name === name);
+    if (!present && this.deps.revisions.latest(name)) return this.rollbackRemoved(docker, name, options);
+    if (options.onlyRemoved) {
+      throw new ActionError('conflict', `a container named ${name} exists again: run the rollback on it`);
+    }
+    const record = resolveContainer(containers, name);
     const audit = this.auditor('rollback', record, options);
     audit(
       'started',
@@ -163,6 +181,32 @@ export class EngineContainerActions implements ContainerActions {
         current: info,
         ...(current.revision && { fromRevision: current.revision.revision }),
         target,
+        image,
+        timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
+        ...(options.onProgress && { onProgress: options.onProgress }),
+      });
+      audit(result.outcome === 'rolled-back' ? 'succeeded' : 'failed', result.message);
+      return result;
+    } catch (err) {
+      audit('failed', (err as Error).message);
+      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
+    }
+  }
+
+  private async rollbackRemoved(docker: Docker, name: string, options: RollbackOptions): Promise<RollbackResult> {
+    const audit = this.auditor('rollback', { name, id: '' }, options);
+    const to = options.toRevision;
+    audit('started', `${name} has no container: ${to === undefined ? 'the last revision' : `revision ${to}`}`);
+    try {
+      const all = this.deps.revisions.list(name);
+      const choice = chooseRemovedTarget(name, all.slice(0, this.deps.keep), all, to);
+      if (to === undefined) {
+        options.onProgress?.({ step: 'choose', status: 'done', detail: describeRemovedChoice(choice), at: this.now() });
+      }
+      const image = await this.imageFor(docker, choice.target);
+      const result = await recreateRemoved(this.replacementDeps(docker), {
+        name,
+        target: choice.target,
         image,
         timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
         ...(options.onProgress && { onProgress: options.onProgress }),
@@ -227,8 +271,9 @@ export class EngineContainerActions implements ContainerActions {
     checkImageWord(ref);
     return this.audited('rmi', { name: ref, id: '' }, options, options.force ? '--force' : undefined, async () => {
       const ids = new Set(this.deps.containers().map((r) => r.id));
-      const watched = (id: string) => ids.has(id);
-      const result = await removeImage(docker, this.deps.revisions, ref, options.force === true, watched);
+      const asked = options.nameable && new Set(options.nameable);
+      const nameable = (id: string) => ids.has(id) && (!asked || asked.has(id));
+      const result = await removeImage(docker, this.deps.revisions, ref, options.force === true, nameable);
       return { result, detail: result.detail };
     });
   }

@@ -3,6 +3,18 @@ import { KEEP_REPOSITORY } from '../revisions/keepTags';
 /** A revision a keep tag holds, as the revision store knows it. */
 export type KeepTagOwner = { name: string; revision: number };
 
+/** The containers using an image: the names the asking user may see, the rest only counted. */
+export type ImageUsers = { names: readonly string[]; others: number };
+
+/** The containers using an image in words: `containers web, api and 2 others`, or `3 containers` (none named). */
+export function describeImageUsers(users: ImageUsers): string {
+  const { names, others } = users;
+  const total = names.length + others;
+  if (names.length === 0) return `${others} container${others === 1 ? '' : 's'}`;
+  const more = others ? ` and ${others} other${others === 1 ? '' : 's'}` : '';
+  return `container${total === 1 ? '' : 's'} ${names.join(', ')}${more}`;
+}
+
 /** What `rmi` is about: the image as the engine has it, who uses it, and which keep tags are dockwatch's. */
 export type ImageRemovalInput = {
   /** What the user named: one of the image's names (as in `tags`), or its ID. */
@@ -10,8 +22,8 @@ export type ImageRemovalInput = {
   imageId: string;
   /** The image's names (`RepoTags`), as the engine lists them. */
   tags: readonly string[];
-  /** Containers (any state) created from this image. */
-  usedBy: readonly string[];
+  /** Containers (any state) created from this image: those that may be named, and how many others (counted). */
+  usedBy: ImageUsers;
   /** Keep tags known to the revision store, by tag. */
   keepTags: ReadonlyMap<string, KeepTagOwner>;
   force: boolean;
@@ -77,13 +89,13 @@ export function planImageRemoval(input: ImageRemovalInput): ImageRemovalPlan {
       removedKeepTagRefs: isKeepTag(requested.tag) ? [requested.tag] : [],
     };
   }
-  if (usedBy.length > 0 && !force) {
-    const list = usedBy.join(', ');
+  const users = usedBy.names.length + usedBy.others;
+  if (users > 0 && !force) {
     return {
       ok: false,
       reason:
-        `${shown} is used by container${usedBy.length === 1 ? '' : 's'} ${list}: remove ` +
-        `${usedBy.length === 1 ? 'it' : 'them'} first (rm), or ${FORCE_HINT}`,
+        `${shown} is used by ${describeImageUsers(usedBy)}: remove ${users === 1 ? 'it' : 'them'} first (rm), or ` +
+        FORCE_HINT,
     };
   }
   if (heldBy.length > 0 && !force) {

@@ -2,7 +2,14 @@ import type Docker from 'dockerode';
 import { ImageRefError, parseImageRef } from '../registry/imageRef';
 import type { RevisionStore } from '../revisions/revisionStore';
 import { ActionError } from './actionError';
-import { planImageRemoval, shortId, type ImageRemovalInput, type KeepTagOwner } from './imageRemovalPlan';
+import {
+  describeImageUsers,
+  planImageRemoval,
+  shortId,
+  type ImageRemovalInput,
+  type ImageUsers,
+  type KeepTagOwner,
+} from './imageRemovalPlan';
 import type { RemoveImageResult } from './removeTypes';
 
 const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{12,64}$/;
@@ -22,14 +29,15 @@ export function checkImageWord(ref: string): { kind: 'id' } | { kind: 'ref'; fam
  * `rmi`: validates the reference, reads the image, the containers created from it and the keep tags the revision
  * store knows, plans as {@link planImageRemoval} (refusals are ActionError `conflict`), then untags or deletes. Keep
  * tags a forced removal took along are cleared from the store (their revisions stay in history without an image).
- * Containers dockwatch watches (`watched`) are named; others only counted, as the bot never shows them.
+ * Only containers `nameable` accepts (watched ones the asking user's roles cover, as the bot decided) are named; the
+ * others are only counted.
  */
 export async function removeImage(
   docker: Docker,
   revisions: RevisionStore,
   ref: string,
   force: boolean,
-  watched: (containerId: string) => boolean,
+  nameable: (containerId: string) => boolean,
 ): Promise<RemoveImageResult> {
   const word = checkImageWord(ref);
   const image = await docker
@@ -44,12 +52,11 @@ export async function removeImage(
     word.kind === 'id' ? { kind: 'id', id: image.Id } : { kind: 'tag', tag: matchingTag(tags, word.familiar) ?? ref };
   const containers = await docker.listContainers({ all: true });
   const users = containers.filter((c) => c.ImageID === image.Id);
-  const usedBy = users
-    .filter((c) => watched(c.Id))
+  const names = users
+    .filter((c) => nameable(c.Id))
     .map((c) => (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''))
     .sort();
-  const unwatched = users.length - usedBy.length;
-  if (unwatched) usedBy.push(`${unwatched} container${unwatched === 1 ? '' : 's'} dockwatch does not watch`);
+  const usedBy: ImageUsers = { names, others: users.length - names.length };
   const keepTags = keepTagOwners(revisions);
   const plan = planImageRemoval({ requested, imageId: image.Id, tags, usedBy, keepTags, force });
   if (!plan.ok) throw new ActionError('conflict', plan.reason);
@@ -69,7 +76,7 @@ export async function removeImage(
   const lost = plan.removedKeepTags.length
     ? `; removed the keep tag of ${plan.removedKeepTags.join(', ')}: rollback to it is no longer possible`
     : '';
-  const forced = plan.outcome === 'deleted' && usedBy.length ? ` (forced; used by ${usedBy.join(', ')})` : '';
+  const forced = plan.outcome === 'deleted' && users.length ? ` (forced; used by ${describeImageUsers(usedBy)})` : '';
   return {
     image: ref,
     imageId: image.Id,

@@ -20,8 +20,12 @@ export type RemoveResult = {
   detail: string;
 };
 
-/** `rmi`: `force` removes an image in use or held by a keep tag (the caller checked that the user may). */
-export type RemoveImageOptions = ActionOptions & { force?: boolean };
+/**
+ * `rmi`: `force` removes an image in use or held by a keep tag (the caller checked that the user may); `nameable`:
+ * the IDs of the containers whose names the answer may show (the bot's choice: those the user's roles cover), the
+ * others are counted; without it, every watched container is named.
+ */
+export type RemoveImageOptions = ActionOptions & { force?: boolean; nameable?: readonly string[] };
 
 /** What `rmi` did: untagged one name or deleted the image, what still holds it, keep tags it took along. */
 export type RemoveImageResult = {

@@ -1,6 +1,7 @@
 import { targetOf, type BotCommand } from '../core/command';
 import { describeIdentity } from '../core/identity';
 import { failedReply } from '../core/reply';
+import { deployFailedReply } from './deployFailure';
 
 const MIN_TIMEOUT_MS = 1000;
 const MAX_TIMEOUT_MS = 60 * 60_000;
@@ -8,7 +9,8 @@ const MAX_TIMEOUT_MS = 60 * 60_000;
 /**
  * `deploy <container> [<image:tag|@digest>] [--timeout DURATION]`: pulls the image (none: the container's own tag
  * again) and recreates the container from it with its own settings behind the health gate; the previous container
- * comes back by itself when the new one does not come up healthy (asks for a confirmation).
+ * comes back by itself when the new one does not come up healthy (asks for a confirmation); the failed container's
+ * log lines are shown only to a user whose roles allow `logs` on it.
  */
 export const deployCommand: BotCommand = {
   name: 'deploy',
@@ -31,7 +33,7 @@ export const deployCommand: BotCommand = {
     }
     const image = ctx.command.args.image;
     const steps: string[] = [];
-    const text = await agent.deploy(container.id, image, {
+    const report = await agent.deploy(container.id, image, {
       by: describeIdentity(ctx.identity),
       signal: ctx.signal,
       ...(typeof timeout === 'number' ? { timeoutMs: timeout } : {}),
@@ -40,11 +42,13 @@ export const deployCommand: BotCommand = {
         ctx.onProgress?.(step);
       },
     });
-    const upToDate = / is up to date: /.test(text);
+    if (report.outcome === 'restored' || report.outcome === 'restore-failed') {
+      return deployFailedReply(report, container.name, ctx.may('logs', container));
+    }
     return {
       status: 'ok',
-      title: upToDate ? `${container.name} is up to date` : `Deployed ${container.name}`,
-      text,
+      title: report.outcome === 'up-to-date' ? `${container.name} is up to date` : `Deployed ${container.name}`,
+      text: report.message,
       ...(steps.length ? { code: { text: steps.join('\n') } } : {}),
     };
   },

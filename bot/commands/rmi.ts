@@ -9,7 +9,8 @@ const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{12,64}$/;
 
 /**
  * `rmi <image> [--force]`: removes an image or one of its names on one host (asks for a confirmation); refuses an
- * image containers use or a keep tag holds unless `--force` (and a role with `force: true`).
+ * image containers use or a keep tag holds unless `--force` (and a role with `force: true`). The answer names only
+ * the containers the user's roles cover for `rmi` (as `images` does); the agent counts the others.
  */
 export const rmiCommand: BotCommand = {
   name: 'rmi',
@@ -30,10 +31,12 @@ export const rmiCommand: BotCommand = {
       return invalidReply(`rmi works on one host: add --host (${ctx.hosts.join(', ')})`);
     const agent = ctx.fleet.agent(host);
     if (!agent) return invalidReply(`host ${host} is not reachable`);
+    const nameable = (await agent.containers()).filter((r) => ctx.may('rmi', r)).map((r) => r.id);
     const text = await agent.removeImage(image, {
       by: describeIdentity(ctx.identity),
       signal: ctx.signal,
       force: ctx.command.flags.force === true,
+      nameable,
     });
     return { status: 'ok', title: `rmi ${image}${ctx.manyHosts ? ` on ${host}` : ''}`, text };
   },

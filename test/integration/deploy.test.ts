@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ActionAuditEntry, DeployProgress } from '../../agent/actions/containerActions';
+import { createLogger } from '../../agent/logger';
+import { openStore } from '../../agent/store/database';
+import { buildCommandCore } from '../../bot';
+import { AuditLog } from '../../bot/core/audit';
+import { RemoteAgentClient } from '../../bot/remoteAgentClient';
+import { StaticFleet } from '../../bot/staticFleet';
+import { loadConfig } from '../../config/load';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { removeTestContainers, TEST_LABEL, TEST_RUN_LABEL, testDocker, testRunId, waitFor } from '../support/engine';
 import { removeKeepTags } from '../support/keepTags';
@@ -27,9 +34,14 @@ const configFile = join(dir, 'ctl.yaml');
 const dataDir = join(dir, 'data');
 
 /** `dockwatch ctl --as USER ...` (the built CLI) on the agent's data dir. */
-async function ctl(...args: string[]): Promise<{ code: number; out: string }> {
+function ctl(...args: string[]): Promise<{ code: number; out: string }> {
+  return ctlWith(configFile, ...args);
+}
+
+/** `dockwatch ctl` with another config file. */
+async function ctlWith(file: string, ...args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run('node', [CLI, '--config', configFile, 'ctl', ...args], { timeout: 120_000 });
+    const { stdout, stderr } = await run('node', [CLI, '--config', file, 'ctl', ...args], { timeout: 120_000 });
     return { code: 0, out: stdout + stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -223,9 +235,7 @@ describe('deploy with a health gate (real engine, real registry)', () => {
     expect(result.reason).toMatchObject({ step: 'wait', message: 'the health check failed (unhealthy)' });
     expect(result.reason?.health).toBe('v3 not ready');
     expect(result.reason?.logs).toContain('v3 starting');
-    expect(result.message).toMatch(/failed at wait: the health check failed \(unhealthy\); revision 2 is back/);
-    expect(result.message).toContain('last health check: v3 not ready');
-    expect(result.message).toContain('v3 starting');
+    expect(result.message).toMatch(/failed at wait: the health check failed \(unhealthy\); revision 2 is back$/);
     expect(result.steps.filter((p) => p.status !== 'started').map((p) => `${p.step}:${p.status}`)).toEqual([
       'pull:done',
       'record:done',
@@ -289,6 +299,102 @@ describe('deploy with a health gate (real engine, real registry)', () => {
     });
     expect(agent.agent.revisions.latest(api)?.note).toBe(`deploy of ${stable}`);
   });
+});
+
+describe('a failed deploy shows its log lines only to a role that may read logs (real engine, real registry)', () => {
+  it('over ctl (in process) and over the control API (RemoteAgentClient), with deploy but not logs, and with both', async () => {
+    const web = `dwtest-deploy-gate-${suffix}`;
+    const gateDir = mkdtempSync(join(tmpdir(), 'dockwatch-deploy-gate-'));
+    const gateConfig = join(gateDir, 'ctl.yaml');
+    const agentYaml = [
+      'agent:',
+      `  dataDir: ${JSON.stringify(join(gateDir, 'data'))}`,
+      '  hostName: gate-host',
+      'containers:',
+      `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
+    ];
+    writeFileSync(
+      gateConfig,
+      [
+        ...agentYaml,
+        'bot:',
+        '  roles:',
+        '    deployer: { commands: [ps, deploy] }',
+        '    reader: { commands: [logs] }',
+        '  members:',
+        '    - { role: deployer, consoleUsers: [alice, carol] }',
+        '    - { role: reader, consoleUsers: [carol] }',
+      ].join('\n'),
+    );
+    const registry = await startRegistry();
+    const store = openStore(':memory:');
+    const agent = await startTestAgent(agentYaml.join('\n'));
+    try {
+      const app = await pushTestApp(registry, `dwtest/gate-${suffix}`);
+      await dockerRun(web, app.versions.v2.ref, ['--stop-timeout', '1']);
+      await waitFor(async () => agent.agent.revisions.latest(web)?.revision === 1, { what: 'revision 1 recorded' });
+      const failed = `failed at wait: the health check failed (unhealthy); revision 1 is back`;
+      const left = `The failed container's last log lines are left out: your roles do not allow logs on ${web}.`;
+
+      const viaCtl = await ctlWith(
+        gateConfig,
+        '--as',
+        'alice',
+        '--yes',
+        'deploy',
+        web,
+        app.versions.v3.ref,
+        '--timeout',
+        '30s',
+      );
+      expect(viaCtl.code).not.toBe(0);
+      expect(viaCtl.out).toContain(failed);
+      expect(viaCtl.out).toContain('last health check: v3 not ready');
+      expect(viaCtl.out).toContain(left);
+      expect(viaCtl.out).not.toContain('v3 starting');
+
+      const config = loadConfig({ file: gateConfig, env: {} });
+      const remote = new RemoteAgentClient({ url: agent.url });
+      const logger = createLogger({ level: 'error', format: 'text', silent: true });
+      const core = buildCommandCore({ bot: config.bot, fleet: new StaticFleet([remote]), store, logger });
+      try {
+        await waitFor(async () => (await remote.containers()).some((r) => r.name === web), { what: 'web listed' });
+        const deploy = (userId: string) =>
+          core.handle({
+            identity: { platform: 'console', userId },
+            text: ['deploy', web, app.versions.v3.ref, '--timeout', '30s'],
+            confirmed: true,
+          });
+        const alice = await deploy('alice');
+        expect(alice.status).toBe('failed');
+        expect(alice.text).toContain(failed);
+        expect(alice.text).toContain('last health check: v3 not ready');
+        expect(alice.text).toContain(left);
+        expect(alice.text).not.toContain('v3 starting');
+        const carol = await deploy('carol');
+        expect(carol.status).toBe('failed');
+        expect(carol.text).toContain(failed);
+        expect(carol.text).toMatch(/last health check: v3 not ready; last log lines:\n(.*\n)*v3 starting/);
+        expect(carol.text).not.toContain('left out');
+        const audited = new AuditLog(store, logger, Date.now).last(20).filter((e) => e.event === 'failed');
+        expect(audited.map((e) => [e.userId, e.detail.includes('v3 starting')])).toEqual([
+          ['alice', false],
+          ['carol', true],
+        ]);
+      } finally {
+        remote.close();
+      }
+      expect((await inspect(web)).Config.Image).toBe(app.versions.v2.ref);
+      await docker('rmi', '--no-prune', ...Object.values(app.versions).map((v) => v.ref)).catch(() => undefined);
+    } finally {
+      await agent.stop();
+      await removeTestContainers();
+      await removeKeepTags([web]);
+      store.close();
+      await registry.stop();
+      rmSync(gateDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 /** The PATH the image gives (busybox-based test images may have none). */

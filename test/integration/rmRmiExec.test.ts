@@ -58,16 +58,19 @@ bot:
       exec: ['cat /etc/*.conf', 'sleep 300', 'ps']
     forcer: { commands: [rm, rmi], force: true }
     admin: { commands: ['*'] }
+    imager: { commands: [rmi], containers: { names: [nobody-*] } }
   members:
     - { role: operator, consoleUsers: [alice, fred] }
     - { role: forcer, consoleUsers: [fred] }
     - { role: admin, consoleUsers: [root] }
+    - { role: imager, consoleUsers: [erin] }
 `,
 );
 
 const alice: Identity = { platform: 'console', userId: 'alice' };
 const fred: Identity = { platform: 'console', userId: 'fred' };
 const root: Identity = { platform: 'console', userId: 'root' };
+const erin: Identity = { platform: 'console', userId: 'erin' };
 
 let config: Config;
 let agent: RunningAgent;
@@ -208,6 +211,19 @@ describe('rm (real engine)', () => {
     expect(agent.alerts.engine.alerts().filter((a) => a.labels.container === name)).toEqual([]);
   });
 
+  it('rm --force on a stopped container needs no role with force (nothing is forced) and is passed on without it', async () => {
+    const stopped = await runTestContainer({ name: 'rm-stopped', cmd: ['true'] });
+    await waitFor(async () => agent.inventory.all().some((r) => r.id === stopped.id && r.state === 'exited'), {
+      what: 'the container to exit',
+    });
+    const reply = await handle(alice, ['rm', stopped.name, '--force']);
+    expect(reply).toMatchObject({ status: 'ok', title: `Removed ${stopped.name}` });
+    expect(reply.text).toMatch(new RegExp(`^${stopped.name} removed\\.`));
+    await expect(testDocker().getContainer(stopped.id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    const audited = actionAudit.filter((e) => e.action === 'rm' && e.container === stopped.name);
+    expect(audited.map((e) => `${e.phase} ${e.detail}`)[0]).toBe('started undefined');
+  });
+
   it('rmi of the app tag only untags it: the keep tag holds the image, and says so', async () => {
     const before = await imageId(app);
     const reply = await handle(alice, ['rmi', app]);
@@ -271,17 +287,40 @@ describe('rm from ctl while the agent runs on the same data dir', () => {
 });
 
 describe('rmi (real engine)', () => {
-  it('refuses an image in use, naming the container, and removes it once unused', async () => {
+  it('refuses an image in use, naming only the containers the roles cover, and removes it once unused', async () => {
     const image = await uniqueImage(`dwtest-rmi-${suffix}`);
     const user = await runTestContainer({ name: 'rmi-user', cmd: ['sleep', '600'], image: image as never });
-    // Not watched by this agent (no run label): counted, never named.
-    const other = await testDocker().createContainer({ Image: image, Cmd: ['true'], Labels: { [TEST_LABEL]: '1' } });
+    // Not watched by this agent (another run's label over the one the image inherited): counted, never named.
+    const other = await testDocker().createContainer({
+      Image: image,
+      Cmd: ['true'],
+      Labels: { [TEST_LABEL]: '1', [TEST_RUN_LABEL]: `${testRunId}-other` },
+    });
+    await waitFor(async () => agent.inventory.all().some((r) => r.id === user.id), { what: 'the inventory' });
+    const hint = 'or use --force (a role with force: true may)';
     expect(await handle(alice, ['rmi', image])).toMatchObject({
       status: 'failed',
-      text:
-        `${image} is used by containers ${user.name}, 1 container dockwatch does not watch: remove them first ` +
-        '(rm), or use --force (a role with force: true may)',
+      text: `${image} is used by containers ${user.name} and 1 other: remove them first (rm), ${hint}`,
     });
+    // erin's rmi role covers no container: neither is named, over the in-process agent and the control API alike.
+    const refused = { status: 'failed', text: `${image} is used by 2 containers: remove them first (rm), ${hint}` };
+    expect(await handle(erin, ['rmi', image])).toMatchObject(refused);
+    const remote = new RemoteAgentClient({ url: `http://127.0.0.1:${agent.address.port}`, name: 'rm-host' });
+    try {
+      const remoteCore = buildCommandCore({
+        bot: config.bot,
+        fleet: new StaticFleet([remote]),
+        store: agent.store,
+        logger,
+        actionTimeoutMs: 60_000,
+      });
+      expect(await remoteCore.handle({ identity: erin, text: ['rmi', image], confirmed: true })).toMatchObject(refused);
+      expect(await remoteCore.handle({ identity: alice, text: ['rmi', image], confirmed: true })).toMatchObject({
+        text: `${image} is used by containers ${user.name} and 1 other: remove them first (rm), ${hint}`,
+      });
+    } finally {
+      remote.close();
+    }
     expect(await imageId(image)).toBeDefined();
     await other.remove({ force: true });
     await testDocker().getContainer(user.id).remove({ force: true });
@@ -383,9 +422,12 @@ describe('exec (real engine)', () => {
       await expect(remote.exec(box.id, ['-x'], { by: 'test', signal, timeoutMs: 5000 })).rejects.toThrow(
         'argv: the program "-x" must not be empty or start with "-"',
       );
-      await expect(remote.removeImage('Bad;Ref', { by: 'test', signal, force: false })).rejects.toThrow(
+      await expect(remote.removeImage('Bad;Ref', { by: 'test', signal, force: false, nameable: [] })).rejects.toThrow(
         /image: invalid image reference "Bad;Ref"/,
       );
+      await expect(
+        remote.removeImage('app:v1', { by: 'test', signal, force: false, nameable: ['web'] }),
+      ).rejects.toThrow('nameable: a list of at most 10000 full container IDs (64 hex digits)');
     } finally {
       remote.close();
     }

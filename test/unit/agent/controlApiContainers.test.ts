@@ -12,6 +12,7 @@ import {
   type AgentClient,
   type DeployActionOptions,
 } from '../../../bot/agentClient';
+import type { DeployReport } from '../../../bot/deployReport';
 import { RemoteAgentClient } from '../../../bot/remoteAgentClient';
 import { waitFor } from '../../support/waitFor';
 
@@ -68,11 +69,21 @@ class ScriptedAgent implements AgentClient {
   stop = (id: string, o: ActionOptions) => this.run(`stop ${id}`, o);
   restart = (id: string, o: ActionOptions) => this.run(`restart ${id}`, o);
   rollback = (id: string, to: number | undefined, o: ActionOptions) => this.run(`rollback ${id} to ${to}`, o);
-  deploy = (id: string, image: string | undefined, o: DeployActionOptions) =>
-    this.run(`deploy ${id} ${image} within ${o.timeoutMs}`, o);
+  /** What a deploy answers besides its message (`action`'s): default deployed; a restored one with its diagnosis. */
+  deployed: Omit<DeployReport, 'message'> = { outcome: 'deployed' };
+  deploy = async (id: string, image: string | undefined, o: DeployActionOptions): Promise<DeployReport> => ({
+    ...this.deployed,
+    message: await this.run(`deploy ${id} ${image} within ${o.timeoutMs}`, o),
+  });
   history = async (): Promise<never> => {
     throw new AgentError('history is not available in this build');
   };
+  removedNames = async () => [];
+  removedHistory = async (): Promise<never> => {
+    throw new AgentError('no removed names in this test');
+  };
+  rollbackRemoved = (name: string, to: number | undefined, o: ActionOptions) =>
+    this.run(`rollback ${name} to ${to}`, o);
   images = async (): Promise<never> => {
     throw new AgentError('images are not in this test');
   };
@@ -256,7 +267,9 @@ describe('the container endpoints over an AgentClient', () => {
   it('streams a deploy with its image and timeout, and refuses a bad image, timeout or field first', async () => {
     agent.action = async () => 'web now runs 127.0.0.1:5000/app:v2';
     const ok = await post(`${ID}/deploy`, { by: 'alice', image: '127.0.0.1:5000/app:v2', timeoutMs: 30_000 });
-    expect(await ndjson(ok)).toEqual([{ result: 'web now runs 127.0.0.1:5000/app:v2' }]);
+    expect(await ndjson(ok)).toEqual([
+      { deploy: { outcome: 'deployed', message: 'web now runs 127.0.0.1:5000/app:v2' } },
+    ]);
     expect(agent.calls).toEqual([`deploy ${ID} 127.0.0.1:5000/app:v2 within 30000 by alice`]);
     agent.calls.length = 0;
     const bad = await post(`${ID}/deploy`, { by: 'alice', image: 'App:v2; rm -rf /', timeoutMs: 10, to: 1 });
@@ -268,7 +281,7 @@ describe('the container endpoints over an AgentClient', () => {
     expect(agent.calls).toEqual([]);
   });
 
-  it('carries a deploy from RemoteAgentClient: image, timeout and progress, and the restore reason as its error', async () => {
+  it('carries a deploy from RemoteAgentClient: image, timeout and progress, the restore reason with its diagnosis apart, and an error', async () => {
     const remote = new RemoteAgentClient({ url: base.replace(/\/api\/v1\/containers$/, ''), token: TOKEN });
     try {
       agent.action = async (o) => {
@@ -278,19 +291,28 @@ describe('the container endpoints over an AgentClient', () => {
       const steps: string[] = [];
       const signal = new AbortController().signal;
       const options = { by: 'alice', signal, timeoutMs: 45_000, onProgress: (s: string) => steps.push(s) };
-      expect(await remote.deploy(ID, 'app:v2', options)).toBe('web now runs app:v2 (0123456789ab)');
+      const deployed = { outcome: 'deployed', message: 'web now runs app:v2 (0123456789ab)' };
+      expect(await remote.deploy(ID, 'app:v2', options)).toEqual(deployed);
       expect(steps).toEqual(['pull: done (pulled: 0123456789ab)']);
-      expect(await remote.deploy(ID, undefined, { by: 'bob', signal })).toBe('web now runs app:v2 (0123456789ab)');
+      expect(await remote.deploy(ID, undefined, { by: 'bob', signal })).toEqual(deployed);
       expect(agent.calls).toEqual([
         `deploy ${ID} app:v2 within 45000 by alice`,
         `deploy ${ID} undefined within undefined by bob`,
       ]);
+      const back = 'deploy of app:v3 to web failed at wait: the health check failed (unhealthy); revision 2 is back';
+      const diagnosis = { exitCode: 1, health: 'v3 not ready', logs: ['v3 starting'] };
+      agent.deployed = { outcome: 'restored', diagnosis };
+      agent.action = async () => back;
+      expect(await remote.deploy(ID, 'app:v3', { by: 'alice', signal })).toEqual({
+        outcome: 'restored',
+        message: back,
+        diagnosis,
+      });
+      agent.deployed = { outcome: 'deployed' };
       agent.action = async () => {
-        throw new AgentError(
-          'deploy of app:v3 to web failed at wait: the health check failed (unhealthy); revision 2 is back',
-        );
+        throw new AgentError('pulling app:v9 failed: manifest unknown');
       };
-      await expect(remote.deploy(ID, 'app:v3', { by: 'alice', signal })).rejects.toThrow(/revision 2 is back/);
+      await expect(remote.deploy(ID, 'app:v9', { by: 'alice', signal })).rejects.toThrow(/manifest unknown/);
     } finally {
       remote.close();
     }

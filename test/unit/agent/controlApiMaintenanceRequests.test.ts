@@ -21,7 +21,14 @@ describe('control API bodies of rm, rmi and exec', () => {
       force: true,
       volumes: true,
     });
-    expect(parseRemoveImageRequest({ by: 'a', image: 'app:v1' })).toEqual({ by: 'a', image: 'app:v1', force: false });
+    expect(parseRemoveImageRequest({ by: 'a', image: 'app:v1' })).toEqual({
+      by: 'a',
+      image: 'app:v1',
+      force: false,
+      nameable: [],
+    });
+    const id = 'c'.repeat(64);
+    expect(parseRemoveImageRequest({ by: 'a', image: 'app:v1', nameable: [id] })).toMatchObject({ nameable: [id] });
     expect(parseRemoveImageRequest({ by: 'a', image: 'sha256:0123456789ab' })).toMatchObject({ force: false });
     expect(parseExecRequest({ by: 'a', argv: ['ps', 'aux'], timeoutMs: 30_000 })).toEqual({
       by: 'a',
@@ -37,6 +44,11 @@ describe('control API bodies of rm, rmi and exec', () => {
     expect(problem(() => parseRemoveImageRequest({ by: 'a', image: 'App;rm' }))).toBe(
       '400 image: invalid image reference "App;rm": the repository name must be lowercase',
     );
+    for (const nameable of ['web', ['web'], ['C'.repeat(64)], Array(10_001).fill('c'.repeat(64))]) {
+      expect(problem(() => parseRemoveImageRequest({ by: 'a', image: 'app:v1', nameable }))).toBe(
+        '400 nameable: a list of at most 10000 full container IDs (64 hex digits)',
+      );
+    }
     expect(problem(() => parseExecRequest({ by: 'a', argv: [], timeoutMs: 1 }))).toBe(
       '400 argv: required, a list of 1 to 64 strings; timeoutMs: "1" is not a whole number of ms from 1000 to 240000',
     );

@@ -1,4 +1,4 @@
-import { planImageRemoval, type ImageRemovalInput } from '../../../agent/actions/imageRemovalPlan';
+import { describeImageUsers, planImageRemoval, type ImageRemovalInput } from '../../../agent/actions/imageRemovalPlan';
 
 const ID = `sha256:${'ab'.repeat(32)}`;
 const KEEP = 'dockwatch-keep/web:rev-2';
@@ -9,7 +9,7 @@ function plan(extra: Partial<ImageRemovalInput>) {
     requested: { kind: 'tag', tag: 'app:v1' },
     imageId: ID,
     tags: ['app:v1'],
-    usedBy: [],
+    usedBy: { names: [], others: 0 },
     keepTags,
     force: false,
     ...extra,
@@ -29,17 +29,35 @@ describe('planImageRemoval', () => {
     });
   });
 
-  it('refuses an image containers use, naming them, unless forced', () => {
-    expect(plan({ usedBy: ['web', 'worker'] })).toEqual({
+  it('refuses an image containers use, naming those it may and counting the others, unless forced', () => {
+    const hint = 'or use --force (a role with force: true may)';
+    expect(plan({ usedBy: { names: ['web', 'worker'], others: 0 } })).toEqual({
       ok: false,
-      reason:
-        'app:v1 is used by containers web, worker: remove them first (rm), or use --force (a role with force: true may)',
+      reason: `app:v1 is used by containers web, worker: remove them first (rm), ${hint}`,
     });
-    expect(plan({ usedBy: ['web'], force: true })).toMatchObject({ ok: true, outcome: 'deleted', engineForce: true });
+    expect(plan({ usedBy: { names: ['web'], others: 2 } })).toEqual({
+      ok: false,
+      reason: `app:v1 is used by containers web and 2 others: remove them first (rm), ${hint}`,
+    });
+    expect(plan({ usedBy: { names: [], others: 1 } })).toEqual({
+      ok: false,
+      reason: `app:v1 is used by 1 container: remove it first (rm), ${hint}`,
+    });
+    expect(plan({ usedBy: { names: ['web'], others: 0 }, force: true })).toMatchObject({
+      ok: true,
+      outcome: 'deleted',
+      engineForce: true,
+    });
+  });
+
+  it('says who uses an image in words', () => {
+    expect(describeImageUsers({ names: ['web'], others: 0 })).toBe('container web');
+    expect(describeImageUsers({ names: ['web'], others: 1 })).toBe('containers web and 1 other');
+    expect(describeImageUsers({ names: [], others: 3 })).toBe('3 containers');
   });
 
   it('only untags a name when the image has others, saying which keep tag holds it', () => {
-    expect(plan({ tags: ['app:v1', KEEP], usedBy: ['web'] })).toEqual({
+    expect(plan({ tags: ['app:v1', KEEP], usedBy: { names: ['web'], others: 0 } })).toEqual({
       ok: true,
       outcome: 'untagged',
       engineRef: 'app:v1',

@@ -11,7 +11,9 @@ import {
   type LogFollowQuery,
   type LogLine,
   type LogQuery,
+  type RemovedName,
 } from '../../../bot/agentClient';
+import type { DeployReport } from '../../../bot/deployReport';
 import type { ExecOutcome } from '../../../bot/maintenanceTypes';
 
 /** A container record with defaults, for the core's tests. */
@@ -122,13 +124,37 @@ export class FakeAgent implements AgentClient {
   async rollback(): Promise<never> {
     throw new AgentError('rollback is not available in this build');
   }
+  /** What `removedNames()` returns: names with kept revisions and no container. */
+  removed: RemovedName[] = [];
+  async removedNames() {
+    if (this.down) throw new AgentError(`host ${this.host} is unreachable: connect ECONNREFUSED`);
+    return this.removed;
+  }
+  async removedHistory(name: string) {
+    const r = this.removed.find((x) => x.name === name);
+    if (!r) throw new AgentError(`no container or recorded revisions named "${name}" on ${this.host}`);
+    return r.revisions.map((v) => ({
+      ...v,
+      imageId: 'sha256:1234567890abcdef',
+      recordedAt: 0,
+      current: false,
+      changes: [],
+    }));
+  }
+  /** Records `rollback-removed <name> to <revision|default>` and answers that it was recreated. */
+  async rollbackRemoved(name: string, to: number | undefined): Promise<string> {
+    this.actions.push(`rollback-removed ${name} to ${to ?? 'default'}`);
+    return `${name} recreated from revision ${to ?? 'default'}`;
+  }
+  /** What `deploy` answers instead of "deployed" (restored with its diagnosis, or up to date). */
+  deployFailure?: DeployReport;
   /** `deploy` records `deploy <name> <image|own tag> [timeout ms]` and answers that it now runs the image. */
-  async deploy(id: string, image: string | undefined, options: { timeoutMs?: number }): Promise<string> {
+  async deploy(id: string, image: string | undefined, options: { timeoutMs?: number }): Promise<DeployReport> {
     const r = this.records.find((x) => x.id === id);
     if (!r) throw new AgentError('gone');
     const timeout = options.timeoutMs === undefined ? '' : ` ${options.timeoutMs}`;
     this.actions.push(`deploy ${r.name} ${image ?? 'own tag'}${timeout}`);
-    return `${r.name} now runs ${image ?? r.image}`;
+    return this.deployFailure ?? { outcome: 'deployed', message: `${r.name} now runs ${image ?? r.image}` };
   }
   async history(): Promise<never> {
     throw new AgentError('history is not available in this build');
@@ -163,8 +189,14 @@ export class FakeAgent implements AgentClient {
     return `${r.name} removed.`;
   }
 
-  /** `rmi` records `rmi <ref>[ force] by <who>`. */
-  async removeImage(ref: string, options: { by: string; force: boolean }): Promise<string> {
+  /** The `nameable` container IDs of each `rmi`, in order. */
+  readonly nameable: (readonly string[])[] = [];
+  /** `rmi` records `rmi <ref>[ force] by <who>` (and `nameable`). */
+  async removeImage(
+    ref: string,
+    options: { by: string; force: boolean; nameable: readonly string[] },
+  ): Promise<string> {
+    this.nameable.push(options.nameable);
     this.actions.push(`rmi ${ref}${options.force ? ' force' : ''} by ${options.by}`);
     return `Deleted image ${ref}.`;
   }

@@ -17,17 +17,20 @@ const config = {
     admin: { commands: ['*'] },
     operator: { commands: ['ps', 'rm', 'rmi', 'exec'], exec: ['ps', 'cat /etc/*.conf', 'nginx -t'] },
     forcer: { commands: ['rm', 'rmi'], force: true },
+    imager: { commands: ['rmi'], containers: { names: ['web'] } },
   },
   members: [
     { role: 'admin', consoleUsers: ['root'] },
     { role: 'operator', consoleUsers: ['alice', 'fred'], discordUsers: ['op'] },
     { role: 'forcer', consoleUsers: ['fred'] },
+    { role: 'imager', consoleUsers: ['ivy'] },
   ],
 };
 const root: Identity = { platform: 'console', userId: 'root' };
 const alice: Identity = { platform: 'console', userId: 'alice' };
 const fred: Identity = { platform: 'console', userId: 'fred' };
 const op: Identity = { platform: 'discord', userId: 'op', channelId: 'C1' };
+const ivy: Identity = { platform: 'console', userId: 'ivy' };
 
 let store: Store;
 let agent: FakeAgent;
@@ -202,5 +205,15 @@ describe('rm and rmi through the command core', () => {
       status: 'ok',
     });
     expect(agent.actions).toEqual(['rmi app:v1 by discord:op', 'rmi app:v1 force by console:fred']);
+  });
+
+  it('rmi lets the agent name only the containers the roles cover for rmi (as images does); the rest are counted', async () => {
+    const [web, db] = agent.records.map((r) => r.id);
+    const c = core();
+    expect(await c.handle({ identity: ivy, text: ['rmi', 'app:v1'], confirmed: true })).toMatchObject({ status: 'ok' });
+    expect(await c.handle({ identity: alice, text: ['rmi', 'app:v1'], confirmed: true })).toMatchObject({
+      status: 'ok',
+    });
+    expect(agent.nameable).toEqual([[web], [web, db]]);
   });
 });
