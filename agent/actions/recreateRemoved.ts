@@ -112,7 +112,9 @@ export async function recreateRemoved(deps: ReplacementDeps, plan: RecreatePlan)
     });
     const exit = why?.exitCode === undefined ? '' : `; exit code ${why.exitCode}`;
     const health = why?.health ? `; health: ${why.health}` : '';
-    const logs = why?.logs.length ? `; last log lines: ${why.logs.slice(-3).join(' | ')}` : '';
+    // The log lines may hold what only roles with `logs` may read: they go to the agent's log, not into the reply.
+    if (why?.logs.length) deps.logger.warn('recreated container failed', { container: name, lastLogLines: why.logs });
+    const logs = why?.logs.length ? "; its last log lines are in the agent's log" : '';
     const what = `recreating ${name} from revision ${target.revision} failed at ${err.step}: ${err.message}${exit}${health}${logs}`;
     if (problems.length) {
       return {

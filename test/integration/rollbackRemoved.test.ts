@@ -235,7 +235,7 @@ describe('a recreate that does not come up (real engine)', () => {
     writeFileSync(join(flags, 'ok'), '1');
     const options = ['-v', `${flags}:/flag`, '--health-cmd', 'test -f /flag/ok', '--health-interval', '1s'];
     options.push('--health-retries', '1', '--stop-timeout', '1');
-    await dockerRun(name, TEST_IMAGE_V1, options, ['sleep', '3600']);
+    await dockerRun(name, TEST_IMAGE_V1, options, ['sh', '-c', 'echo private-detail-7; sleep 3600']);
     await revisionOf(name, 1);
     await waitFor(async () => agent.revisions.get(name, 1)?.lastRun?.verdict === 'healthy', {
       what: 'the revision noted healthy',
@@ -248,6 +248,9 @@ describe('a recreate that does not come up (real engine)', () => {
     expect(reply.status).toBe('failed');
     expect(reply.text).toMatch(new RegExp(`^recreating ${name} from revision 1 failed at wait: `));
     expect(reply.text).toContain(`the new container was removed again (${name} had no container to restore)`);
+    // Its log lines are for roles with `logs`: the reply only says where they are.
+    expect(reply.text).toContain("its last log lines are in the agent's log");
+    expect(reply.text).not.toContain('private-detail-7');
     await expect(inspect(name)).rejects.toMatchObject({ statusCode: 404 });
     await waitFor(async () => agent.revisions.get(name, 1)?.lastRun?.verdict === 'failed', {
       what: 'the revision noted failed',
