@@ -26,6 +26,7 @@ const hex = randomBytes(4).toString('hex');
 const REPO = `dockwatch-test/images-${hex}`;
 const TAG_A = `${REPO}:a`;
 const TAG_D = `${REPO}:d`;
+const TAG_B = `${REPO}:built`;
 const KEEP = keepTag(`images-${hex}`, 1).ref;
 const work = mkdtempSync(join(tmpdir(), 'dockwatch-images-'));
 const CLI_TYPES: Record<string, DiskUsageType> = {
@@ -39,7 +40,7 @@ let agent: TestAgent;
 let client: RemoteAgentClient;
 let store: Store;
 let containerName: string;
-const ids: Record<'a' | 'd1' | 'd2', string> = { a: '', d1: '', d2: '' };
+const ids: Record<'a' | 'b' | 'd1' | 'd2', string> = { a: '', b: '', d1: '', d2: '' };
 const extraIds: string[] = [];
 
 /** Imports a root filesystem (files by path, busybox with `sleep` when asked) as an image; resolves to its id. */
@@ -55,6 +56,19 @@ async function importImage(tag: string, files: Record<string, Buffer>, busybox =
   return stdout.trim();
 }
 
+/**
+ * Builds a small image with BuildKit (Debian's 20.10 CLI has it built in), so the engine holds build cache records
+ * for the build-cache totals to be compared; resolves to the image's id.
+ */
+async function buildWithBuildKit(tag: string): Promise<string> {
+  const context = join(work, `build-${randomBytes(4).toString('hex')}`);
+  mkdirSync(context);
+  writeFileSync(join(context, 'Dockerfile'), `FROM ${TAG_A}\nRUN echo ${hex} > /built\n`);
+  await run('/usr/bin/docker', ['build', '-q', '-t', tag, context], { env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+  const { stdout } = await run(DOCKER_BIN, ['image', 'inspect', '--format', '{{.Id}}', tag]);
+  return stdout.trim();
+}
+
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 const abort = () => new AbortController().signal;
 const withoutTime = (r: DiskUsageReport) => JSON.stringify({ ...r, takenAt: 0 });
@@ -64,6 +78,7 @@ beforeAll(async () => {
   await run(DOCKER_BIN, ['tag', ids.a, KEEP]);
   ids.d1 = await importImage(TAG_D, { 'payload.bin': randomBytes(50_000) });
   ids.d2 = await importImage(TAG_D, { 'payload.bin': randomBytes(60_000) });
+  ids.b = await buildWithBuildKit(TAG_B);
   containerName = `dwtest-images-user-${hex}`;
   const container = await testDocker().createContainer({
     name: containerName,
@@ -82,12 +97,14 @@ afterAll(async () => {
   await agent?.stop();
   store?.close();
   await removeTestContainers();
-  for (const id of [ids.a, ids.d1, ids.d2, ...extraIds].filter(Boolean)) {
+  for (const id of [ids.b, ids.a, ids.d1, ids.d2, ...extraIds].filter(Boolean)) {
     await testDocker()
       .getImage(id)
       .remove({ force: true })
       .catch(() => undefined);
   }
+  // The build cache records of buildWithBuildKit (no other test builds with BuildKit).
+  await run('/usr/bin/docker', ['builder', 'prune', '-f']).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -116,6 +133,7 @@ describe('images against the real engine', () => {
       expect({ id: row.ID, problems }).toEqual({ id: row.ID, problems: [] });
     }
     expect(totals.map((t) => t.Type).sort()).toEqual(Object.keys(CLI_TYPES).sort());
+    expect(ours.totals.build_cache.count).toBeGreaterThan(0);
     for (const cli of totals) {
       const total = ours.totals[CLI_TYPES[cli.Type]!];
       const [, reclaimable = '', percent] = /^(\S+)(?: \((\d+)%\))?$/.exec(cli.Reclaimable) ?? [];
