@@ -1,10 +1,19 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerInspectInfo } from 'dockerode';
+import {
+  ctlHistory,
+  ctlHistoryUntil,
+  historySummary,
+  runCtl,
+  startAgentProcess,
+  type AgentProcess,
+  type HistoryRow,
+} from '../support/ctlProcess';
 import { freePort } from '../support/freePort';
 import {
   removeTestContainers,
@@ -14,11 +23,9 @@ import {
   TEST_RUN_LABEL,
   testDocker,
   testRunId,
-  waitFor,
 } from '../support/engine';
 import { removeKeepTags } from '../support/keepTags';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 const exec = promisify(execFile);
 const docker = (...args: string[]) => exec('docker', args).then((r) => r.stdout.trim());
 const inspect = (name: string) => testDocker().getContainer(name).inspect();
@@ -33,55 +40,11 @@ const staticIp = subnet.replace(/0\/24$/, '77');
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-2p-'));
 const configFile = join(dir, 'dockwatch.yaml');
 
-/** `docker ctl` exit and output. */
-type Ran = { code: number; stdout: string; stderr: string };
-
-async function ctl(...args: string[]): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await exec('node', [CLI, '--config', configFile, 'ctl', '--as', 'alice', ...args], {
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-/** One row of `ctl history`, as a user reads it. */
-type Row = { revision: number; current: boolean; image: string; changes: string; lastRun: string; line: string };
-
-/** `ctl history NAME`, parsed from its aligned table (REVISION, RECORDED, IMAGE, CHANGES, LAST RUN). */
-async function history(): Promise<Row[]> {
-  const r = await ctl('history', name);
-  if (r.code !== 0) throw new Error(`ctl history exited ${r.code}: ${r.stderr}`);
-  const lines = r.stdout.split('\n');
-  const header = lines.find((l) => l.startsWith('REVISION')) ?? '';
-  const at = (column: string) => header.indexOf(column);
-  return lines
-    .filter((l) => /^\d+/.test(l))
-    .map((line) => ({
-      revision: Number(/^\d+/.exec(line)?.[0]),
-      current: line.slice(0, at('RECORDED')).includes('(current)'),
-      image: line.slice(at('IMAGE'), at('CHANGES')).trim().split(' ')[0] ?? '',
-      changes: line.slice(at('CHANGES'), at('LAST RUN')).trim(),
-      lastRun: line.slice(at('LAST RUN')).trim(),
-      line,
-    }));
-}
-
-const summary = (rows: Row[]) => rows.map((r) => `${r.revision}${r.current ? '*' : ''} ${r.image} ${r.lastRun}`);
-
-async function historyUntil(what: string, ok: (rows: Row[]) => boolean): Promise<Row[]> {
-  let last: Row[] = [];
-  return waitFor(
-    async () => {
-      last = await history();
-      return ok(last) ? last : undefined;
-    },
-    { what: `${what} (last: ${JSON.stringify(summary(last))})`, timeoutMs: 45_000, intervalMs: 500 },
-  );
-}
+const ctl = (...args: string[]) => runCtl(configFile, 'alice', ...args);
+const history = () => ctlHistory(configFile, 'alice', name);
+const historyUntil = (what: string, ok: (rows: HistoryRow[]) => boolean) =>
+  ctlHistoryUntil(configFile, 'alice', name, what, ok);
+const summary = historySummary;
 
 /**
  * Runs `image` under the name as compose and many users do: `docker run` on network a (with an alias, a port, a
@@ -132,8 +95,7 @@ function restorable(info: ContainerInspectInfo) {
 }
 
 describe('agent and ctl on one data dir: one writer of revisions', () => {
-  let agent: ChildProcess | undefined;
-  let agentLog = '';
+  let agent: AgentProcess | undefined;
   let v3Image = '';
   let v1: ContainerInspectInfo;
 
@@ -161,21 +123,12 @@ describe('agent and ctl on one data dir: one writer of revisions', () => {
         '  members: [{ role: admin, consoleUsers: [alice] }]',
       ].join('\n'),
     );
-    agent = spawn('node', [CLI, '--config', configFile, 'agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    agent.stderr?.on('data', (d: Buffer) => (agentLog = (agentLog + d.toString()).slice(-20_000)));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, {
-      what: 'the agent to be ready',
-      timeoutMs: 30_000,
-    });
+    agent = await startAgentProcess(configFile, port);
   }, 60_000);
 
   afterAll(async () => {
-    if (process.env.DOCKWATCH_TEST_LOG) process.stderr.write(agentLog);
-    if (agent && agent.exitCode === null) {
-      const exited = new Promise((resolve) => agent?.once('exit', resolve));
-      agent.kill('SIGTERM');
-      await exited;
-    }
+    if (process.env.DOCKWATCH_TEST_LOG) process.stderr.write(agent?.log() ?? '');
+    await agent?.stop();
     await removeTestContainers();
     await removeKeepTags([name]);
     if (v3Image) await docker('rmi', '-f', v3Image).catch(() => undefined);

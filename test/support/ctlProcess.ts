@@ -1,0 +1,100 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { waitFor } from './waitFor';
+
+const CLI = join(__dirname, '../../dist/cli.js');
+const exec = promisify(execFile);
+
+/** How one `dockwatch ctl` run ended: exit code and output. */
+export type Ran = { code: number; stdout: string; stderr: string };
+
+/** Runs the built `dockwatch ctl --as USER ARGS…` with a config file; never rejects, the exit code says how it went. */
+export async function runCtl(configFile: string, user: string, ...args: string[]): Promise<Ran> {
+  try {
+    const { stdout, stderr } = await exec('node', [CLI, '--config', configFile, 'ctl', '--as', user, ...args], {
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** One row of `ctl history`, as a user reads it. */
+export type HistoryRow = {
+  revision: number;
+  current: boolean;
+  image: string;
+  changes: string;
+  lastRun: string;
+  line: string;
+};
+
+/** `ctl history NAME` parsed from its aligned table (REVISION, RECORDED, IMAGE, CHANGES, LAST RUN). */
+export async function ctlHistory(configFile: string, user: string, name: string): Promise<HistoryRow[]> {
+  const r = await runCtl(configFile, user, 'history', name);
+  if (r.code !== 0) throw new Error(`ctl history exited ${r.code}: ${r.stderr}`);
+  const lines = r.stdout.split('\n');
+  const header = lines.find((l) => l.startsWith('REVISION')) ?? '';
+  const at = (column: string) => header.indexOf(column);
+  return lines
+    .filter((l) => /^\d+/.test(l))
+    .map((line) => ({
+      revision: Number(/^\d+/.exec(line)?.[0]),
+      current: line.slice(0, at('RECORDED')).includes('(current)'),
+      image: line.slice(at('IMAGE'), at('CHANGES')).trim().split(' ')[0] ?? '',
+      changes: line.slice(at('CHANGES'), at('LAST RUN')).trim(),
+      lastRun: line.slice(at('LAST RUN')).trim(),
+      line,
+    }));
+}
+
+/** History rows in one line each: `2* image healthy` (`*` marks the current one). */
+export const historySummary = (rows: HistoryRow[]) =>
+  rows.map((r) => `${r.revision}${r.current ? '*' : ''} ${r.image} ${r.lastRun}`);
+
+/** Polls `ctl history` until `ok` holds (45 s at most), naming the last rows when it never does. */
+export async function ctlHistoryUntil(
+  configFile: string,
+  user: string,
+  name: string,
+  what: string,
+  ok: (rows: HistoryRow[]) => boolean,
+): Promise<HistoryRow[]> {
+  let last: HistoryRow[] = [];
+  return waitFor(
+    async () => {
+      last = await ctlHistory(configFile, user, name);
+      return ok(last) ? last : undefined;
+    },
+    { what: `${what} (last: ${JSON.stringify(historySummary(last))})`, timeoutMs: 45_000, intervalMs: 500 },
+  );
+}
+
+/** A `dockwatch agent` process of the built CLI, ready (its /readyz answers) on `port`. */
+export type AgentProcess = { process: ChildProcess; log: () => string; stop: () => Promise<void> };
+
+/** Starts `dockwatch agent` with a config file and waits until it is ready; `stop` sends SIGTERM and waits. */
+export async function startAgentProcess(configFile: string, port: number): Promise<AgentProcess> {
+  let log = '';
+  const child = spawn('node', [CLI, '--config', configFile, 'agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, {
+      what: 'the agent to be ready',
+      timeoutMs: 30_000,
+    });
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}; its log:\n${log}`);
+  }
+  return { process: child, log: () => log, stop };
+}
