@@ -1,29 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger } from '../../agent/logger';
 import type { Alert } from '../../alerts/alert';
-import { buildCommandCore } from '../../bot';
-import type { ChatAdapter } from '../../bot/adapters/chatAdapter';
 import { createDiscordAdapter } from '../../bot/adapters/discord/discordAdapter';
 import { alertMessage } from '../../bot/alertMessage';
-import type { CommandCore } from '../../bot/core/commandCore';
-import { InProcessAgent } from '../../bot/inProcessAgent';
-import { StaticFleet } from '../../bot/staticFleet';
-import { loadConfig } from '../../config/load';
-import type { Config } from '../../config/schema';
-import { startTestAgent, type TestAgent } from '../support/agentHarness';
+import { answered, startDiscordBot, type DiscordBot } from '../support/discordBotHarness';
 import { removeTestContainers, runTestContainer, testDocker, waitFor, type TestContainer } from '../support/engine';
-import {
-  buttonsOf,
-  FakeDiscord,
-  textOf,
-  type FakeMember,
-  type FakeMessage,
-  type FakeReply,
-} from '../support/fakeDiscord';
+import { buttonsOf, textOf, type FakeMember, type FakeMessage } from '../support/fakeDiscord';
 
-const TOKEN = 'fake-bot-token-not-a-secret-elsewhere';
 /** Long enough that the alert's Silence button id passes Discord's 100-character custom_id limit. */
 const HOST = 'discord-test-host-with-a-name-long-enough';
 const ADMINS = { id: '800000000000000001', name: 'Admins' };
@@ -35,35 +17,23 @@ const eve: FakeMember = { id: '700000000000000004', username: 'eve', roles: [] }
 
 const LINES = 3000;
 
-let fake: FakeDiscord;
-let t: TestAgent;
-let adapter: ChatAdapter;
-let core: CommandCore;
-let dir: string;
+let bot: DiscordBot;
+let fake: DiscordBot['fake'];
+let t: DiscordBot['t'];
+let adapter: DiscordBot['adapter'];
+let core: DiscordBot['core'];
 let web: TestContainer;
 let victim: TestContainer;
 let chatty: TestContainer;
 
-/** The main message the user sees, or the first follow-up. */
-const shown = (reply: FakeReply): FakeMessage | undefined => reply.message ?? reply.followUps[0];
-const answered = (reply: FakeReply) => textOf(shown(reply)) !== '';
+const run = (member: FakeMember, name: string, options: Record<string, string | number | boolean> = {}) =>
+  bot.command(member, name, options);
 
-async function run(member: FakeMember, name: string, options: Record<string, string | number | boolean> = {}) {
-  const id = await fake.sendSlashCommand(member, name, options);
-  return fake.waitForReply(id, answered);
-}
-
-async function press(member: FakeMember, message: FakeMessage, label: string, until = answered) {
-  const button = buttonsOf(message).find((b) => b.label === label);
-  if (!button) throw new Error(`no button ${label} on the message (${JSON.stringify(buttonsOf(message))})`);
-  const id = await fake.pressButton(member, message, button.customId);
-  return fake.waitForReply(id, until);
-}
+const press = (...args: Parameters<DiscordBot['press']>) => bot.press(...args);
 
 const inspect = (c: TestContainer) => testDocker().getContainer(c.id).inspect();
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ token: TOKEN, roles: [ADMINS, VIEWERS], members: [alice, carol, bob, eve] });
   [web, victim, chatty] = await Promise.all([
     runTestContainer({ name: 'web', cmd: ['sleep', '3600'], stopTimeoutSeconds: 1 }),
     runTestContainer({ name: 'victim', cmd: ['sleep', '3600'], stopTimeoutSeconds: 1 }),
@@ -73,36 +43,19 @@ beforeAll(async () => {
       stopTimeoutSeconds: 1,
     }),
   ]);
-  const yaml = [
-    'agent:',
-    `  hostName: ${HOST}`,
-    'containers:',
-    '  include: { labels: { dockwatch.test: "1" } }',
-    'bot:',
-    '  rateLimit: { commands: 100, per: 1m }',
-    '  discord:',
-    `    token: ${TOKEN}`,
-    `    guilds: ["${fake.guildId}"]`,
-    `    alertChannel: "${fake.alertChannelId}"`,
-    `    apiUrl: ${fake.apiUrl}`,
-    '  roles:',
-    '    admin: { commands: ["*"] }',
-    '    viewer: { commands: [ps, logs, stats, inspect, help] }',
-    '  members:',
-    `    - { role: admin, discordRoles: ["${ADMINS.id}"] }`,
-    `    - { role: viewer, discordRoles: ["${VIEWERS.name}"] }`,
-  ].join('\n');
-  dir = mkdtempSync(join(tmpdir(), 'dockwatch-discord-'));
-  writeFileSync(join(dir, 'dockwatch.yaml'), yaml);
-  const config: Config = loadConfig({ file: join(dir, 'dockwatch.yaml'), env: {} });
-  t = await startTestAgent(yaml);
-  const logger = createLogger({ level: 'warn', format: 'text', silent: !process.env.DOCKWATCH_TEST_LOG });
-  const fleet = new StaticFleet([new InProcessAgent(t.agent, { config, actions: t.agent.actions })]);
-  core = buildCommandCore({ bot: config.bot, fleet, store: t.agent.store, logger });
-  const discord = config.bot.discord;
-  if (!discord) throw new Error('the test config has no bot.discord');
-  adapter = createDiscordAdapter({ config: discord, core, logger });
-  await adapter.start();
+  bot = await startDiscordBot({
+    guildRoles: [ADMINS, VIEWERS],
+    guildMembers: [alice, carol, bob, eve],
+    config: ['agent:', `  hostName: ${HOST}`, 'containers:', '  include: { labels: { dockwatch.test: "1" } }'],
+    bot: ['rateLimit: { commands: 100, per: 1m }'],
+    alertChannel: true,
+    roles: ['admin: { commands: ["*"] }', 'viewer: { commands: [ps, logs, stats, inspect, help] }'],
+    members: [
+      { role: 'admin', discordRoles: [ADMINS.id] },
+      { role: 'viewer', discordRoles: [VIEWERS.name] },
+    ],
+  });
+  ({ fake, t, adapter, core } = bot);
   await waitFor(
     async () => {
       const names = await core.complete(
@@ -118,11 +71,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
+  await bot?.stop();
   await removeTestContainers();
-  await t?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Discord bot against a fake Discord and the real engine', () => {
