@@ -1,17 +1,14 @@
-import { createLogger } from '../../../agent/logger';
 import { openStore, type Store } from '../../../agent/store/database';
-import { buildCommandCore } from '../../../bot';
 import type { LogLine } from '../../../bot/agentClient';
 import type { Identity } from '../../../bot/core/identity';
 import type { Reply } from '../../../bot/core/reply';
 import { plainCost } from '../../../bot/live/liveLines';
 import { pumpLive } from '../../../bot/live/livePump';
 import { MAX_LIVE_PER_USER } from '../../../bot/live/liveSessions';
-import { StaticFleet } from '../../../bot/staticFleet';
 import { botSchema } from '../../../config/botSchema';
 import { FakeAgent, record } from './fakeAgent';
+import { coreOver } from './fakeCore';
 
-const logger = createLogger({ level: 'error', format: 'text', silent: true });
 const config = {
   commandTimeout: '1s',
   rateLimit: { commands: 100, per: '1m' },
@@ -37,14 +34,7 @@ async function* ticking(signal: AbortSignal): AsyncGenerator<LogLine> {
   }
 }
 
-function core() {
-  return buildCommandCore({
-    bot: botSchema.parse(config),
-    fleet: new StaticFleet([agent]),
-    store,
-    logger,
-  });
-}
+const core = () => coreOver(config, agent, store);
 
 function events(): string[] {
   return (store.prepare('SELECT user_id, event, detail FROM audit ORDER BY id').all() as Record<string, string>[]).map(

@@ -1,12 +1,12 @@
-import { createLogger } from '../../../agent/logger';
 import { openStore, type Store } from '../../../agent/store/database';
 import { buildCommandCore } from '../../../bot';
 import type { Identity } from '../../../bot/core/identity';
 import { StaticFleet } from '../../../bot/staticFleet';
 import { botSchema } from '../../../config/botSchema';
 import { FakeAgent, record } from './fakeAgent';
+import { coreOver, quietLogger } from './fakeCore';
 
-const logger = createLogger({ level: 'error', format: 'text', silent: true });
+const logger = quietLogger;
 const config = {
   confirmTimeout: '1m',
   commandTimeout: '1s',
@@ -27,15 +27,7 @@ const as = (userId: string): Identity => ({ platform: 'console', userId });
 let store: Store;
 let agent: FakeAgent;
 
-function core() {
-  return buildCommandCore({
-    bot: botSchema.parse(config),
-    fleet: new StaticFleet([agent]),
-    store,
-    logger,
-    actionTimeoutMs: 2000,
-  });
-}
+const core = () => coreOver(config, agent, store, 2000);
 
 beforeEach(() => {
   store = openStore(':memory:');

@@ -1,15 +1,12 @@
-import { createLogger } from '../../../agent/logger';
 import { openStore, type Store } from '../../../agent/store/database';
-import { buildCommandCore } from '../../../bot';
 import { AuditLog } from '../../../bot/core/audit';
 import type { Identity } from '../../../bot/core/identity';
 import { slashCommandDefinitions, commandWords } from '../../../bot/adapters/discord/slashCommands';
 import { COMMANDS } from '../../../bot/commands/commandTable';
-import { StaticFleet } from '../../../bot/staticFleet';
-import { botSchema } from '../../../config/botSchema';
 import { FakeAgent, record } from './fakeAgent';
+import { coreOver, quietLogger } from './fakeCore';
 
-const logger = createLogger({ level: 'error', format: 'text', silent: true });
+const logger = quietLogger;
 const config = {
   execTimeout: '7s',
   rateLimit: { commands: 100, per: '1m' },
@@ -35,15 +32,7 @@ const ivy: Identity = { platform: 'console', userId: 'ivy' };
 let store: Store;
 let agent: FakeAgent;
 
-function core() {
-  return buildCommandCore({
-    bot: botSchema.parse(config),
-    fleet: new StaticFleet([agent]),
-    store,
-    logger,
-    actionTimeoutMs: 60_000,
-  });
-}
+const core = () => coreOver(config, agent, store, 60_000);
 
 function audit(): string[] {
   return new AuditLog(store, logger, Date.now).last(50).map((e) => `${e.event} ${e.command}`);
