@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startAgent, type RunningAgent } from '../../agent';
+import type { RunningAgent } from '../../agent';
 import type { ActionAuditEntry } from '../../agent/actions/containerActions';
 import { createLogger } from '../../agent/logger';
 import { keepTag } from '../../agent/revisions/keepTags';
@@ -12,11 +12,9 @@ import { buildCommandCore } from '../../bot';
 import { AuditLog } from '../../bot/core/audit';
 import type { CommandCore } from '../../bot/core/commandCore';
 import type { Identity } from '../../bot/core/identity';
-import { InProcessAgent } from '../../bot/inProcessAgent';
 import { RemoteAgentClient } from '../../bot/remoteAgentClient';
 import { StaticFleet } from '../../bot/staticFleet';
 import type { Config } from '../../config/schema';
-import { loadConfig } from '../../config/load';
 import {
   removeTestContainers,
   runTestContainer,
@@ -27,6 +25,7 @@ import {
   testRunId,
   waitFor,
 } from '../support/engine';
+import { startAgentWithCore } from '../support/consoleCore';
 import { removeKeepTags } from '../support/keepTags';
 
 const run = promisify(execFile);
@@ -112,17 +111,8 @@ const handle = (identity: Identity, words: string[], confirmed = true) =>
   core.handle({ identity, text: words, confirmed });
 
 beforeAll(async () => {
-  config = loadConfig({ file: configFile, env: { DOCKER_HOST: process.env.DOCKER_HOST } });
-  agent = await startAgent(config, logger);
+  ({ config, agent, core } = await startAgentWithCore(configFile, logger, 60_000));
   agent.actions.onAudit((entry) => actionAudit.push(entry));
-  await waitFor(async () => agent.engine.up, { what: 'the agent to sync', timeoutMs: 20_000 });
-  core = buildCommandCore({
-    bot: config.bot,
-    fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]),
-    store: agent.store,
-    logger,
-    actionTimeoutMs: 60_000,
-  });
 });
 
 afterAll(async () => {

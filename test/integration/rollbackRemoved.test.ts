@@ -1,35 +1,28 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ContainerInspectInfo } from 'dockerode';
-import { startAgent, type RunningAgent } from '../../agent';
+import type { RunningAgent } from '../../agent';
 import { createLogger } from '../../agent/logger';
 import { createSpecFromInspect } from '../../agent/revisions/createSpec';
 import { versionDifferences } from '../../agent/revisions/revisionDiff';
-import { buildCommandCore } from '../../bot';
 import type { CommandCore } from '../../bot/core/commandCore';
 import type { Identity } from '../../bot/core/identity';
-import { InProcessAgent } from '../../bot/inProcessAgent';
 import { RemoteAgentClient } from '../../bot/remoteAgentClient';
-import { StaticFleet } from '../../bot/staticFleet';
-import { loadConfig } from '../../config/load';
 import {
   removeTestContainers,
   TEST_IMAGE_V1,
   TEST_IMAGE_V2,
-  TEST_LABEL,
   TEST_RUN_LABEL,
   testDocker,
   testRunId,
   waitFor,
 } from '../support/engine';
+import { startAgentWithCore } from '../support/consoleCore';
+import { docker, dockerRun } from '../support/dockerRun';
 import { removeKeepTags } from '../support/keepTags';
 
-const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args).then((r) => r.stdout.trim());
 const suffix = randomBytes(3).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-rr-'));
 const configFile = join(dir, 'dockwatch.yaml');
@@ -77,12 +70,6 @@ const names: string[] = [];
 const handle = (identity: Identity, words: string[], confirmed = true) =>
   core.handle({ identity, text: words, confirmed });
 
-/** `docker run -d` as a user would type it, with the test labels. */
-function dockerRun(name: string, image: string, options: string[], cmd: string[]): Promise<string> {
-  const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
-  return docker('run', '-d', '--name', name, ...labels, ...options, image, ...cmd);
-}
-
 const revisionOf = (name: string, revision: number) =>
   waitFor(async () => agent.revisions.latest(name)?.revision === revision, {
     what: `revision ${revision} of ${name}`,
@@ -90,16 +77,7 @@ const revisionOf = (name: string, revision: number) =>
   });
 
 beforeAll(async () => {
-  const config = loadConfig({ file: configFile, env: { DOCKER_HOST: process.env.DOCKER_HOST } });
-  agent = await startAgent(config, logger);
-  await waitFor(async () => agent.engine.up, { what: 'the agent to sync', timeoutMs: 20_000 });
-  core = buildCommandCore({
-    bot: config.bot,
-    fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions })]),
-    store: agent.store,
-    logger,
-    actionTimeoutMs: 60_000,
-  });
+  ({ agent, core } = await startAgentWithCore(configFile, logger, 60_000));
   remote = new RemoteAgentClient({ url: `http://127.0.0.1:${agent.address.port}` });
 }, 30_000);
 
