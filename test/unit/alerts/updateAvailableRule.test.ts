@@ -52,6 +52,20 @@ describe('event rule update-available', () => {
     ]);
   });
 
+  it('ignores a late answer about a removed container: a round that began before a deploy does not bring it back', () => {
+    const t = timeline();
+    t.at(0, (e) => e.imageUpdate(found(D1)));
+    t.at(m(1), (e) => e.event(event(web, 'destroy', {})));
+    // The round checked web-1 before the deploy removed it; its answer arrives after the destroy.
+    t.at(m(1) + 50, (e) => e.imageUpdate(found(D1)));
+    t.at(m(2), (e) => e.imageUpdate(found(D1)));
+    t.until(h(1));
+    expect(t.sent.map((x) => [x.at, x.status])).toEqual([
+      [0, 'firing'],
+      [m(1), 'resolved'],
+    ]);
+  });
+
   it('stays firing through a stop and a failed check (no input), re-notifying only at the repeat interval', () => {
     const t = timeline({}, '4h');
     t.at(0, (e) => e.imageUpdate(found(D1)));
