@@ -1,10 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ActionError } from '../../../agent/actions/actionError';
-import { ControlApi } from '../../../agent/controlApi';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import { createLogger } from '../../../agent/logger';
-import { Silences } from '../../../alerts/silences';
 import {
   AgentError,
   EngineUnavailableError,
@@ -15,6 +12,7 @@ import {
 import type { DeployReport } from '../../../bot/deployReport';
 import { RemoteAgentClient } from '../../../bot/remoteAgentClient';
 import { waitFor } from '../../support/waitFor';
+import { serveControlApi, type ControlApiServer } from './controlApiServer';
 
 const ID = 'a'.repeat(64);
 const TOKEN = 'unit-token-0123456789';
@@ -112,7 +110,7 @@ class ScriptedAgent implements AgentClient {
 }
 
 describe('the container endpoints over an AgentClient', () => {
-  let server: http.Server;
+  let served: ControlApiServer;
   let base: string;
   let agent: ScriptedAgent;
   const logged: string[] = [];
@@ -124,19 +122,8 @@ describe('the container endpoints over an AgentClient', () => {
       return logger;
     }) as never);
     agent = new ScriptedAgent();
-    const api = new ControlApi({
-      engine: { alerts: () => [], silences: new Silences([], Date.now), silencedBy: () => undefined },
-      changed: () => undefined,
-      hostName: 'unit-host',
-      version: '0.0.0',
-      engineUp: () => true,
-      token: TOKEN,
-      logger,
-      agent,
-    });
-    server = http.createServer((req, res) => void api.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/containers`;
+    served = await serveControlApi(agent, TOKEN, logger);
+    base = `${served.url}/api/v1/containers`;
   });
 
   beforeEach(() => {
@@ -146,8 +133,7 @@ describe('the container endpoints over an AgentClient', () => {
   });
 
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
   });
 
   const post = (path: string, body: unknown) =>

@@ -1,18 +1,14 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ControlApi } from '../../../agent/controlApi';
-import { createLogger } from '../../../agent/logger';
-import { Silences } from '../../../alerts/silences';
 import { AgentError, type AgentClient, type LogFollowQuery, type LogLine } from '../../../bot/agentClient';
 import { RemoteAgentClient } from '../../../bot/remoteAgentClient';
 import { record } from '../bot/fakeAgent';
+import { serveControlApi, type ControlApiServer } from './controlApiServer';
 
 const TOKEN = 'unit-follow-token-0123456789';
 const web = record('web');
 
 /** What the agent's followLogs does in each test; it sees the signal the API hands it. */
 let follow: (query: LogFollowQuery) => AsyncGenerator<LogLine>;
-let server: http.Server;
+let served: ControlApiServer;
 let client: RemoteAgentClient;
 
 const line = (text: string): LogLine => ({ stream: 'stdout', time: '2026-01-01T00:00:00Z', text });
@@ -23,20 +19,9 @@ beforeAll(async () => {
     containers: async () => [web],
     followLogs: (_id: string, query: LogFollowQuery) => follow(query),
   } as unknown as AgentClient;
-  const api = new ControlApi({
-    engine: { alerts: () => [], silences: new Silences([], Date.now), silencedBy: () => undefined },
-    changed: () => undefined,
-    hostName: 'unit-host',
-    version: '0.0.0',
-    engineUp: () => true,
-    token: TOKEN,
-    logger: createLogger({ level: 'error', format: 'text', silent: true }),
-    agent,
-  });
-  server = http.createServer((req, res) => void api.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  served = await serveControlApi(agent, TOKEN);
   client = new RemoteAgentClient({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: served.url,
     token: TOKEN,
     name: 'unit-host',
   });
@@ -44,8 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await served.close();
 });
 
 async function collect(query: Omit<LogFollowQuery, 'signal'> = {}, signal = new AbortController().signal) {
@@ -118,10 +102,9 @@ describe('following logs over the control API', () => {
     follow = async function* () {
       yield line('never');
     };
-    const res = await fetch(
-      `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/containers/${web.id}/logs/follow?tail=x`,
-      { headers: { authorization: `Bearer ${TOKEN}` } },
-    );
+    const res = await fetch(`${served.url}/api/v1/containers/${web.id}/logs/follow?tail=x`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'tail: "x" is not a whole number from 0 to 10000' });
   });

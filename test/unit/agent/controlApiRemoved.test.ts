@@ -1,10 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ControlApi } from '../../../agent/controlApi';
-import { createLogger } from '../../../agent/logger';
-import { Silences } from '../../../alerts/silences';
 import { AgentError, type ActionOptions, type AgentClient, type RemovedName } from '../../../bot/agentClient';
 import { RemoteAgentClient } from '../../../bot/remoteAgentClient';
+import { serveControlApi, type ControlApiServer } from './controlApiServer';
 
 const TOKEN = 'unit-token-0123456789';
 const web: RemovedName = {
@@ -14,7 +10,7 @@ const web: RemovedName = {
 };
 
 describe('the removed-name endpoints (/api/v1/removed) over an AgentClient', () => {
-  let server: http.Server;
+  let served: ControlApiServer;
   let url: string;
   let client: RemoteAgentClient;
   const calls: string[] = [];
@@ -34,19 +30,8 @@ describe('the removed-name endpoints (/api/v1/removed) over an AgentClient', () 
         return 'web recreated from revision 2 (app:2) and running';
       },
     } as unknown as AgentClient;
-    const api = new ControlApi({
-      engine: { alerts: () => [], silences: new Silences([], Date.now), silencedBy: () => undefined },
-      changed: () => undefined,
-      hostName: 'unit-host',
-      version: '0.0.0',
-      engineUp: () => true,
-      token: TOKEN,
-      logger: createLogger({ level: 'error', format: 'text', silent: true }),
-      agent,
-    });
-    server = http.createServer((req, res) => void api.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveControlApi(agent, TOKEN);
+    url = served.url;
     client = new RemoteAgentClient({ url, token: TOKEN });
   });
 
@@ -56,8 +41,7 @@ describe('the removed-name endpoints (/api/v1/removed) over an AgentClient', () 
 
   afterAll(async () => {
     client.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
   });
 
   const post = (path: string, body: unknown) =>
