@@ -15,6 +15,7 @@ import { StaticFleet } from '../../bot/staticFleet';
 import { loadConfig } from '../../config/load';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import { removeTestContainers, TEST_LABEL, TEST_RUN_LABEL, testDocker, testRunId, waitFor } from '../support/engine';
+import { docker, dockerRun } from '../support/dockerRun';
 import { removeKeepTags } from '../support/keepTags';
 import {
   pushTestApp,
@@ -26,7 +27,6 @@ import {
 
 const CLI = join(__dirname, '../../dist/cli.js');
 const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args).then((r) => r.stdout.trim());
 const inspect = (name: string) => testDocker().getContainer(name).inspect();
 const suffix = randomBytes(3).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-deploy-'));
@@ -47,12 +47,6 @@ async function ctlWith(file: string, ...args: string[]): Promise<{ code: number;
     const e = err as { code?: number; stdout?: string; stderr?: string };
     return { code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') };
   }
-}
-
-/** `docker run -d` as a user would type it, with the test labels. */
-function dockerRun(name: string, image: string, options: string[], cmd: string[] = []): Promise<string> {
-  const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
-  return docker('run', '-d', '--name', name, ...labels, ...options, image, ...cmd);
 }
 
 /**

@@ -1,34 +1,16 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ActionAuditEntry, RollbackProgress } from '../../agent/actions/containerActions';
 import { createSpecFromInspect } from '../../agent/revisions/createSpec';
 import { versionDifferences } from '../../agent/revisions/revisionDiff';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
-import {
-  removeTestContainers,
-  TEST_IMAGE_V1,
-  TEST_IMAGE_V2,
-  TEST_LABEL,
-  TEST_RUN_LABEL,
-  testDocker,
-  testRunId,
-  waitFor,
-} from '../support/engine';
+import { removeTestContainers, TEST_IMAGE_V1, TEST_IMAGE_V2, testDocker, waitFor } from '../support/engine';
+import { docker, dockerRun } from '../support/dockerRun';
 import { removeKeepTags } from '../support/keepTags';
 
-const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args).then((r) => r.stdout.trim());
 const unique = () => randomBytes(3).toString('hex');
 const inspect = (name: string) => testDocker().getContainer(name).inspect();
 const version = (info: ContainerInspectInfo) => ({ imageId: info.Image, spec: createSpecFromInspect(info) });
-
-/** `docker run -d` as a user would type it, with the test labels. */
-function dockerRun(name: string, image: string, options: string[], cmd: string[]): Promise<string> {
-  const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
-  return docker('run', '-d', '--name', name, ...labels, ...options, image, ...cmd);
-}
 
 describe('revisions and rollback on the real engine', () => {
   let agent: TestAgent;
