@@ -63,6 +63,8 @@ const STOP_GRACE_MS = 30_000;
 const DEFAULT_STOP_SECONDS = 10;
 
 const isNotModified = (err: unknown) => (err as { statusCode?: number }).statusCode === 304;
+/** Writes one audit entry of an action: its phase and what it says. */
+type Audit = (phase: ActionAuditEntry['phase'], detail?: string) => void;
 
 /** {@link ContainerActions} on the agent's engine: audited, expected by the alert engine, revisions recorded first. */
 export class EngineContainerActions implements ContainerActions {
@@ -160,7 +162,7 @@ export class EngineContainerActions implements ContainerActions {
       'started',
       options.toRevision === undefined ? 'to the previous revision' : `to revision ${options.toRevision}`,
     );
-    try {
+    return this.auditedOutcome(audit, async () => {
       const current = await this.deps.recorder.currentOf(record.id);
       if (!current) throw new ActionError('not-found', `container ${record.name} is gone`);
       const all = this.deps.revisions.list(record.name);
@@ -185,19 +187,15 @@ export class EngineContainerActions implements ContainerActions {
         timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
         ...(options.onProgress && { onProgress: options.onProgress }),
       });
-      audit(result.outcome === 'rolled-back' ? 'succeeded' : 'failed', result.message);
-      return result;
-    } catch (err) {
-      audit('failed', (err as Error).message);
-      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
-    }
+      return { result, ok: result.outcome === 'rolled-back', detail: result.message };
+    });
   }
 
   private async rollbackRemoved(docker: Docker, name: string, options: RollbackOptions): Promise<RollbackResult> {
     const audit = this.auditor('rollback', { name, id: '' }, options);
     const to = options.toRevision;
     audit('started', `${name} has no container: ${to === undefined ? 'the last revision' : `revision ${to}`}`);
-    try {
+    return this.auditedOutcome(audit, async () => {
       const all = this.deps.revisions.list(name);
       const choice = chooseRemovedTarget(name, all.slice(0, this.deps.keep), all, to);
       if (to === undefined) {
@@ -211,12 +209,8 @@ export class EngineContainerActions implements ContainerActions {
         timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
         ...(options.onProgress && { onProgress: options.onProgress }),
       });
-      audit(result.outcome === 'rolled-back' ? 'succeeded' : 'failed', result.message);
-      return result;
-    } catch (err) {
-      audit('failed', (err as Error).message);
-      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
-    }
+      return { result, ok: result.outcome === 'rolled-back', detail: result.message };
+    });
   }
 
   /** Pulls an image and replaces the container with it behind the health gate; see {@link runDeploy}. */
@@ -231,7 +225,7 @@ export class EngineContainerActions implements ContainerActions {
     }
     const audit = this.auditor('deploy', record, options);
     audit('started', options.image === undefined ? 'its own tag, pulled again' : options.image);
-    try {
+    return this.auditedOutcome(audit, async () => {
       const current = await docker.getContainer(record.id).inspect();
       const result = await runDeploy(
         { ...this.replacementDeps(docker), pull },
@@ -244,12 +238,8 @@ export class EngineContainerActions implements ContainerActions {
         },
       );
       const ok = result.outcome === 'deployed' || result.outcome === 'up-to-date';
-      audit(ok ? 'succeeded' : 'failed', result.message.split('\n')[0]);
-      return result;
-    } catch (err) {
-      audit('failed', (err as Error).message);
-      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
-    }
+      return { result, ok, detail: result.message.split('\n')[0] };
+    });
   }
 
   /** `rm`: see {@link removeContainer}; the revision is kept (keep-tagged by the writer) before the removal. */
@@ -309,6 +299,24 @@ export class EngineContainerActions implements ContainerActions {
       const message = (err as Error).message.replace(/^\(HTTP code \d+\)\s*/, '');
       audit('failed', startDetail ? `${startDetail}: ${message}` : message);
       throw err instanceof ActionError ? err : new ActionError('failed', `${action} ${record.name} failed: ${message}`);
+    }
+  }
+
+  /**
+   * Runs a replacement (rollback, deploy) audited: its outcome as `succeeded` or `failed` with its detail, an error as
+   * `failed` (rethrown as an ActionError `failed` unless it is one).
+   */
+  private async auditedOutcome<T>(
+    audit: Audit,
+    work: () => Promise<{ result: T; ok: boolean; detail: string | undefined }>,
+  ): Promise<T> {
+    try {
+      const { result, ok, detail } = await work();
+      audit(ok ? 'succeeded' : 'failed', detail);
+      return result;
+    } catch (err) {
+      audit('failed', (err as Error).message);
+      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
     }
   }
 
@@ -380,8 +388,8 @@ export class EngineContainerActions implements ContainerActions {
     return docker;
   }
 
-  private auditor(action: ActionName, record: Pick<ContainerRecord, 'name' | 'id'>, options: ActionOptions) {
-    return (phase: ActionAuditEntry['phase'], detail?: string) => {
+  private auditor(action: ActionName, record: Pick<ContainerRecord, 'name' | 'id'>, options: ActionOptions): Audit {
+    return (phase, detail) => {
       const entry: ActionAuditEntry = {
         action,
         container: record.name,

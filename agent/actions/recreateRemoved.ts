@@ -1,13 +1,14 @@
 import type Docker from 'dockerode';
-import { createOptions, endpointConfig, secondaryNetworks } from '../revisions/createSpec';
 import type { Revision } from '../revisions/revisionStore';
 import { ActionError } from './actionError';
 import type { RollbackProgress, RollbackResult } from './containerActions';
-import { diagnose } from './failureDiagnosis';
 import {
   beginReplacement,
+  createStartWait,
   errorText,
-  waitUntilReady,
+  failedStep,
+  stepRunner,
+  type Created,
   type ReplacementDeps,
   type ReplacementStep,
 } from './replacementRunner';
@@ -24,15 +25,6 @@ export type RecreatePlan = {
 /** A replacement marker outlives the recreate's own deadline by this much before another process may ignore it. */
 const MARKER_MARGIN_MS = 5 * 60_000;
 const STOP_GRACE_MS = 30_000;
-
-class StepFailed extends Error {
-  constructor(
-    readonly step: ReplacementStep,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Recreates the container of a name no container carries (removed with `rm`) from a recorded revision: create under
@@ -51,15 +43,7 @@ export async function recreateRemoved(deps: ReplacementDeps, plan: RecreatePlan)
     steps.push(progress);
     plan.onProgress?.(progress);
   };
-  const step = async (id: ReplacementStep, work: () => Promise<string | undefined>) => {
-    report(id, 'started');
-    try {
-      report(id, 'done', await work());
-    } catch (err) {
-      report(id, 'failed', errorText(err));
-      throw new StepFailed(id, errorText(err));
-    }
-  };
+  const step = stepRunner(report);
   const base = { container: name, toRevision: target.revision, steps };
   await refuseExisting(docker, name);
   const marker = beginReplacement(deps.recorder, {
@@ -68,32 +52,13 @@ export async function recreateRemoved(deps: ReplacementDeps, plan: RecreatePlan)
     oldContainerId: '',
     expiresAt: now() + plan.timeoutMs + MARKER_MARGIN_MS,
   });
-  let created: Docker.Container | undefined;
+  const made: Created = {};
   try {
-    await step('create', async () => {
-      created = await docker.createContainer(
-        createOptions(target.spec, name, plan.image) as Docker.ContainerCreateOptions,
-      );
-      marker.created(created.id);
-      for (const [network, attachment] of secondaryNetworks(target.spec)) {
-        await docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpointConfig(attachment) });
-      }
-      return `created ${created.id.slice(0, 12)} from ${plan.image}`;
-    });
-    const fresh = created as unknown as Docker.Container;
-    await step('start', async () => {
-      await fresh.start();
-      return undefined;
-    });
-    await step('wait', () => waitUntilReady(deps, fresh, plan.timeoutMs));
+    const what = { name, spec: target.spec, image: plan.image, timeoutMs: plan.timeoutMs };
+    await createStartWait(deps, step, what, marker, made);
   } catch (err) {
-    if (!(err instanceof StepFailed)) {
-      await marker.finish('restore-failed', errorText(err)).catch(() => undefined);
-      throw err;
-    }
-    const fresh = created;
-    const why =
-      fresh && (err.step === 'start' || err.step === 'wait') ? await diagnose(fresh).catch(() => undefined) : undefined;
+    const { diagnosis: why, ...failure } = await failedStep(err, marker, made);
+    const fresh = made.container;
     const problems: string[] = [];
     if (fresh) {
       deps.expectStop(fresh.id, now() + STOP_GRACE_MS);
@@ -107,7 +72,7 @@ export async function recreateRemoved(deps: ReplacementDeps, plan: RecreatePlan)
       }
     }
     const outcome = problems.length ? 'restore-failed' : 'restored';
-    await marker.finish(outcome, `${err.step}: ${err.message}`).catch((e: Error) => {
+    await marker.finish(outcome, `${failure.step}: ${failure.message}`).catch((e: Error) => {
       deps.logger.warn('recreate outcome not recorded', { container: name, error: e.message });
     });
     const exit = why?.exitCode === undefined ? '' : `; exit code ${why.exitCode}`;
@@ -115,7 +80,7 @@ export async function recreateRemoved(deps: ReplacementDeps, plan: RecreatePlan)
     // The log lines may hold what only roles with `logs` may read: they go to the agent's log, not into the reply.
     if (why?.logs.length) deps.logger.warn('recreated container failed', { container: name, lastLogLines: why.logs });
     const logs = why?.logs.length ? "; its last log lines are in the agent's log" : '';
-    const what = `recreating ${name} from revision ${target.revision} failed at ${err.step}: ${err.message}${exit}${health}${logs}`;
+    const what = `recreating ${name} from revision ${target.revision} failed at ${failure.step}: ${failure.message}${exit}${health}${logs}`;
     if (problems.length) {
       return {
         ...base,
@@ -129,7 +94,7 @@ export async function recreateRemoved(deps: ReplacementDeps, plan: RecreatePlan)
       message: `${what}; the new container was removed again (${name} had no container to restore)`,
     };
   }
-  const fresh = created as unknown as Docker.Container;
+  const fresh = made.container as Docker.Container;
   const recorded = await marker.finish('rolled-back').catch((err: Error) => {
     deps.logger.warn('revision not recorded', { container: name, error: err.message });
     return undefined;

@@ -72,6 +72,18 @@ class StepFailed extends Error {
   }
 }
 
+/** Runs one step: `work` resolves to the step's detail. */
+export type StepRun = (id: ReplacementStep, work: () => Promise<string | undefined>) => Promise<void>;
+
+/** What to create under a name, from which image, and how long it may take to be ready. */
+export type CreateUnderName = { name: string; spec: CreateSpec; image: string; timeoutMs: number };
+
+/** The container a replacement created under the name, once it exists (so a failed step can remove it again). */
+export type Created = { container?: Docker.Container };
+
+/** A failed step, and why the new container did not come up when it was started. */
+export type FailedStep = StepFailure & { diagnosis?: FailureDiagnosis };
+
 /** An engine error's message without dockerode's `(HTTP code …)` prefix. */
 export const errorText = (err: unknown) => ((err as Error).message ?? String(err)).replace(/^\(HTTP code \d+\)\s*/, '');
 
@@ -87,15 +99,7 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
   const { docker, now } = deps;
   const { report } = plan;
   const name = plan.current.Name.replace(/^\//, '');
-  const step = async (id: ReplacementStep, work: () => Promise<string | undefined>) => {
-    report(id, 'started');
-    try {
-      report(id, 'done', await work());
-    } catch (err) {
-      report(id, 'failed', errorText(err));
-      throw new StepFailed(id, errorText(err));
-    }
-  };
+  const step = stepRunner(report);
 
   const old = docker.getContainer(plan.current.Id);
   const wasRunning = plan.current.State.Running;
@@ -103,7 +107,7 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
   const aside = asideName(name, now());
   let stopped = false;
   let renamed = false;
-  let created: Docker.Container | undefined;
+  const made: Created = {};
   const marker = beginReplacement(deps.recorder, {
     name,
     ...plan.marker,
@@ -125,44 +129,24 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
       renamed = true;
       return `renamed to ${aside}`;
     });
-    await step('create', async () => {
-      created = await docker.createContainer(
-        createOptions(plan.spec, name, plan.image) as Docker.ContainerCreateOptions,
-      );
-      marker.created(created.id);
-      for (const [network, attachment] of secondaryNetworks(plan.spec)) {
-        await docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: endpointConfig(attachment) });
-      }
-      return `created ${created.id.slice(0, 12)} from ${plan.image}`;
-    });
-    const fresh = created as unknown as Docker.Container;
-    await step('start', async () => {
-      await fresh.start();
-      return undefined;
-    });
-    await step('wait', () => waitUntilReady(deps, fresh, plan.timeoutMs));
+    const what = { name, spec: plan.spec, image: plan.image, timeoutMs: plan.timeoutMs };
+    await createStartWait(deps, step, what, marker, made);
   } catch (err) {
-    if (!(err instanceof StepFailed)) {
-      await marker.finish('restore-failed', errorText(err)).catch(() => undefined);
-      throw err;
-    }
-    const fresh = created;
-    const diagnosis =
-      fresh && (err.step === 'start' || err.step === 'wait') ? await diagnose(fresh).catch(() => undefined) : undefined;
-    const problems = await restore(deps, { old, name, created, renamed, stopped }, report);
+    const { diagnosis, ...failure } = await failedStep(err, marker, made);
+    const problems = await restore(deps, { old, name, created: made.container, renamed, stopped }, report);
     const outcome = problems.length ? 'restore-failed' : 'restored';
-    await marker.finish(outcome, `${err.step}: ${err.message}`).catch((e: Error) => {
+    await marker.finish(outcome, `${failure.step}: ${failure.message}`).catch((e: Error) => {
       deps.logger.warn('replacement outcome not recorded', { container: name, error: e.message });
     });
     return {
       outcome,
       containerId: old.id,
-      failure: { step: err.step, message: err.message },
+      failure,
       problems,
       ...(diagnosis && { diagnosis }),
     };
   }
-  const fresh = created as unknown as Docker.Container;
+  const fresh = made.container as Docker.Container;
   let asideKept = false;
   try {
     await step('remove-old', async () => {
@@ -183,6 +167,68 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
     asideKept,
     ...(recorded && { newRevision: recorded.revision }),
   };
+}
+
+/** A step runner: reports each step as it starts and ends; a failed step is reported and thrown as a StepFailed. */
+export function stepRunner(report: StepReporter): StepRun {
+  return async (id, work) => {
+    report(id, 'started');
+    try {
+      report(id, 'done', await work());
+    } catch (err) {
+      report(id, 'failed', errorText(err));
+      throw new StepFailed(id, errorText(err));
+    }
+  };
+}
+
+/**
+ * The create → start → wait steps: creates the container under the name (connected to the spec's other networks),
+ * starts it and waits until it is ready. The container goes into `made` and the marker as soon as it exists, before
+ * the steps that may fail after it, so the caller can remove it again.
+ */
+export async function createStartWait(
+  deps: ReplacementDeps,
+  step: StepRun,
+  c: CreateUnderName,
+  marker: ReplacementHandle,
+  made: Created,
+): Promise<void> {
+  const { docker } = deps;
+  await step('create', async () => {
+    const container = await docker.createContainer(
+      createOptions(c.spec, c.name, c.image) as Docker.ContainerCreateOptions,
+    );
+    made.container = container;
+    marker.created(container.id);
+    for (const [network, attachment] of secondaryNetworks(c.spec)) {
+      await docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: endpointConfig(attachment) });
+    }
+    return `created ${container.id.slice(0, 12)} from ${c.image}`;
+  });
+  const fresh = made.container as Docker.Container;
+  await step('start', async () => {
+    await fresh.start();
+    return undefined;
+  });
+  await step('wait', () => waitUntilReady(deps, fresh, c.timeoutMs));
+}
+
+/**
+ * What a failure of the steps was: a step's failure, with why the new container did not come up once it was started
+ * (read when it can be). Any other error finishes the marker as `restore-failed` and is thrown again.
+ */
+export async function failedStep(err: unknown, marker: ReplacementHandle, made: Created): Promise<FailedStep> {
+  if (!(err instanceof StepFailed)) {
+    await marker.finish('restore-failed', errorText(err)).catch(() => undefined);
+    throw err;
+  }
+  const created = made.container;
+  const diagnosis =
+    created && (err.step === 'start' || err.step === 'wait')
+      ? await diagnose(created).catch(() => undefined)
+      : undefined;
+  return { step: err.step, message: err.message, ...(diagnosis && { diagnosis }) };
 }
 
 /** Marks the name as being replaced in the store; another replacement under way is an ActionError `conflict`. */
