@@ -3,6 +3,7 @@ import type { ActionOptions, AgentClient } from '../bot/agentClient';
 import type { DeployReport } from '../bot/deployReport';
 import type { ContainerRecord } from './inventory/containerRecord';
 import { ActionError } from './actions/actionError';
+import { streamAction } from './controlApiActionStream';
 import { ApiError } from './controlApiError';
 import { readJsonText } from './controlApiHttp';
 import { parseActionRequest, parseLogRequest, type ActionRequest } from './controlApiContainerRequests';
@@ -25,7 +26,6 @@ export type UserFacingError = Error & { name: 'AgentError' | 'EngineUnavailableE
 export type ContainerAnswer = { status: number; body: unknown };
 
 const SHOWN_ID_CHARS = 64;
-const INTERNAL_ACTION_ERROR = "the action failed on the agent (the agent's log has the details)";
 
 /** Whether an error's message is meant for the user (checked by name: both classes live on either side of the API). */
 export function isUserFacing(err: unknown): err is UserFacingError {
@@ -116,17 +116,7 @@ export class ContainerRoutes {
   ): Promise<void> {
     const request = parseActionRequest(parseJsonBody(await readJsonText(req)), action);
     const record = await this.known(id);
-    res.writeHead(200, {
-      'content-type': 'application/x-ndjson; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    });
-    res.flushHeaders();
-    const send = (line: ActionStreamLine) => {
-      if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
-    };
-    const options: ActionOptions = { by: request.by, signal, onProgress: (progress) => send({ progress }) };
-    try {
+    const run = async (options: ActionOptions, send: (line: ActionStreamLine) => void) => {
       if (action === 'deploy') {
         send({ deploy: await this.agent.deploy(record.id, request.image, { ...options, ...deployTimeout(request) }) });
       } else {
@@ -136,16 +126,11 @@ export class ContainerRoutes {
             : await this.agent[action](record.id, options);
         send({ result });
       }
-    } catch (err) {
-      if (isUserFacing(err)) send({ error: err.message, kind: 'agent' });
-      else {
-        const error = (err as Error).message;
-        this.logger.error('control API action failed', { action, container: record.name, by: request.by, error });
-        send({ error: INTERNAL_ACTION_ERROR, kind: 'internal' });
-      }
-    } finally {
-      if (!res.destroyed) res.end();
-    }
+    };
+    await streamAction(res, { by: request.by, signal }, run, (err) => {
+      const error = (err as Error).message;
+      this.logger.error('control API action failed', { action, container: record.name, by: request.by, error });
+    });
   }
 
   private async known(id: string): Promise<ContainerRecord> {

@@ -59,3 +59,13 @@ export function sendJson(
   });
   res.end(text);
 }
+
+/** Starts a streamed NDJSON answer (200, never cached, never sniffed) and sends its headers at once. */
+export function startNdjson(res: http.ServerResponse): void {
+  res.writeHead(200, {
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.flushHeaders();
+}

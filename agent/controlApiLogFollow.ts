@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { AgentClient, LogFollowQuery } from '../bot/agentClient';
 import { parseLogRequest } from './controlApiContainerRequests';
+import { startNdjson } from './controlApiHttp';
 import type { Logger } from './logger';
 
 /**
@@ -41,12 +42,7 @@ export async function streamLogFollow(
   logger: Logger,
   isUserFacing: (err: unknown) => err is Error,
 ): Promise<void> {
-  res.writeHead(200, {
-    'content-type': 'application/x-ndjson; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.flushHeaders();
+  startNdjson(res);
   const open = () => !res.destroyed && !res.writableEnded;
   const write = async (text: string) => {
     if (!open() || res.write(text)) return;

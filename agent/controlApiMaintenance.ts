@@ -3,7 +3,7 @@ import type { AgentClient } from '../bot/agentClient';
 import type { ExecOutcome } from '../bot/maintenanceTypes';
 import { isUserFacing } from './controlApiContainers';
 import { ApiError } from './controlApiError';
-import { readJsonText } from './controlApiHttp';
+import { readJsonText, startNdjson } from './controlApiHttp';
 import { parseExecRequest, parseRemoveImageRequest, parseRemoveRequest } from './controlApiMaintenanceRequests';
 import { parseJsonBody } from './controlApiRequests';
 import type { Logger } from './logger';
@@ -49,12 +49,7 @@ export async function streamMaintenance(
     by = request.by;
     run = async () => ({ exec: await agent.exec(record, request.argv, { ...request, signal }) });
   }
-  res.writeHead(200, {
-    'content-type': 'application/x-ndjson; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.flushHeaders();
+  startNdjson(res);
   let line: MaintenanceStreamLine;
   try {
     line = await run();

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { ActionOptions, AgentClient } from '../bot/agentClient';
 import { closestMatch } from '../config/suggest';
 import { ApiError } from './controlApiError';
-import { readJsonText } from './controlApiHttp';
+import { readJsonText, startNdjson } from './controlApiHttp';
 import { isUserFacing, type ActionStreamLine } from './controlApiContainers';
 import { MAX_BY_LENGTH } from './controlApiContainerRequests';
 import { parseJsonBody } from './controlApiRequests';
@@ -64,12 +64,7 @@ export async function streamPull(
   const send = (line: ActionStreamLine) => {
     if (!started) {
       started = true;
-      res.writeHead(200, {
-        'content-type': 'application/x-ndjson; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      });
-      res.flushHeaders();
+      startNdjson(res);
     }
     if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
   };

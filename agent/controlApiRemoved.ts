@@ -2,7 +2,8 @@ import type http from 'node:http';
 import type { ActionOptions, AgentClient } from '../bot/agentClient';
 import { CONTAINER_NAME } from './actions/removedName';
 import { parseActionRequest } from './controlApiContainerRequests';
-import { isUserFacing, type ActionStreamLine, type ContainerAnswer } from './controlApiContainers';
+import { streamAction } from './controlApiActionStream';
+import type { ActionStreamLine, ContainerAnswer } from './controlApiContainers';
 import { ApiError } from './controlApiError';
 import { readJsonText } from './controlApiHttp';
 import { parseJsonBody } from './controlApiRequests';
@@ -12,7 +13,6 @@ import type { Logger } from './logger';
 export type RemovedRouteName = 'listRemoved' | 'removedHistory' | 'removedRollback';
 
 const SHOWN_CHARS = 80;
-const INTERNAL_ERROR = "the action failed on the agent (the agent's log has the details)";
 
 /** `GET /api/v1/removed`: the removed names the agent watches, with their kept revisions' labels. */
 export async function listRemoved(agent: AgentClient, signal: AbortSignal): Promise<ContainerAnswer> {
@@ -39,27 +39,12 @@ export async function streamRemovedRollback(
 ): Promise<void> {
   const request = parseActionRequest(parseJsonBody(await readJsonText(req)), 'rollback');
   await known(agent, name, signal);
-  res.writeHead(200, {
-    'content-type': 'application/x-ndjson; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.flushHeaders();
-  const send = (line: ActionStreamLine) => {
-    if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
-  };
-  const options: ActionOptions = { by: request.by, signal, onProgress: (progress) => send({ progress }) };
-  try {
+  const run = async (options: ActionOptions, send: (line: ActionStreamLine) => void) => {
     send({ result: await agent.rollbackRemoved(name, request.to, options) });
-  } catch (err) {
-    if (isUserFacing(err)) send({ error: err.message, kind: 'agent' });
-    else {
-      logger.error('control API rollback of a removed name failed', { name, by: request.by, error: String(err) });
-      send({ error: INTERNAL_ERROR, kind: 'internal' });
-    }
-  } finally {
-    if (!res.destroyed) res.end();
-  }
+  };
+  await streamAction(res, { by: request.by, signal }, run, (err) => {
+    logger.error('control API rollback of a removed name failed', { name, by: request.by, error: String(err) });
+  });
 }
 
 async function known(agent: AgentClient, name: string, signal: AbortSignal): Promise<void> {
