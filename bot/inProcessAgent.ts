@@ -29,7 +29,14 @@ import { deployReportOf, type DeployReport } from './deployReport';
 import { followEngineLogs } from './followEngineLogs';
 import { readImages } from './inProcessImages';
 import { pullInProcess } from './inProcessPull';
-import { removedHistory, rollbackRemoved, watchedRemovedNames, type RemovedNameDeps } from './inProcessRemoved';
+import {
+  clientRevision,
+  removedHistory,
+  rollbackRemoved,
+  watchedRemovedNames,
+  type RemovedNameDeps,
+} from './inProcessRemoved';
+import { progressText, rollbackThroughActions } from './inProcessRollback';
 import { InProcessStats } from './inProcessStats';
 import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageActionOptions } from './maintenanceTypes';
 import { splitLogLines } from './logLines';
@@ -185,13 +192,7 @@ export class InProcessAgent implements AgentClient {
     const record = this.record(id);
     const { actions } = this.options;
     if (!actions) throw new AgentError(`rollback is ${NOT_AVAILABLE}`);
-    const result = await actions.rollback(record.name, {
-      requestedBy: options.by,
-      ...(to === undefined ? {} : { toRevision: to }),
-      onProgress: (p) => options.onProgress?.(`${p.step}: ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
-    });
-    if (result.outcome !== 'rolled-back') throw new AgentError(result.message);
-    return result.message;
+    return rollbackThroughActions(actions, record.name, to, options);
   }
 
   async deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<DeployReport> {
@@ -203,7 +204,7 @@ export class InProcessAgent implements AgentClient {
       signal: options.signal,
       ...(image === undefined ? {} : { image }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      onProgress: (p) => options.onProgress?.(`${p.step}: ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
+      onProgress: (p) => options.onProgress?.(progressText(p)),
     });
     return deployReportOf(result);
   }
@@ -212,16 +213,7 @@ export class InProcessAgent implements AgentClient {
     const record = this.record(id);
     const { actions } = this.options;
     if (!actions) throw new AgentError(`history is ${NOT_AVAILABLE}`);
-    return (await actions.history(record.name)).map((r) => ({
-      revision: r.revision,
-      imageRef: r.imageRef,
-      imageId: r.imageId,
-      recordedAt: r.recordedAt,
-      current: r.current,
-      changes: r.changes,
-      ...(r.note !== undefined && { note: r.note }),
-      ...(r.lastRun !== undefined && { lastRun: r.lastRun }),
-    }));
+    return (await actions.history(record.name)).map(clientRevision);
   }
 
   async removedNames(): Promise<RemovedName[]> {

@@ -3,6 +3,7 @@ import { CONTAINER_NAME, type RemovedName } from '../agent/actions/removedName';
 import { suggestNames } from '../agent/actions/resolveContainer';
 import { isWatched, type IncludeExclude } from '../config/containerSelector';
 import { AgentError, type ActionOptions, type Revision } from './agentClient';
+import { rollbackThroughActions } from './inProcessRollback';
 
 /** What the in-process removed-name calls work with: the agent's actions and its `containers` selection. */
 export type RemovedNameDeps = { actions: ContainerActions; containers: IncludeExclude; hostName: string };
@@ -57,12 +58,5 @@ export async function rollbackRemoved(
   options: ActionOptions,
 ): Promise<string> {
   const removed = removedNamed(deps, name);
-  const result = await deps.actions.rollback(removed.name, {
-    requestedBy: options.by,
-    onlyRemoved: true,
-    ...(to === undefined ? {} : { toRevision: to }),
-    onProgress: (p) => options.onProgress?.(`${p.step}: ${p.status}${p.detail ? ` (${p.detail})` : ''}`),
-  });
-  if (result.outcome !== 'rolled-back') throw new AgentError(result.message);
-  return result.message;
+  return rollbackThroughActions(deps.actions, removed.name, to, options, true);
 }

@@ -1,4 +1,5 @@
 import { showControlChars } from '../../core/controlChars';
+import { cutLine } from '../../live/liveLines';
 
 /**
  * Text as Slack mrkdwn shows it literally: `&`, `<` and `>` escaped (so `<!channel>` or `<@U1>` from a container's
@@ -10,13 +11,7 @@ export function escapeMrkdwn(text: string, allowTab = false): string {
 
 /** Text cut to at most `max` characters (code points kept whole), ending in `…` when cut. */
 export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const ch of text) {
-    if (out.length + ch.length > max - 1) break;
-    out += ch;
-  }
-  return `${out}…`;
+  return cutLine(text, max);
 }
 
 /** A preformatted block (```) around already escaped text; backtick runs inside cannot close it early. */
