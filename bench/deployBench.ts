@@ -7,9 +7,9 @@ import { parseArgs, promisify } from 'node:util';
 import { startAgent, type RunningAgent } from '../agent';
 import type { DeployResult, DeployStep } from '../agent/actions/containerActions';
 import { createLogger } from '../agent/logger';
-import { loadConfig } from '../config/load';
 import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../test/support/registry';
 import { waitFor } from '../test/support/waitFor';
+import { benchAgentConfig } from './benchAgentConfig';
 import { integerOption, progress, renderBenchReport } from './benchCli';
 import { deployTable, stepTable, type DeployRound } from './deployTable';
 
@@ -42,19 +42,10 @@ async function startRig(): Promise<Rig> {
   const volume = `dwbench-deploy-${id}`;
   await docker('network', 'create', network);
   await docker('volume', 'create', volume);
-  const file = join(dir, 'dockwatch.yaml');
-  writeFileSync(
-    file,
-    [
-      'agent:',
-      '  listen: 127.0.0.1:0',
-      `  dataDir: ${JSON.stringify(join(dir, 'data'))}`,
-      '  logLevel: warn',
-      `containers: { include: { labels: { ${LABEL}: "1" } } }`,
-      'revisions: { rollbackTimeout: 60s }',
-    ].join('\n'),
-  );
-  const config = loadConfig({ file, env: { DOCKER_HOST: process.env.DOCKER_HOST } });
+  const config = benchAgentConfig(dir, 'warn', [
+    `containers: { include: { labels: { ${LABEL}: "1" } } }`,
+    'revisions: { rollbackTimeout: 60s }',
+  ]);
   const agent = await startAgent(config, createLogger({ level: 'warn', format: 'text', silent: true }));
   await waitFor(async () => agent.engine.up, { what: 'the agent to sync with the engine', timeoutMs: 30_000 });
   const options = [

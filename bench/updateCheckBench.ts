@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -10,10 +10,10 @@ import type { RoundReport } from '../agent/images/updateChecker';
 import { createUpdateChecker } from '../agent/images/updateCheckService';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import { createLogger } from '../agent/logger';
-import { loadConfig } from '../config/load';
 import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../test/support/registry';
 import { retag } from '../test/support/registryManifests';
 import { waitFor } from '../test/support/waitFor';
+import { benchAgentConfig } from './benchAgentConfig';
 import { integerOption, progress, renderBenchReport } from './benchCli';
 
 const USAGE = 'usage: node dist/bench/updateCheckBench.js [--containers 100] [--rounds 5]';
@@ -104,20 +104,12 @@ async function main(): Promise<void> {
         }),
       );
     }
-    const file = join(dir, 'dockwatch.yaml');
-    writeFileSync(
-      file,
-      [
-        'agent:',
-        '  listen: 127.0.0.1:0',
-        `  dataDir: ${JSON.stringify(join(dir, 'data'))}`,
-        '  logLevel: error',
-        'stats: { interval: 1h }',
-        `containers: { include: { labels: { ${LABEL}: "1" } } }`,
-        'images: { usageInterval: 1h, updateCheck: { enabled: false } }',
-      ].join('\n'),
-    );
-    agent = await startAgent(loadConfig({ file, env: { DOCKER_HOST: process.env.DOCKER_HOST } }), logger);
+    const config = benchAgentConfig(dir, 'error', [
+      'stats: { interval: 1h }',
+      `containers: { include: { labels: { ${LABEL}: "1" } } }`,
+      'images: { usageInterval: 1h, updateCheck: { enabled: false } }',
+    ]);
+    agent = await startAgent(config, logger);
     const a = agent;
     await waitFor(async () => a.inventory.all().filter((c) => c.state === 'running').length >= count, {
       what: `the agent to list ${count} running containers`,
