@@ -98,101 +98,89 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('logs --follow on Discord (real discord.js, fake Discord, real engine)', () => {
-  let fake: FakeDiscord;
-  let adapter: ChatAdapter;
-
+/** In a describe block: a Discord adapter over the shared core on its own fake Discord, with `extra` adapter options. */
+function discordOnFake(extra: { replyEditLifetimeMs?: number } = {}) {
+  const env = {} as { fake: FakeDiscord; adapter: ChatAdapter };
   beforeAll(async () => {
-    fake = await FakeDiscord.start({ token: DISCORD_TOKEN, roles: [ADMINS], members: [alice, carol] });
-    adapter = createDiscordAdapter({
-      config: { token: DISCORD_TOKEN, guilds: [fake.guildId], apiUrl: fake.apiUrl },
+    env.fake = await FakeDiscord.start({ token: DISCORD_TOKEN, roles: [ADMINS], members: [alice, carol] });
+    env.adapter = createDiscordAdapter({
+      config: { token: DISCORD_TOKEN, guilds: [env.fake.guildId], apiUrl: env.fake.apiUrl },
       core,
       logger,
+      ...extra,
     } as Parameters<typeof createDiscordAdapter>[0]);
-    await adapter.start();
+    await env.adapter.start();
   });
 
   afterAll(async () => {
-    await adapter?.stop();
-    await fake?.close();
+    await env.adapter?.stop();
+    await env.fake?.close();
   });
+  return env;
+}
+
+describe('logs --follow on Discord (real discord.js, fake Discord, real engine)', () => {
+  const env = discordOnFake();
 
   it('edits the reply with new lines at most about once a second, refuses another user’s Stop, stops on the requester’s', async () => {
     const started = Date.now();
-    const id = await fake.sendSlashCommand(alice, 'logs', { container: ticker.name, follow: '1m' });
-    const first = await fake.waitForReply(id, (r) => highest(textOf(r.message)) > 0);
+    const id = await env.fake.sendSlashCommand(alice, 'logs', { container: ticker.name, follow: '1m' });
+    const first = await env.fake.waitForReply(id, (r) => highest(textOf(r.message)) > 0);
     const message = first.message as FakeMessage;
     expect(textOf(message)).toContain(`Logs of ${ticker.name}`);
     expect(buttonsOf(message).map((b) => b.label)).toEqual(['Stop']);
     const seen = highest(textOf(message));
-    const later = await fake.waitForReply(id, (r) => highest(textOf(r.message)) >= seen + 10);
+    const later = await env.fake.waitForReply(id, (r) => highest(textOf(r.message)) >= seen + 10);
     expect(textOf(later.message)).toMatch(new RegExp(`n ${seen + 5}\\b`));
 
     const stop = buttonsOf(later.message)[0]?.customId ?? '';
-    const refused = await fake.waitForReply(
-      await fake.pressButton(carol, later.message as FakeMessage, stop),
+    const refused = await env.fake.waitForReply(
+      await env.fake.pressButton(carol, later.message as FakeMessage, stop),
       (r) => r.followUps.length > 0,
     );
     expect(refused.followUps[0]?.ephemeral).toBe(true);
     expect(textOf(refused.followUps[0])).toContain(
       `Only discord:${alice.id}, who started this live tail, may stop it.`,
     );
-    const still = highest(textOf((await fake.waitForReply(id)).message));
-    await fake.waitForReply(id, (r) => highest(textOf(r.message)) > still + 3);
+    const still = highest(textOf((await env.fake.waitForReply(id)).message));
+    await env.fake.waitForReply(id, (r) => highest(textOf(r.message)) > still + 3);
 
-    await fake.pressButton(alice, later.message as FakeMessage, stop);
-    const done = await fake.waitForReply(id, (r) => textOf(r.message).includes('Stopped following'));
+    await env.fake.pressButton(alice, later.message as FakeMessage, stop);
+    const done = await env.fake.waitForReply(id, (r) => textOf(r.message).includes('Stopped following'));
     const elapsedS = (Date.now() - started) / 1000;
     expect(textOf(done.message)).toMatch(new RegExp(`stopped by discord:${alice.id}\\. \\d+ lines shown\\.`));
     expect(buttonsOf(done.message)).toEqual([]);
-    const edits = fake.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
+    const edits = env.fake.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
     expect(edits.length).toBeLessThanOrEqual(Math.ceil(elapsedS) + 3);
   }, 60_000);
 });
 
 describe('logs --follow on Discord past the time a reply may be edited', () => {
-  let fake: FakeDiscord;
-  let adapter: ChatAdapter;
-
-  beforeAll(async () => {
-    fake = await FakeDiscord.start({ token: DISCORD_TOKEN, roles: [ADMINS], members: [alice, carol] });
-    adapter = createDiscordAdapter({
-      config: { token: DISCORD_TOKEN, guilds: [fake.guildId], apiUrl: fake.apiUrl },
-      core,
-      logger,
-      replyEditLifetimeMs: 1500,
-    } as Parameters<typeof createDiscordAdapter>[0]);
-    await adapter.start();
-  });
-
-  afterAll(async () => {
-    await adapter?.stop();
-    await fake?.close();
-  });
+  const env = discordOnFake({ replyEditLifetimeMs: 1500 });
 
   it('goes on in a channel message the bot posts and edits, and stops from its Stop button', async () => {
-    const id = await fake.sendSlashCommand(alice, 'logs', { container: ticker.name, follow: '1m' });
-    await fake.waitForReply(id, (r) => highest(textOf(r.message)) > 0);
-    const moved = await fake.waitForChannelMessage(fake.commandChannelId);
+    const id = await env.fake.sendSlashCommand(alice, 'logs', { container: ticker.name, follow: '1m' });
+    await env.fake.waitForReply(id, (r) => highest(textOf(r.message)) > 0);
+    const moved = await env.fake.waitForChannelMessage(env.fake.commandChannelId);
     expect(buttonsOf(moved).map((b) => b.label)).toEqual(['Stop']);
-    const reply = await fake.waitForReply(id, (r) => textOf(r.message).includes('Continued in the message below'));
+    const reply = await env.fake.waitForReply(id, (r) => textOf(r.message).includes('Continued in the message below'));
     expect(buttonsOf(reply.message)).toEqual([]);
     const at = highest(textOf(moved));
-    await waitFor(async () => highest(textOf(fake.channelMessages(fake.commandChannelId)[0])) >= at + 8, {
+    await waitFor(async () => highest(textOf(env.fake.channelMessages(env.fake.commandChannelId)[0])) >= at + 8, {
       what: 'the channel message edited with new lines',
       timeoutMs: 20_000,
     });
-    await fake.pressButton(alice, moved, buttonsOf(moved)[0]?.customId ?? '');
+    await env.fake.pressButton(alice, moved, buttonsOf(moved)[0]?.customId ?? '');
     const done = await waitFor(
       async () => {
-        const message = fake.channelMessages(fake.commandChannelId)[0];
+        const message = env.fake.channelMessages(env.fake.commandChannelId)[0];
         return textOf(message).includes('Stopped following') ? message : undefined;
       },
       { what: 'the final state in the channel message' },
     );
     expect(textOf(done)).toContain(`stopped by discord:${alice.id}`);
     expect(buttonsOf(done)).toEqual([]);
-    expect(fake.channelMessages(fake.commandChannelId)).toHaveLength(1);
+    expect(env.fake.channelMessages(env.fake.commandChannelId)).toHaveLength(1);
   }, 60_000);
 });
 
