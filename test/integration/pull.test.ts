@@ -8,6 +8,7 @@ import { enginePuller } from '../../agent/images/enginePuller';
 import type { PullProgress } from '../../agent/images/imagePuller';
 import { RegistryCredentials } from '../../agent/registry/registryCredentials';
 import { RemoteAgentClient } from '../../bot/remoteAgentClient';
+import { failure } from '../support/failure';
 import { testDocker } from '../support/engine';
 import { freePort } from '../support/freePort';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
@@ -23,16 +24,6 @@ const CLI = join(__dirname, '../../dist/cli.js');
 const exec = promisify(execFile);
 const PASSWORD = 'pull-test-s3cret';
 const TOKEN = 'pull-test-token-0123456789';
-
-/** Catches a rejection so its type and message can be asserted. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Removes every local tag of the test registries, so the engine keeps nothing of this run. */
 async function removeRegistryImages(hosts: string[]): Promise<void> {

@@ -17,6 +17,7 @@ import { RemoteAgentClient } from '../../bot/remoteAgentClient';
 import type { Identity } from '../../bot/core/identity';
 import { botSchema } from '../../config/botSchema';
 import { loadConfig } from '../../config/load';
+import { failure } from '../support/failure';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import {
   removeTestContainers,
@@ -75,16 +76,6 @@ function listed(client: AgentClient, name: string) {
     what: `${name} in ${client.hostName()}'s inventory`,
     timeoutMs: 20_000,
   });
-}
-
-/** Catches a rejection so its message can be asserted. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('agents over the network', () => {
