@@ -12,29 +12,14 @@ import {
 import type { DeployReport } from '../../../bot/deployReport';
 import { RemoteAgentClient } from '../../../bot/remoteAgentClient';
 import { waitFor } from '../../support/waitFor';
+import { record } from '../bot/fakeAgent';
 import { serveControlApi, type ControlApiServer } from './controlApiServer';
 
 const ID = 'a'.repeat(64);
 const TOKEN = 'unit-token-0123456789';
 const ENGINE_DOWN = 'the Docker engine is unreachable (unix:///nobody.sock: connect ENOENT /nobody.sock)';
 
-const web: ContainerRecord = {
-  id: ID,
-  name: 'web',
-  image: 'app:1',
-  imageId: 'sha256:1',
-  labels: {},
-  state: 'running',
-  health: 'none',
-  restartCount: 0,
-  createdAt: 1,
-  pid: 1,
-  cgroupParent: '',
-  networkMode: 'bridge',
-  tty: false,
-  logDriver: 'json-file',
-  spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
-};
+const web: ContainerRecord = record('web', { id: ID, imageId: 'sha256:1', createdAt: 1, startedAt: undefined });
 
 /** An agent whose actions do what each test sets in `action`; every call is recorded. */
 class ScriptedAgent implements AgentClient {

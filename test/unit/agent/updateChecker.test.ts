@@ -6,30 +6,15 @@ import { DOCKER_MANIFEST } from '../../../agent/registry/manifests';
 import { RegistryClient } from '../../../agent/registry/registryClient';
 import { RegistryEndpoints } from '../../../agent/registry/registryEndpoint';
 import { FakeTokenRegistry } from '../../support/fakeTokenRegistry';
+import { record as containerRecord } from '../bot/fakeAgent';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const logger = createLogger({ level: 'error', format: 'text', silent: true });
 const image = (config: string) => ({ schemaVersion: 2, mediaType: DOCKER_MANIFEST, config: { digest: config } });
 
-function record(id: string, imageRef: string, imageId: string, labels: Record<string, string> = {}): ContainerRecord {
-  return {
-    id,
-    name: `c-${id}`,
-    image: imageRef,
-    imageId,
-    labels,
-    state: 'running',
-    health: 'none',
-    restartCount: 0,
-    createdAt: 0,
-    pid: 1,
-    cgroupParent: '',
-    networkMode: 'bridge',
-    tty: false,
-    logDriver: 'json-file',
-    spec: { cpuPeriod: 100000, cpuShares: 1024, memoryLimitBytes: 0 },
-  };
-}
+/** A running container `c-<id>` of `imageRef` (`imageId`), created at 0, never started. */
+const record = (id: string, imageRef: string, imageId: string, labels: Record<string, string> = {}): ContainerRecord =>
+  containerRecord(`c-${id}`, { id, image: imageRef, imageId, labels, createdAt: 0, startedAt: undefined });
 
 let reg: FakeTokenRegistry;
 beforeEach(async () => (reg = await FakeTokenRegistry.start({ auth: 'none' })));
