@@ -92,7 +92,8 @@ export type AgentPlugins = {
   /** Committed atomically with the log checkpoints. */
   participants?: (store: Store) => CommitParticipant[];
   /**
-   * Read and act only (`dockwatch ctl`): no log tailing, no alert evaluation or delivery; revisions and keep tags are
+   * Read and act only (`dockwatch ctl`): no log tailing, no alert evaluation, no notification queued or delivered, no
+   * alert state or event position stored (the agent on the data dir owns them); revisions and keep tags are
    * written only while no agent holds the data dir's writer lease (a rollback only marks the name as being replaced,
    * and the agent records the outcome), so a running agent on the same data dir is not disturbed.
    */
@@ -125,7 +126,9 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       running: () => inventory.all().filter((r) => r.state === 'running' && watched(r)),
       record: (id) => inventory.get(id),
       sample: (id) => samples.get(id),
-      requestCommit: () => committer.request(),
+      requestCommit: () => {
+        if (!plugins.passive) committer.request();
+      },
     },
     logger,
   );
@@ -179,14 +182,14 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       onEvent(docker, e) {
         events.record(e);
         const record = inventory.get(e.Actor.ID);
-        if (e.Type === 'container' && (!record || watched(record))) alerts.onEngineEvent(e);
+        if (!plugins.passive && e.Type === 'container' && (!record || watched(record))) alerts.onEngineEvent(e);
         plugins.onEngineEvent?.(e);
         recorder.onEngineEvent(e);
         sync.onEvent(docker, e).catch(() => undefined);
       },
       onStateChange(up) {
         if (!up) connected = undefined;
-        alerts.onEngineState(up);
+        if (!plugins.passive) alerts.onEngineState(up);
         plugins.onEngineState?.(up);
         if (up) updates.resume();
       },
@@ -239,7 +242,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     intervalMs: config.stats.interval,
     onPass: () => {
       exposition.prerender();
-      alerts.onSamplingPass();
+      if (!plugins.passive) alerts.onSamplingPass();
       plugins.onSamplingPass?.();
     },
   });

@@ -50,6 +50,11 @@ export type InProcessAgentOptions = {
   actions?: ContainerActions;
   /** The agent's audited image pulls (`RunningAgent.pulls`); without it, pull is refused. */
   pulls?: ImagePulls;
+  /**
+   * The agent is passive (`dockwatch ctl`): its alert engine only shows the state the running agent last stored, so
+   * silences are refused with this reason instead of being kept in a process that exits.
+   */
+  silencesRefused?: string;
   now?: () => number;
 };
 
@@ -140,12 +145,14 @@ export class InProcessAgent implements AgentClient {
   }
 
   async addSilence(input: NewSilence): Promise<Silence> {
+    if (this.options.silencesRefused) throw new AgentError(this.options.silencesRefused);
     const silence = this.agent.alerts.engine.silences.add(input);
     this.agent.alerts.changed();
     return silence;
   }
 
   async removeSilence(id: string): Promise<boolean> {
+    if (this.options.silencesRefused) throw new AgentError(this.options.silencesRefused);
     const { silences } = this.agent.alerts.engine;
     if (!silences.list().some((s) => s.id === id) || !silences.remove(id)) return false;
     this.agent.alerts.changed();

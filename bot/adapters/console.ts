@@ -12,6 +12,11 @@ import { plainCost, skippedNote } from '../live/liveLines';
 import { pumpLive } from '../live/livePump';
 import { StaticFleet } from '../staticFleet';
 
+/** Why ctl refuses silences: they live in the running agent, which ctl never writes to. */
+const CTL_SILENCES =
+  'silences are kept by the running agent, not by ctl: add them through the bot (Discord, Slack) or the ' +
+  "agent's control API (POST /api/v1/silences)";
+
 /** Exit codes of `dockwatch ctl`: 0 done, 3 denied, 4 failed (or not understood, or awaiting a confirmation). */
 export const CTL_EXIT: Readonly<Record<ReplyStatus, number>> = { ok: 0, denied: 3, failed: 4, invalid: 4, confirm: 4 };
 
@@ -53,7 +58,14 @@ export async function runCtl(config: Config, request: CtlRequest, logger: Logger
     while (!settled() && Date.now() < deadline) await pause(POLL_MS);
     const core = buildCommandCore({
       bot: config.bot,
-      fleet: new StaticFleet([new InProcessAgent(agent, { config, actions: agent.actions, pulls: agent.pulls })]),
+      fleet: new StaticFleet([
+        new InProcessAgent(agent, {
+          config,
+          actions: agent.actions,
+          pulls: agent.pulls,
+          silencesRefused: CTL_SILENCES,
+        }),
+      ]),
       store: agent.store,
       logger,
       actionTimeoutMs: actionTimeoutFor(config.revisions.rollbackTimeout),

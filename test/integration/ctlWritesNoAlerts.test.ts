@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAgent, type RunningAgent } from '../../agent';
+import { createLogger } from '../../agent/logger';
+import { openStore } from '../../agent/store/database';
+import { loadConfig } from '../../config/load';
+import { runCtl } from '../support/ctlProcess';
+import { removeTestContainers, runTestContainer, testRunId, TEST_RUN_LABEL, waitFor } from '../support/engine';
+import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
+
+// `dockwatch ctl` runs the agent's code passively next to a running agent on one data dir: it must not evaluate alert
+// rules, queue notifications or overwrite the alert state and event position, or the agent delivers its duplicates
+// (seen: an update notice resolved twice, once by the agent and once by a ctl deploy running at the same time).
+
+const logger = createLogger({ level: 'error', format: 'text', silent: !process.env.DOCKWATCH_TEST_LOG });
+
+describe('a passive agent (what dockwatch ctl runs) on a data dir with alert rules', () => {
+  let dir: string;
+  let hook: RecordingServer;
+  let ctl: RunningAgent | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dockwatch-ctl-passive-'));
+    hook = await startRecordingServer();
+  });
+
+  afterAll(async () => {
+    await ctl?.stop();
+    await hook.stop();
+    await removeTestContainers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sees a container die but queues no notification and writes no alert state or event position', async () => {
+    const file = join(dir, 'dockwatch.yaml');
+    writeFileSync(
+      file,
+      [
+        'agent:',
+        `  dataDir: ${JSON.stringify(join(dir, 'store'))}`,
+        '  listen: 127.0.0.1:0',
+        'containers:',
+        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
+        'stats: { interval: 1s }',
+        'alerts:',
+        '  groupWait: 0s',
+        '  rules: [{ name: died, kind: event, event: die }]',
+        '  routes: [{ notifiers: [hook] }]',
+        `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/hook" }]`,
+      ].join('\n'),
+    );
+    const config = loadConfig({ file, env: { DOCKER_HOST: process.env.DOCKER_HOST } });
+    const agent = await startAgent(config, logger, { passive: true });
+    ctl = agent;
+    await waitFor(async () => agent.engine.up, { what: 'the passive agent synced' });
+    const c = await runTestContainer({ cmd: ['sh', '-c', 'sleep 1; exit 3'] });
+    await waitFor(async () => agent.inventory.get(c.id)?.state === 'exited', {
+      what: 'the passive agent to see the container exit',
+      timeoutMs: 20_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await agent.stop();
+    ctl = undefined;
+
+    const store = openStore(join(dir, 'store'));
+    try {
+      const count = (sql: string) => (store.prepare(sql).get() as { n: number }).n;
+      expect({
+        outbox: count('SELECT count(*) AS n FROM outbox_notifications'),
+        state: count('SELECT count(*) AS n FROM alert_state'),
+        position: count("SELECT count(*) AS n FROM meta WHERE key = 'events.position'"),
+      }).toEqual({ outbox: 0, state: 0, position: 0 });
+    } finally {
+      store.close();
+    }
+    expect(hook.requests).toEqual([]);
+  }, 60_000);
+
+  it('refuses a silence on the console, saying where silences are kept, instead of keeping it in a process that exits', async () => {
+    const file = join(dir, 'ctl.yaml');
+    writeFileSync(
+      file,
+      [
+        'agent:',
+        `  dataDir: ${JSON.stringify(join(dir, 'store'))}`,
+        'containers:',
+        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
+        'bot:',
+        '  roles: { admin: { commands: ["*"] } }',
+        '  members: [{ role: admin, consoleUsers: [alice] }]',
+      ].join('\n'),
+    );
+    const added = await runCtl(file, 'alice', 'silence', 'web-*', '1h');
+    expect(added.code).toBe(4);
+    expect(added.stderr).toContain('silences are kept by the running agent, not by ctl');
+  }, 60_000);
+});
