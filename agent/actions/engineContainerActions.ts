@@ -60,6 +60,9 @@ export type EngineContainerActionsDeps = {
 export const MAX_DEPLOY_TIMEOUT_MS = 60 * 60_000;
 
 const STOP_GRACE_MS = 30_000;
+/** How often, and how many times, an action looks whether the inventory shows what it did. */
+const INVENTORY_POLL_MS = 50;
+const INVENTORY_POLLS = 100;
 const DEFAULT_STOP_SECONDS = 10;
 
 const isNotModified = (err: unknown) => (err as { statusCode?: number }).statusCode === 304;
@@ -187,6 +190,7 @@ export class EngineContainerActions implements ContainerActions {
         timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
         ...(options.onProgress && { onProgress: options.onProgress }),
       });
+      await this.inventoryShows(record.name, result.containerId);
       return { result, ok: result.outcome === 'rolled-back', detail: result.message };
     });
   }
@@ -209,6 +213,7 @@ export class EngineContainerActions implements ContainerActions {
         timeoutMs: options.timeoutMs ?? this.deps.rollbackTimeoutMs,
         ...(options.onProgress && { onProgress: options.onProgress }),
       });
+      await this.inventoryShows(name, result.outcome === 'rolled-back' ? result.containerId : undefined);
       return { result, ok: result.outcome === 'rolled-back', detail: result.message };
     });
   }
@@ -237,6 +242,7 @@ export class EngineContainerActions implements ContainerActions {
           ...(options.onProgress && { onProgress: options.onProgress }),
         },
       );
+      if (result.outcome !== 'up-to-date') await this.inventoryShows(record.name, result.containerId);
       const ok = result.outcome === 'deployed' || result.outcome === 'up-to-date';
       return { result, ok, detail: result.message.split('\n')[0] };
     });
@@ -251,6 +257,7 @@ export class EngineContainerActions implements ContainerActions {
       const deps = { docker, expectStop: this.deps.expectStop, now: this.now };
       const keepForRemoval = (id: string) => this.deps.recorder.keepForRemoval(id);
       const result = await removeContainer({ ...deps, keepForRemoval }, record, options);
+      await this.inventoryShows(record.name, undefined);
       return { result, detail: result.detail };
     });
   }
@@ -318,6 +325,21 @@ export class EngineContainerActions implements ContainerActions {
       audit('failed', (err as Error).message);
       throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
     }
+  }
+
+  /**
+   * Waits (at most ~5 s) until the inventory, kept by the engine's events, shows `name` as the action left it: on
+   * `containerId`, or on no container. The next command then finds what the reply said (`rm` then `rollback` of the
+   * removed name, a failed deploy then `ps`), not a container that is gone.
+   */
+  private async inventoryShows(name: string, containerId: string | undefined): Promise<void> {
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (let i = 0; i < INVENTORY_POLLS; i++) {
+      const ids = this.deps.containers().flatMap((r) => (r.name === name ? [r.id] : []));
+      if (containerId === undefined ? ids.length === 0 : ids.length === 1 && ids[0] === containerId) return;
+      await sleep(INVENTORY_POLL_MS);
+    }
+    this.deps.logger.debug('the inventory did not follow an action in time', { container: name });
   }
 
   private replacementDeps(docker: Docker) {
