@@ -37,6 +37,7 @@ import { LogCheckpointStore } from './logs/logCheckpointStore';
 import type { LogEntry } from './logs/logEntry';
 import { LogTailer } from './logs/logTailer';
 import { openStore, type Store } from './store/database';
+import { ExpectedStops } from './store/expectedStops';
 import { EngineContainerActions } from './actions/engineContainerActions';
 import { RevisionRecorder } from './revisions/revisionRecorder';
 import { ReplacementStore } from './revisions/replacementStore';
@@ -100,6 +101,9 @@ export type AgentPlugins = {
   passive?: boolean;
 };
 
+/** The engine events of an exit, on which the agent looks whether another process (ctl) expected it. */
+const STOP_ACTIONS = new Set(['kill', 'die', 'stop']);
+
 /** How long the revisions writer's lease lasts unless renewed (it is renewed every 2 s). */
 const REVISION_LEASE_TTL_MS = 15_000;
 
@@ -107,6 +111,7 @@ const REVISION_LEASE_TTL_MS = 15_000;
 export async function startAgent(config: Config, logger: Logger, plugins: AgentPlugins = {}): Promise<RunningAgent> {
   const endpoint = parseDockerHost(config.docker.host, config.docker.tls);
   const store = openStore(config.agent.dataDir);
+  const expectedStops = new ExpectedStops(store);
   const inventory = new Inventory();
   const samples = new SampleStore();
   const self = new SelfStats();
@@ -182,7 +187,11 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       onEvent(docker, e) {
         events.record(e);
         const record = inventory.get(e.Actor.ID);
-        if (!plugins.passive && e.Type === 'container' && (!record || watched(record))) alerts.onEngineEvent(e);
+        if (!plugins.passive && e.Type === 'container' && (!record || watched(record))) {
+          const expectedUntil = STOP_ACTIONS.has(e.Action) ? expectedStops.until(e.Actor.ID) : undefined;
+          if (expectedUntil !== undefined) alerts.engine.expectStop(e.Actor.ID, expectedUntil);
+          alerts.onEngineEvent(e);
+        }
         plugins.onEngineEvent?.(e);
         recorder.onEngineEvent(e);
         sync.onEvent(docker, e).catch(() => undefined);
@@ -279,7 +288,11 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     docker: () => connected,
     revisions,
     recorder,
-    expectStop: (id, until) => alerts.engine.expectStop(id, until),
+    expectStop: (id, until) => {
+      alerts.engine.expectStop(id, until);
+      // ctl: the running agent on this data dir learns it from the store when the exit reaches it.
+      if (plugins.passive) expectedStops.expect(id, until);
+    },
     keep: revisionsConfig.keep,
     rollbackTimeoutMs: revisionsConfig.rollbackTimeout,
     pull,

@@ -5,8 +5,16 @@ import { startAgent, type RunningAgent } from '../../agent';
 import { createLogger } from '../../agent/logger';
 import { openStore } from '../../agent/store/database';
 import { loadConfig } from '../../config/load';
-import { runCtl } from '../support/ctlProcess';
-import { removeTestContainers, runTestContainer, testRunId, TEST_RUN_LABEL, waitFor } from '../support/engine';
+import { runCtl, startAgentProcess, type AgentProcess } from '../support/ctlProcess';
+import { freePort } from '../support/freePort';
+import {
+  removeTestContainers,
+  runTestContainer,
+  testDocker,
+  testRunId,
+  TEST_RUN_LABEL,
+  waitFor,
+} from '../support/engine';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 
 // `dockwatch ctl` runs the agent's code passively next to a running agent on one data dir: it must not evaluate alert
@@ -76,6 +84,63 @@ describe('a passive agent (what dockwatch ctl runs) on a data dir with alert rul
     }
     expect(hook.requests).toEqual([]);
   }, 60_000);
+
+  it("a ctl stop next to a running agent is the operator's: no unexpected-stop alert (a docker stop still has one)", async () => {
+    const port = await freePort();
+    const file = join(dir, 'agent-and-ctl.yaml');
+    writeFileSync(
+      file,
+      [
+        'agent:',
+        `  dataDir: ${JSON.stringify(join(dir, 'shared'))}`,
+        `  listen: 127.0.0.1:${port}`,
+        'containers:',
+        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
+        'alerts:',
+        '  groupWait: 0s',
+        '  rules: [{ name: stopped, kind: event, event: unexpected-stop }]',
+        '  routes: [{ notifiers: [hook] }]',
+        `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/stops" }]`,
+        'bot:',
+        '  roles: { admin: { commands: ["*"] } }',
+        '  members: [{ role: admin, consoleUsers: [alice] }]',
+      ].join('\n'),
+    );
+    let agent: AgentProcess | undefined;
+    try {
+      agent = await startAgentProcess(file, port);
+      const [byCtl, byDocker] = await Promise.all([
+        runTestContainer({ cmd: ['sleep', '600'] }),
+        runTestContainer({ cmd: ['sleep', '600'] }),
+      ]);
+      await waitFor(
+        async () => {
+          const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/containers`)).json()) as {
+            containers: { name: string; state: string }[];
+          };
+          const running = body.containers.filter((c) => c.state === 'running').map((c) => c.name);
+          return running.includes(byCtl.name) && running.includes(byDocker.name);
+        },
+        { what: 'the agent to list both containers running' },
+      );
+      const stopped = await runCtl(file, 'alice', 'stop', byCtl.name, '--yes');
+      expect({ code: stopped.code, stderr: stopped.stderr }).toEqual({ code: 0, stderr: '' });
+      await testDocker().getContainer(byDocker.id).stop({ t: 1 });
+      const sent = await waitFor(async () => hook.requestsTo('/stops').length > 0 && hook.requestsTo('/stops'), {
+        what: "the alert for docker's stop",
+        timeoutMs: 20_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const containers = hook
+        .requestsTo('/stops')
+        .flatMap((r) => (JSON.parse(r.body) as { alerts: { labels: { container: string } }[] }).alerts)
+        .map((a) => a.labels.container);
+      expect(sent.length).toBeGreaterThan(0);
+      expect([...new Set(containers)]).toEqual([byDocker.name]);
+    } finally {
+      await agent?.stop();
+    }
+  }, 90_000);
 
   it('refuses a silence on the console, saying where silences are kept, instead of keeping it in a process that exits', async () => {
     const file = join(dir, 'ctl.yaml');
