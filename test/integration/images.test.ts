@@ -118,7 +118,7 @@ describe('images against the real engine', () => {
         const after = await client.images({ signal: abort() });
         return withoutTime(before) === withoutTime(after) ? { ours: after, rows, totals } : undefined;
       },
-      { what: 'a stable disk usage reading', timeoutMs: 60_000, intervalMs: 500 },
+      { what: 'a stable disk usage reading', timeoutMs: 150_000, intervalMs: 500 },
     );
     const { ours, rows, totals } = reading;
     expect(new Set(ours.images.map((i) => i.id))).toEqual(new Set(rows.map((r) => r.ID)));
@@ -153,7 +153,7 @@ describe('images against the real engine', () => {
     expect(mine).toMatchObject({ tags: expect.arrayContaining([TAG_A, KEEP]), containers: 1, state: 'in_use' });
     expect(mine.containerNames).toEqual([containerName]);
     expect(parseCliSize(rows.find((r) => r.ID === ids.a)!.Size).bytes).toBeGreaterThan(2_000_000);
-  });
+  }, 180_000);
 
   it('lists an image with the container using it and its keep tag marked, over the control API', async () => {
     const bot = botSchema.parse({

@@ -86,7 +86,10 @@ describe('log tailing against the real engine', () => {
     });
     await testDocker().getContainer(trace.id).start();
     await waitFor(async () => texts(agent.seen(), trace.name, 'stdout').length >= 8, { what: 'the second run' });
-    await waitFor(async () => texts(agent.seen(), tty.name, 'stdout').length >= 50, { what: 'the TTY lines' });
+    await waitFor(async () => texts(agent.seen(), tty.name, 'stdout').length >= 50, {
+      what: 'the TTY lines',
+      timeoutMs: 30_000,
+    });
     const seen = agent.seen();
     const run = [
       'request ok',
