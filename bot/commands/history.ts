@@ -17,7 +17,7 @@ export function describeChanges(changes: readonly string[], oldest: boolean): st
 /** `history <container>`: the recorded revisions of a container's name, newest first. */
 export const historyCommand: BotCommand = {
   name: 'history',
-  summary: "a container's recorded revisions (what rollback can return to)",
+  summary: "a container's recorded revisions, also of a removed one (what rollback can return to)",
   usage: 'history <container>',
   args: [{ name: 'container', required: true }],
   containerArg: 'container',

@@ -5,7 +5,7 @@ import type { Reply } from '../core/reply';
 /** `rollback <container> [--to REVISION]`: recreates it from a recorded revision (asks for a confirmation). */
 export const rollbackCommand: BotCommand = {
   name: 'rollback',
-  summary: 'recreate a container from an earlier recorded revision (asks for a confirmation)',
+  summary: 'recreate a container (or a removed one) from an earlier recorded revision (asks for a confirmation)',
   usage: 'rollback <container> [--to REVISION]',
   args: [{ name: 'container', required: true }],
   containerArg: 'container',
