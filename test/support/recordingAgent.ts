@@ -40,7 +40,9 @@ startAgent(config, logger, {
       committed() { pending = []; events = []; },
     }];
   },
-}).then((agent) => {
+}).then(async (agent) => {
+  // Ready once synced with the engine (its event stream open), or after 20 s when the engine does not answer.
+  for (let i = 0; i < 200 && !agent.engine.up; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   process.stdout.write('ready\\n');
   process.on('SIGTERM', () => agent.stop().then(() => process.exit(0)));
 });
@@ -61,7 +63,7 @@ export class RecordingAgent {
   /** `yaml` is the whole config; `dataDir` and the listen address are set here. */
   constructor(private readonly yaml: string) {}
 
-  /** Starts (or restarts) the agent and waits until it listens. */
+  /** Starts (or restarts) the agent and waits until it listens and has synced with the engine (20 s at most). */
   async start(): Promise<void> {
     const file = join(this.dir, 'dockwatch.yaml');
     writeFileSync(file, `${this.yaml}\nagent:\n  listen: 127.0.0.1:0\n  dataDir: ${join(this.dir, 'data')}\n`);
@@ -70,7 +72,8 @@ export class RecordingAgent {
     child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
     await waitFor(async () => this.output.includes('ready') || child.exitCode !== null, {
-      what: 'the recording agent to listen',
+      what: 'the recording agent to listen and sync with the engine',
+      timeoutMs: 30_000,
     });
     if (child.exitCode !== null) throw new Error(`recording agent exited: ${this.output}`);
   }
