@@ -41,10 +41,10 @@ startAgent(config, logger, {
     }];
   },
 }).then(async (agent) => {
+  process.on('SIGTERM', () => agent.stop().then(() => process.exit(0)));
   // Ready once synced with the engine (its event stream open), or after 20 s when the engine does not answer.
   for (let i = 0; i < 200 && !agent.engine.up; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   process.stdout.write('ready\\n');
-  process.on('SIGTERM', () => agent.stop().then(() => process.exit(0)));
 });
 `;
 
@@ -69,6 +69,7 @@ export class RecordingAgent {
     writeFileSync(file, `${this.yaml}\nagent:\n  listen: 127.0.0.1:0\n  dataDir: ${join(this.dir, 'data')}\n`);
     const child = spawn(process.execPath, ['-e', CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    this.output = '';
     child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
     await waitFor(async () => this.output.includes('ready') || child.exitCode !== null, {
@@ -81,7 +82,7 @@ export class RecordingAgent {
   /** Kills the agent at once, as a crash would (SIGKILL: no last commit). */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -90,7 +91,7 @@ export class RecordingAgent {
   /** Stops the agent cleanly. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
