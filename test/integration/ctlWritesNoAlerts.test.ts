@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../agent';
 import { createLogger } from '../../agent/logger';
 import { openStore } from '../../agent/store/database';
 import { loadConfig } from '../../config/load';
-import { runCtl, startAgentProcess, type AgentProcess } from '../support/ctlProcess';
+import { runCtl, startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';
 import { freePort } from '../support/freePort';
-import {
-  removeTestContainers,
-  runTestContainer,
-  testDocker,
-  testRunId,
-  TEST_RUN_LABEL,
-  waitFor,
-} from '../support/engine';
+import { removeTestContainers, runTestContainer, testDocker, waitFor } from '../support/engine';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 
 // `dockwatch ctl` runs the agent's code passively next to a running agent on one data dir: it must not evaluate alert
@@ -42,22 +35,14 @@ describe('a passive agent (what dockwatch ctl runs) on a data dir with alert rul
 
   it('sees a container die but queues no notification and writes no alert state or event position', async () => {
     const file = join(dir, 'dockwatch.yaml');
-    writeFileSync(
-      file,
-      [
-        'agent:',
-        `  dataDir: ${JSON.stringify(join(dir, 'store'))}`,
-        '  listen: 127.0.0.1:0',
-        'containers:',
-        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
-        'stats: { interval: 1s }',
-        'alerts:',
-        '  groupWait: 0s',
-        '  rules: [{ name: died, kind: event, event: die }]',
-        '  routes: [{ notifiers: [hook] }]',
-        `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/hook" }]`,
-      ].join('\n'),
-    );
+    writeAgentConfig(file, { dataDir: join(dir, 'store'), port: 0 }, [
+      'stats: { interval: 1s }',
+      'alerts:',
+      '  groupWait: 0s',
+      '  rules: [{ name: died, kind: event, event: die }]',
+      '  routes: [{ notifiers: [hook] }]',
+      `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/hook" }]`,
+    ]);
     const config = loadConfig({ file, env: { DOCKER_HOST: process.env.DOCKER_HOST } });
     const agent = await startAgent(config, logger, { passive: true });
     ctl = agent;
@@ -88,24 +73,13 @@ describe('a passive agent (what dockwatch ctl runs) on a data dir with alert rul
   it("a ctl stop next to a running agent is the operator's: no unexpected-stop alert (a docker stop still has one)", async () => {
     const port = await freePort();
     const file = join(dir, 'agent-and-ctl.yaml');
-    writeFileSync(
-      file,
-      [
-        'agent:',
-        `  dataDir: ${JSON.stringify(join(dir, 'shared'))}`,
-        `  listen: 127.0.0.1:${port}`,
-        'containers:',
-        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
-        'alerts:',
-        '  groupWait: 0s',
-        '  rules: [{ name: stopped, kind: event, event: unexpected-stop }]',
-        '  routes: [{ notifiers: [hook] }]',
-        `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/stops" }]`,
-        'bot:',
-        '  roles: { admin: { commands: ["*"] } }',
-        '  members: [{ role: admin, consoleUsers: [alice] }]',
-      ].join('\n'),
-    );
+    writeAgentConfig(file, { dataDir: join(dir, 'shared'), port }, [
+      'alerts:',
+      '  groupWait: 0s',
+      '  rules: [{ name: stopped, kind: event, event: unexpected-stop }]',
+      '  routes: [{ notifiers: [hook] }]',
+      `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/stops" }]`,
+    ]);
     let agent: AgentProcess | undefined;
     try {
       agent = await startAgentProcess(file, port);
@@ -144,18 +118,7 @@ describe('a passive agent (what dockwatch ctl runs) on a data dir with alert rul
 
   it('refuses a silence on the console, saying where silences are kept, instead of keeping it in a process that exits', async () => {
     const file = join(dir, 'ctl.yaml');
-    writeFileSync(
-      file,
-      [
-        'agent:',
-        `  dataDir: ${JSON.stringify(join(dir, 'store'))}`,
-        'containers:',
-        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
-        'bot:',
-        '  roles: { admin: { commands: ["*"] } }',
-        '  members: [{ role: admin, consoleUsers: [alice] }]',
-      ].join('\n'),
-    );
+    writeAgentConfig(file, { dataDir: join(dir, 'store') });
     const added = await runCtl(file, 'alice', 'silence', 'web-*', '1h');
     expect(added.code).toBe(4);
     expect(added.stderr).toContain('silences are kept by the running agent, not by ctl');

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import {
   ctlHistoryUntil,
   runCtl,
   startAgentProcess,
+  writeAgentConfig,
   type AgentProcess,
   type HistoryRow,
 } from '../support/ctlProcess';
@@ -54,21 +55,10 @@ describe('deploy with dockwatch ctl while dockwatch agent runs on the same data 
     stable = (await pushTestAppAs(registry, repo, 'v1', 'stable')).ref;
     await docker('volume', 'create', volume);
     const port = await freePort();
-    writeFileSync(
-      configFile,
-      [
-        'agent:',
-        `  dataDir: ${JSON.stringify(join(dir, 'store'))}`,
-        `  listen: 127.0.0.1:${port}`,
-        'containers:',
-        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
-        'stats: { interval: 1s }',
-        'revisions: { rollbackTimeout: 15s }',
-        'bot:',
-        '  roles: { admin: { commands: ["*"] } }',
-        '  members: [{ role: admin, consoleUsers: [alice] }]',
-      ].join('\n'),
-    );
+    writeAgentConfig(configFile, { dataDir: join(dir, 'store'), port }, [
+      'stats: { interval: 1s }',
+      'revisions: { rollbackTimeout: 15s }',
+    ]);
     agent = await startAgentProcess(configFile, port);
   }, 120_000);
 

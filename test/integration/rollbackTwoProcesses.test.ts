@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import {
   historySummary,
   runCtl,
   startAgentProcess,
+  writeAgentConfig,
   type AgentProcess,
   type HistoryRow,
 } from '../support/ctlProcess';
@@ -107,22 +108,10 @@ describe('agent and ctl on one data dir: one writer of revisions', () => {
     v3Image = await docker('commit', '--change', 'ENV BROKEN=1', base);
     await docker('rm', base);
     const port = await freePort();
-    writeFileSync(
-      configFile,
-      [
-        'agent:',
-        `  dataDir: ${JSON.stringify(join(dir, 'data'))}`,
-        `  listen: 127.0.0.1:${port}`,
-        '  hostName: two-processes',
-        'containers:',
-        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
-        'stats: { interval: 1s }',
-        'revisions: { keep: 8, rollbackTimeout: 20s }',
-        'bot:',
-        '  roles: { admin: { commands: ["*"] } }',
-        '  members: [{ role: admin, consoleUsers: [alice] }]',
-      ].join('\n'),
-    );
+    writeAgentConfig(configFile, { dataDir: join(dir, 'data'), port, hostName: 'two-processes' }, [
+      'stats: { interval: 1s }',
+      'revisions: { keep: 8, rollbackTimeout: 20s }',
+    ]);
     agent = await startAgentProcess(configFile, port);
   }, 60_000);
 

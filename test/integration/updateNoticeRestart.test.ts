@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCtl, startAgentProcess, type AgentProcess } from '../support/ctlProcess';
+import { runCtl, startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';
 import { removeTestContainers, TEST_LABEL, TEST_RUN_LABEL, testDocker, testRunId, waitFor } from '../support/engine';
 import { parseExposition } from '../support/exposition';
 import { freePort } from '../support/freePort';
@@ -70,25 +70,14 @@ describe('an update notice across agent restarts (dockwatch agent process, real 
     const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
     await docker('run', '-d', '--name', name, ...labels, '-e', 'GREETING=hello', '--stop-timeout', '1', latest);
     port = await freePort();
-    writeFileSync(
-      configFile,
-      [
-        'agent:',
-        `  dataDir: ${JSON.stringify(join(dir, 'store'))}`,
-        `  listen: 127.0.0.1:${port}`,
-        'containers:',
-        `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
-        'images: { updateCheck: { interval: 10s } }',
-        'alerts:',
-        '  groupWait: 0s',
-        '  rules: [{ name: update, kind: event, event: update-available }]',
-        '  routes: [{ notifiers: [hook] }]',
-        `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/hook" }]`,
-        'bot:',
-        '  roles: { admin: { commands: ["*"] } }',
-        '  members: [{ role: admin, consoleUsers: [alice] }]',
-      ].join('\n'),
-    );
+    writeAgentConfig(configFile, { dataDir: join(dir, 'store'), port }, [
+      'images: { updateCheck: { interval: 10s } }',
+      'alerts:',
+      '  groupWait: 0s',
+      '  rules: [{ name: update, kind: event, event: update-available }]',
+      '  routes: [{ notifiers: [hook] }]',
+      `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/hook" }]`,
+    ]);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { TEST_RUN_LABEL, testRunId } from './engine';
 import { waitFor } from './waitFor';
 
 const CLI = join(__dirname, '../../dist/cli.js');
@@ -70,6 +72,31 @@ export async function ctlHistoryUntil(
       return ok(last) ? last : undefined;
     },
     { what: `${what} (last: ${JSON.stringify(historySummary(last))})`, timeoutMs: 45_000, intervalMs: 500 },
+  );
+}
+
+/** Where an agent of a test keeps its data and answers, and under which host name. */
+export type AgentPlace = { dataDir: string; port?: number; hostName?: string };
+
+/**
+ * Writes the config of a `dockwatch agent` process and of `ctl` on its data dir: this run's containers, `more`
+ * top-level lines, and alice as the console admin; the control API on 127.0.0.1:`port` when a port is given.
+ */
+export function writeAgentConfig(file: string, { dataDir, port, hostName }: AgentPlace, more: string[] = []): void {
+  writeFileSync(
+    file,
+    [
+      'agent:',
+      `  dataDir: ${JSON.stringify(dataDir)}`,
+      ...(port === undefined ? [] : [`  listen: 127.0.0.1:${port}`]),
+      ...(hostName === undefined ? [] : [`  hostName: ${hostName}`]),
+      'containers:',
+      `  include: { labels: { ${TEST_RUN_LABEL}: "${testRunId}" } }`,
+      ...more,
+      'bot:',
+      '  roles: { admin: { commands: ["*"] } }',
+      '  members: [{ role: admin, consoleUsers: [alice] }]',
+    ].join('\n'),
   );
 }
 
