@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-import { removeTestContainers, TEST_LABEL, TEST_RUN_LABEL, testDocker, testRunId } from '../support/engine';
+import { docker, dockerRun } from '../support/dockerRun';
+import { removeTestContainers, TEST_RUN_LABEL, testDocker, testRunId } from '../support/engine';
 import { answered, shown, startDiscordBot, type DiscordBot } from '../support/discordBotHarness';
 import { buttonsOf, textOf, type FakeMember, type FakeMessage } from '../support/fakeDiscord';
 import { removeKeepTags } from '../support/keepTags';
@@ -11,8 +10,6 @@ const DEPLOYERS = { id: '810000000000000001', name: 'Deployers' };
 const OPS = { id: '810000000000000002', name: 'Ops' };
 const alice: FakeMember = { id: '710000000000000001', username: 'alice', roles: [DEPLOYERS.id] };
 const bob: FakeMember = { id: '710000000000000002', username: 'bob', roles: [OPS.id] };
-const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args).then((r) => r.stdout.trim());
 const suffix = randomBytes(3).toString('hex');
 
 describe('deploy through Discord (fake Discord, real engine and registry)', () => {
@@ -27,8 +24,7 @@ describe('deploy through Discord (fake Discord, real engine and registry)', () =
   beforeAll(async () => {
     registry = await startRegistry();
     app = await pushTestApp(registry, `dwtest/discord-${suffix}`);
-    const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
-    await docker('run', '-d', '--name', name, ...labels, '--stop-timeout', '1', app.versions.v1.ref);
+    await dockerRun(name, app.versions.v1.ref, ['--stop-timeout', '1']);
     bot = await startDiscordBot({
       guildRoles: [DEPLOYERS, OPS],
       guildMembers: [alice, bob],

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   ctlHistory,
   ctlHistoryUntil,
@@ -13,7 +11,8 @@ import {
   type AgentProcess,
   type HistoryRow,
 } from '../support/ctlProcess';
-import { removeTestContainers, TEST_LABEL, TEST_RUN_LABEL, testDocker, testRunId } from '../support/engine';
+import { docker, dockerRun } from '../support/dockerRun';
+import { removeTestContainers, testDocker } from '../support/engine';
 import { freePort } from '../support/freePort';
 import { removeKeepTags } from '../support/keepTags';
 import {
@@ -27,8 +26,6 @@ import {
 // The README's promise, from the outside: `dockwatch agent` runs, an operator deploys with `dockwatch ctl` on the
 // same data dir, a bad version comes back by itself, and rollback and a re-pull of a moved tag still do what they say.
 
-const exec = promisify(execFile);
-const docker = (...args: string[]) => exec('docker', args).then((r) => r.stdout.trim());
 const inspect = (name: string) => testDocker().getContainer(name).inspect();
 
 const suffix = randomBytes(3).toString('hex');
@@ -73,16 +70,10 @@ describe('deploy with dockwatch ctl while dockwatch agent runs on the same data 
   });
 
   it('deploys v2, brings v2 back by itself when v3 fails, rolls back to v1, and re-pulls a moved tag', async () => {
-    await docker(
-      'run',
-      '-d',
-      '--name',
-      name,
-      ...['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`, '--label', 'team=web'],
-      ...['-e', 'GREETING=hello', '-v', `${volume}:/data`, '-p', '127.0.0.1::8080', '--stop-timeout', '1'],
-      ...['--restart', 'unless-stopped'],
-      stable,
-    );
+    await dockerRun(name, stable, [
+      ...['--label', 'team=web', '-e', 'GREETING=hello', '-v', `${volume}:/data`, '-p', '127.0.0.1::8080'],
+      ...['--stop-timeout', '1', '--restart', 'unless-stopped'],
+    ]);
     await historyUntil('v1 recorded', (h) => h.length === 1 && h[0]?.current === true);
 
     const v2 = await ctl('deploy', name, app.versions.v2.ref, '--yes');

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createLogger } from '../../agent/logger';
 import { openStore, type Store } from '../../agent/store/database';
 import { buildCommandCore } from '../../bot';
@@ -17,6 +15,7 @@ import { RemoteAgentClient } from '../../bot/remoteAgentClient';
 import type { Identity } from '../../bot/core/identity';
 import { botSchema } from '../../config/botSchema';
 import { loadConfig } from '../../config/load';
+import { docker, dockerRun } from '../support/dockerRun';
 import { failure } from '../support/failure';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
 import {
@@ -24,18 +23,13 @@ import {
   runTestContainer,
   TEST_IMAGE_V1,
   TEST_IMAGE_V2,
-  TEST_LABEL,
-  TEST_RUN_LABEL,
   testDocker,
-  testRunId,
   waitFor,
   type TestContainer,
 } from '../support/engine';
 import { removeKeepTags } from '../support/keepTags';
 import { makeTlsFiles, type TlsFiles } from '../support/tlsCerts';
 
-const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args).then((r) => r.stdout.trim());
 const TOKEN_A = 'remote-test-token-a-0123456789';
 const TOKEN_B = 'remote-test-token-b-0123456789';
 const HOST_A = 'dw-remote-a';
@@ -62,12 +56,6 @@ function inProcessConfig(hostName: string) {
   const config = loadConfig({ file, env: {} });
   rmSync(dir, { recursive: true, force: true });
   return config;
-}
-
-/** `docker run -d --name NAME` with the test labels. */
-function dockerRun(name: string, image: string, cmd: string[]): Promise<string> {
-  const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
-  return docker('run', '-d', '--name', name, ...labels, '--stop-timeout', '1', image, ...cmd);
 }
 
 /** Waits until `client` lists the container, and returns its record. */
@@ -161,10 +149,10 @@ describe('agents over the network', () => {
         what: `revision ${n} of ${name}`,
         timeoutMs: 20_000,
       });
-    await dockerRun(name, TEST_IMAGE_V1, ['sleep', '3600']);
+    await dockerRun(name, TEST_IMAGE_V1, ['--stop-timeout', '1'], ['sleep', '3600']);
     await revision(1);
     await docker('rm', '-f', name);
-    await dockerRun(name, TEST_IMAGE_V2, ['sleep', '3600']);
+    await dockerRun(name, TEST_IMAGE_V2, ['--stop-timeout', '1'], ['sleep', '3600']);
     await revision(2);
     await waitFor(async () => (await a.agent.actions.history(name)).find((r) => r.revision === 1)?.kept, {
       what: `the keep tag of revision 1 of ${name}`,

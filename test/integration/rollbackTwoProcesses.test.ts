@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ContainerInspectInfo } from 'dockerode';
 import {
   ctlHistory,
@@ -15,20 +13,11 @@ import {
   type AgentProcess,
   type HistoryRow,
 } from '../support/ctlProcess';
+import { docker, dockerRun } from '../support/dockerRun';
 import { freePort } from '../support/freePort';
-import {
-  removeTestContainers,
-  TEST_IMAGE_V1,
-  TEST_IMAGE_V2,
-  TEST_LABEL,
-  TEST_RUN_LABEL,
-  testDocker,
-  testRunId,
-} from '../support/engine';
+import { removeTestContainers, TEST_IMAGE_V1, TEST_IMAGE_V2, TEST_LABEL, testDocker } from '../support/engine';
 import { removeKeepTags } from '../support/keepTags';
 
-const exec = promisify(execFile);
-const docker = (...args: string[]) => exec('docker', args).then((r) => r.stdout.trim());
 const inspect = (name: string) => testDocker().getContainer(name).inspect();
 
 const suffix = randomBytes(3).toString('hex');
@@ -54,17 +43,15 @@ const summary = historySummary;
  */
 async function runApp(image: string): Promise<string> {
   await docker('rm', '-f', name).catch(() => undefined);
-  return docker(
-    'run',
-    '-d',
-    '--name',
+  return dockerRun(
     name,
-    ...['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`, '--label', 'app=demo'],
-    ...['--network', netA, '--network-alias', 'web-a', '-p', '127.0.0.1::8080', '-v', `${volume}:/data`],
-    ...['-e', 'GREETING=hello', '--restart', 'unless-stopped', '--stop-timeout', '1'],
-    ...['--health-cmd', '[ -z "$BROKEN" ]', '--health-interval', '1s', '--health-retries', '1'],
     image,
-    ...['sh', '-c', 'cat /VERSION >> /data/boots; exec sleep 3600'],
+    [
+      ...['--label', 'app=demo', '--network', netA, '--network-alias', 'web-a', '-p', '127.0.0.1::8080'],
+      ...['-v', `${volume}:/data`, '-e', 'GREETING=hello', '--restart', 'unless-stopped', '--stop-timeout', '1'],
+      ...['--health-cmd', '[ -z "$BROKEN" ]', '--health-interval', '1s', '--health-retries', '1'],
+    ],
+    ['sh', '-c', 'cat /VERSION >> /data/boots; exec sleep 3600'],
   );
 }
 

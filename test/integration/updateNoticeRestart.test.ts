@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { runCtl, startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';
-import { removeTestContainers, TEST_LABEL, TEST_RUN_LABEL, testDocker, testRunId, waitFor } from '../support/engine';
+import { dockerRun } from '../support/dockerRun';
+import { removeTestContainers, testDocker, waitFor } from '../support/engine';
 import { parseExposition } from '../support/exposition';
 import { freePort } from '../support/freePort';
 import { removeKeepTags } from '../support/keepTags';
@@ -23,8 +22,6 @@ import {
 
 type Sent = { status: string; alerts: { labels: Record<string, string> }[] };
 
-const exec = promisify(execFile);
-const docker = (...args: string[]) => exec('docker', args).then((r) => r.stdout.trim());
 const suffix = randomBytes(3).toString('hex');
 const name = `dwtest-unr-${suffix}`;
 const repo = `dwtest/notice-restart-${suffix}`;
@@ -67,8 +64,7 @@ describe('an update notice across agent restarts (dockwatch agent process, real 
     registry = await startRegistry();
     app = await pushTestApp(registry, repo);
     const latest = (await pushTestAppAs(registry, repo, 'v1', 'latest')).ref;
-    const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
-    await docker('run', '-d', '--name', name, ...labels, '-e', 'GREETING=hello', '--stop-timeout', '1', latest);
+    await dockerRun(name, latest, ['-e', 'GREETING=hello', '--stop-timeout', '1']);
     port = await freePort();
     writeAgentConfig(configFile, { dataDir: join(dir, 'store'), port }, [
       'images: { updateCheck: { interval: 10s } }',
