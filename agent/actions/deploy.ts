@@ -104,6 +104,7 @@ export async function runDeploy(deps: DeployDeps, plan: DeployPlan): Promise<Dep
     oldImage.Config as ImageDefaults,
   );
   const run = await runReplacement(deps, {
+    name,
     current,
     spec,
     image,
@@ -114,7 +115,7 @@ export async function runDeploy(deps: DeployDeps, plan: DeployPlan): Promise<Dep
   });
   const from = fromRevision === undefined ? {} : { fromRevision };
   if (run.outcome === 'replaced') {
-    const kept = run.asideKept ? `; the previous container is kept as ${run.aside} (removing it failed)` : '';
+    const kept = run.asideKept ? `; the previous container is kept as ${run.asideKept} (removing it failed)` : '';
     return {
       ...base,
       ...from,

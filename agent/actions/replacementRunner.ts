@@ -28,9 +28,13 @@ export type ReplacementStep = Exclude<RollbackStep, 'choose'>;
 /** Reports one step as it starts and ends. */
 export type StepReporter = (step: ReplacementStep, status: RollbackProgress['status'], detail?: string) => void;
 
-/** One replacement: the container it replaces, what to create under its name, and how long it may take to be ready. */
+/**
+ * One replacement: the name, the container it replaces (none for a name whose container was removed), what to create
+ * under the name, and how long it may take to be ready.
+ */
 export type ReplacementPlan = {
-  current: Docker.ContainerInspectInfo;
+  name: string;
+  current?: Docker.ContainerInspectInfo;
   spec: CreateSpec;
   image: string;
   timeoutMs: number;
@@ -45,15 +49,16 @@ export type ReplacementPlan = {
 export type StepFailure = { step: ReplacementStep; message: string };
 
 /**
- * How a replacement ended: `replaced` (the new container runs; `asideKept` when removing the old one failed), or a
- * step failed and the previous container is back (`restored`) or not quite (`restore-failed`, `problems` say why).
- * `diagnosis` tells why a new container that started did not come up.
+ * How a replacement ended: `replaced` (the new container runs; `asideKept`: the old one's aside name, when removing it
+ * failed), or a step failed and the previous container, if any, is back (`restored`; the new one removed again) or
+ * not quite (`restore-failed`, `problems` say why). `diagnosis` tells why a new container that started did not come up.
  */
 export type ReplacementRun =
-  | { outcome: 'replaced'; containerId: string; newRevision?: number; aside: string; asideKept: boolean }
+  | { outcome: 'replaced'; containerId: string; newRevision?: number; asideKept?: string }
   | {
       outcome: 'restored' | 'restore-failed';
-      containerId: string;
+      /** The previous container, back under the name (none when there was none). */
+      containerId?: string;
       failure: StepFailure;
       problems: string[];
       diagnosis?: FailureDiagnosis;
@@ -73,50 +78,46 @@ class StepFailed extends Error {
 }
 
 /** Runs one step: `work` resolves to the step's detail. */
-export type StepRun = (id: ReplacementStep, work: () => Promise<string | undefined>) => Promise<void>;
-
-/** What to create under a name, from which image, and how long it may take to be ready. */
-export type CreateUnderName = { name: string; spec: CreateSpec; image: string; timeoutMs: number };
+type StepRun = (id: ReplacementStep, work: () => Promise<string | undefined>) => Promise<void>;
 
 /** The container a replacement created under the name, once it exists (so a failed step can remove it again). */
-export type Created = { container?: Docker.Container };
+type Created = { container?: Docker.Container };
 
 /** A failed step, and why the new container did not come up when it was started. */
-export type FailedStep = StepFailure & { diagnosis?: FailureDiagnosis };
+type FailedStep = StepFailure & { diagnosis?: FailureDiagnosis };
 
 /** An engine error's message without dockerode's `(HTTP code …)` prefix. */
 export const errorText = (err: unknown) => ((err as Error).message ?? String(err)).replace(/^\(HTTP code \d+\)\s*/, '');
 
 /**
  * Replaces a container under its name: stop → rename aside → create under the name → start → wait until it runs
- * (and is healthy) → remove the old one. When a step fails: read why the new one did not come up, remove it, rename
- * the old one back and start it if it ran. Volumes are never removed. Every step is reported as it starts and ends.
- * Meanwhile the store marks the name as being replaced, so no process records its transient containers; the
- * revisions writer records the outcome (the new container as a revision when it succeeded, and nothing else).
- * Throws ActionError `conflict` when another replacement of the name is under way.
+ * (and is healthy) → remove the old one; for a name without a container (removed), only create → start → wait. When
+ * a step fails: read why the new one did not come up, remove it, rename the old one back and start it if it ran.
+ * Volumes are never removed. Every step is reported as it starts and ends. Meanwhile the store marks the name as
+ * being replaced, so no process records its transient containers; the revisions writer records the outcome (the new
+ * container as a revision when it succeeded, and nothing else). Throws ActionError `conflict` when another
+ * replacement of the name is under way.
  */
 export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPlan): Promise<ReplacementRun> {
   const { docker, now } = deps;
-  const { report } = plan;
-  const name = plan.current.Name.replace(/^\//, '');
+  const { report, name, current } = plan;
   const step = stepRunner(report);
 
-  const old = docker.getContainer(plan.current.Id);
-  const wasRunning = plan.current.State.Running;
-  const stopSeconds = Number((plan.current.Config as { StopTimeout?: number }).StopTimeout ?? 10);
-  const aside = asideName(name, now());
+  const old = current && docker.getContainer(current.Id);
+  const stopSeconds = current ? Number((current.Config as { StopTimeout?: number }).StopTimeout ?? 10) : 0;
+  const aside = current && asideName(name, now());
   let stopped = false;
   let renamed = false;
   const made: Created = {};
   const marker = beginReplacement(deps.recorder, {
     name,
     ...plan.marker,
-    oldContainerId: plan.current.Id,
-    asideName: aside,
+    oldContainerId: current?.Id ?? '',
+    ...(aside && { asideName: aside }),
     expiresAt: now() + stopSeconds * 1000 + plan.timeoutMs + MARKER_MARGIN_MS,
   });
   try {
-    if (wasRunning) {
+    if (old && current?.State.Running) {
       await step('stop', async () => {
         deps.expectStop(old.id, now() + stopSeconds * 1000 + STOP_GRACE_MS + plan.timeoutMs);
         await old.stop();
@@ -124,13 +125,14 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
         return undefined;
       });
     }
-    await step('rename', async () => {
-      await old.rename({ name: aside });
-      renamed = true;
-      return `renamed to ${aside}`;
-    });
-    const what = { name, spec: plan.spec, image: plan.image, timeoutMs: plan.timeoutMs };
-    await createStartWait(deps, step, what, marker, made);
+    if (old && aside) {
+      await step('rename', async () => {
+        await old.rename({ name: aside });
+        renamed = true;
+        return `renamed to ${aside}`;
+      });
+    }
+    await createStartWait(deps, step, plan, marker, made);
   } catch (err) {
     const { diagnosis, ...failure } = await failedStep(err, marker, made);
     const problems = await restore(deps, { old, name, created: made.container, renamed, stopped }, report);
@@ -140,21 +142,23 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
     });
     return {
       outcome,
-      containerId: old.id,
+      ...(old && { containerId: old.id }),
       failure,
       problems,
       ...(diagnosis && { diagnosis }),
     };
   }
   const fresh = made.container as Docker.Container;
-  let asideKept = false;
-  try {
-    await step('remove-old', async () => {
-      await old.remove({ v: false });
-      return `removed ${aside}`;
-    });
-  } catch {
-    asideKept = true;
+  let asideKept: string | undefined;
+  if (old) {
+    try {
+      await step('remove-old', async () => {
+        await old.remove({ v: false });
+        return `removed ${aside}`;
+      });
+    } catch {
+      asideKept = aside;
+    }
   }
   const recorded = await marker.finish(plan.success).catch((err: Error) => {
     deps.logger.warn('revision not recorded', { container: name, error: err.message });
@@ -163,14 +167,29 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
   return {
     outcome: 'replaced',
     containerId: fresh.id,
-    aside,
-    asideKept,
+    ...(asideKept && { asideKept }),
     ...(recorded && { newRevision: recorded.revision }),
   };
 }
 
+/**
+ * The steps of one replacement as they are reported: each also goes to `onProgress` (a rollback's, a recreate's).
+ */
+export function stepLog(
+  now: () => number,
+  onProgress: ((progress: RollbackProgress) => void) | undefined,
+): { steps: RollbackProgress[]; report: StepReporter } {
+  const steps: RollbackProgress[] = [];
+  const report: StepReporter = (step, status, detail) => {
+    const progress: RollbackProgress = { step, status, at: now(), ...(detail !== undefined && { detail }) };
+    steps.push(progress);
+    onProgress?.(progress);
+  };
+  return { steps, report };
+}
+
 /** A step runner: reports each step as it starts and ends; a failed step is reported and thrown as a StepFailed. */
-export function stepRunner(report: StepReporter): StepRun {
+function stepRunner(report: StepReporter): StepRun {
   return async (id, work) => {
     report(id, 'started');
     try {
@@ -187,10 +206,10 @@ export function stepRunner(report: StepReporter): StepRun {
  * starts it and waits until it is ready. The container goes into `made` and the marker as soon as it exists, before
  * the steps that may fail after it, so the caller can remove it again.
  */
-export async function createStartWait(
+async function createStartWait(
   deps: ReplacementDeps,
   step: StepRun,
-  c: CreateUnderName,
+  c: Pick<ReplacementPlan, 'name' | 'spec' | 'image' | 'timeoutMs'>,
   marker: ReplacementHandle,
   made: Created,
 ): Promise<void> {
@@ -218,7 +237,7 @@ export async function createStartWait(
  * What a failure of the steps was: a step's failure, with why the new container did not come up once it was started
  * (read when it can be). Any other error finishes the marker as `restore-failed` and is thrown again.
  */
-export async function failedStep(err: unknown, marker: ReplacementHandle, made: Created): Promise<FailedStep> {
+async function failedStep(err: unknown, marker: ReplacementHandle, made: Created): Promise<FailedStep> {
   if (!(err instanceof StepFailed)) {
     await marker.finish('restore-failed', errorText(err)).catch(() => undefined);
     throw err;
@@ -232,7 +251,7 @@ export async function failedStep(err: unknown, marker: ReplacementHandle, made: 
 }
 
 /** Marks the name as being replaced in the store; another replacement under way is an ActionError `conflict`. */
-export function beginReplacement(
+function beginReplacement(
   recorder: RevisionRecorder,
   r: Parameters<RevisionRecorder['replacing']>[0],
 ): ReplacementHandle {
@@ -245,11 +264,7 @@ export function beginReplacement(
 }
 
 /** Polls until the container runs (and is healthy, with a healthcheck); throws why it did not within `timeoutMs`. */
-export async function waitUntilReady(
-  deps: ReplacementDeps,
-  container: Docker.Container,
-  timeoutMs: number,
-): Promise<string> {
+async function waitUntilReady(deps: ReplacementDeps, container: Docker.Container, timeoutMs: number): Promise<string> {
   const deadline = deps.now() + timeoutMs;
   let why = 'not inspected yet';
   for (;;) {
@@ -264,14 +279,14 @@ export async function waitUntilReady(
 }
 
 type RestoreState = {
-  old: Docker.Container;
+  old: Docker.Container | undefined;
   name: string;
   created: Docker.Container | undefined;
   renamed: boolean;
   stopped: boolean;
 };
 
-/** Removes the new container, renames the old one back and starts it if it ran; returns what went wrong. */
+/** Removes the new container, renames the old one (if any) back and starts it if it ran; returns what went wrong. */
 async function restore(deps: ReplacementDeps, s: RestoreState, report: StepReporter): Promise<string[]> {
   const problems: string[] = [];
   const attempt = async (step: ReplacementStep, work: () => Promise<unknown>, detail: string) => {
@@ -289,8 +304,9 @@ async function restore(deps: ReplacementDeps, s: RestoreState, report: StepRepor
     deps.expectStop(created.id, deps.now() + STOP_GRACE_MS);
     await attempt('remove-new', () => created.remove({ force: true, v: false }), `removed ${created.id.slice(0, 12)}`);
   }
-  if (s.renamed) await attempt('rename-back', () => s.old.rename({ name: s.name }), `renamed back to ${s.name}`);
-  if (s.stopped) await attempt('start-old', () => s.old.start(), 'started again');
+  const { old } = s;
+  if (old && s.renamed) await attempt('rename-back', () => old.rename({ name: s.name }), `renamed back to ${s.name}`);
+  if (old && s.stopped) await attempt('start-old', () => old.start(), 'started again');
   if (problems.length)
     deps.logger.error('a replacement failed and restoring failed too', { container: s.name, problems });
   return problems;

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Revision } from '../revisions/revisionStore';
 import { withAnonymousVolumes } from './anonymousVolumes';
 import type { RollbackProgress, RollbackResult } from './containerActions';
-import { runReplacement, type ReplacementDeps, type StepReporter } from './replacementRunner';
+import { runReplacement, stepLog, type ReplacementDeps } from './replacementRunner';
 
 /** What a rollback works with. */
 export type RollbackDeps = ReplacementDeps;
@@ -24,12 +24,7 @@ export type RollbackPlan = {
  */
 export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promise<RollbackResult> {
   const name = plan.current.Name.replace(/^\//, '');
-  const steps: RollbackProgress[] = [];
-  const report: StepReporter = (step, status, detail) => {
-    const progress: RollbackProgress = { step, status, at: deps.now(), ...(detail !== undefined && { detail }) };
-    steps.push(progress);
-    plan.onProgress?.(progress);
-  };
+  const { steps, report } = stepLog(deps.now, plan.onProgress);
   const base = {
     container: name,
     toRevision: plan.target.revision,
@@ -37,6 +32,7 @@ export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promi
     ...(plan.fromRevision !== undefined && { fromRevision: plan.fromRevision }),
   };
   const run = await runReplacement(deps, {
+    name,
     current: plan.current,
     spec: withAnonymousVolumes(plan.target.spec, plan.current),
     image: plan.image,
@@ -46,7 +42,7 @@ export async function runRollback(deps: RollbackDeps, plan: RollbackPlan): Promi
     report,
   });
   if (run.outcome === 'replaced') {
-    const kept = run.asideKept ? `; the previous container is kept as ${run.aside} (removing it failed)` : '';
+    const kept = run.asideKept ? `; the previous container is kept as ${run.asideKept} (removing it failed)` : '';
     return {
       ...base,
       outcome: 'rolled-back',
