@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ActionAuditEntry, DeployProgress } from '../../agent/actions/containerActions';
 import { createLogger } from '../../agent/logger';
@@ -14,6 +12,7 @@ import { RemoteAgentClient } from '../../bot/remoteAgentClient';
 import { StaticFleet } from '../../bot/staticFleet';
 import { loadConfig } from '../../config/load';
 import { startTestAgent, type TestAgent } from '../support/agentHarness';
+import { runCtl } from '../support/ctlProcess';
 import { removeTestContainers, TEST_LABEL, TEST_RUN_LABEL, testDocker, testRunId, waitFor } from '../support/engine';
 import { docker, dockerRun } from '../support/dockerRun';
 import { removeKeepTags } from '../support/keepTags';
@@ -25,8 +24,6 @@ import {
   type RunningRegistry,
 } from '../support/registry';
 
-const CLI = join(__dirname, '../../dist/cli.js');
-const run = promisify(execFile);
 const inspect = (name: string) => testDocker().getContainer(name).inspect();
 const suffix = randomBytes(3).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-deploy-'));
@@ -34,19 +31,14 @@ const configFile = join(dir, 'ctl.yaml');
 const dataDir = join(dir, 'data');
 
 /** `dockwatch ctl --as USER ...` (the built CLI) on the agent's data dir. */
-function ctl(...args: string[]): Promise<{ code: number; out: string }> {
-  return ctlWith(configFile, ...args);
+function ctl(user: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  return ctlWith(configFile, user, ...args);
 }
 
-/** `dockwatch ctl` with another config file. */
-async function ctlWith(file: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [CLI, '--config', file, 'ctl', ...args], { timeout: 120_000 });
-    return { code: 0, out: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') };
-  }
+/** `dockwatch ctl --as USER ...` with another config file, its stdout and stderr as one text. */
+async function ctlWith(file: string, user: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  const { code, stdout, stderr } = await runCtl(file, user, ...args);
+  return { code, out: stdout + stderr };
 }
 
 /**
@@ -263,20 +255,20 @@ describe('deploy with a health gate (real engine, real registry)', () => {
     await docker('exec', api, 'sh', '-c', 'echo cached > /cache/file');
     await waitFor(async () => agent.agent.revisions.latest(api)?.revision === 1, { what: 'revision 1 of api' });
 
-    const unconfirmed = await ctl('--as', 'alice', 'deploy', api);
+    const unconfirmed = await ctl('alice', 'deploy', api);
     expect(unconfirmed.out).toContain(`deploy ${api} needs a confirmation: run it again with --yes.`);
-    const denied = await ctl('--as', 'bob', '--yes', 'deploy', api, app.versions.v2.ref);
+    const denied = await ctl('bob', '--yes', 'deploy', api, app.versions.v2.ref);
     expect(denied.code).toBe(3);
     expect(denied.out).toContain('no role of console:bob (operator) allows deploy');
     expect((await inspect(api)).Id).toBe(before.Id);
 
-    const same = await ctl('--as', 'alice', '--yes', 'deploy', api);
+    const same = await ctl('alice', '--yes', 'deploy', api);
     expect(same).toMatchObject({ code: 0 });
     expect(same.out).toContain(`${api} is up to date: ${stable} still names the image it runs`);
     expect((await inspect(api)).Id).toBe(before.Id);
 
     await pushTestAppAs(registry, repo, 'v2', 'stable');
-    const moved = await ctl('--as', 'alice', '--yes', 'deploy', api);
+    const moved = await ctl('alice', '--yes', 'deploy', api);
     expect(moved).toMatchObject({ code: 0 });
     expect(moved.out).toContain(`Deployed ${api}`);
     expect(moved.out).toContain(`${api} now runs ${stable}`);
@@ -332,7 +324,6 @@ describe('a failed deploy shows its log lines only to a role that may read logs 
 
       const viaCtl = await ctlWith(
         gateConfig,
-        '--as',
         'alice',
         '--yes',
         'deploy',

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ActionError } from '../../agent/actions/actionError';
 import { enginePuller } from '../../agent/images/enginePuller';
 import type { PullProgress } from '../../agent/images/imagePuller';
 import { RegistryCredentials } from '../../agent/registry/registryCredentials';
 import { RemoteAgentClient } from '../../bot/remoteAgentClient';
+import { runCtl } from '../support/ctlProcess';
 import { failure } from '../support/failure';
 import { testDocker } from '../support/engine';
 import { freePort } from '../support/freePort';
@@ -20,8 +19,6 @@ import {
   type RunningRegistry,
 } from '../support/registry';
 
-const CLI = join(__dirname, '../../dist/cli.js');
-const exec = promisify(execFile);
 const PASSWORD = 'pull-test-s3cret';
 const TOKEN = 'pull-test-token-0123456789';
 
@@ -240,27 +237,17 @@ describe('pull against a real registry', () => {
         '    - { role: viewer, consoleUsers: [bob] }',
       ].join('\n'),
     );
-    const ctl = async (...args: string[]) => {
-      try {
-        const { stdout, stderr } = await exec('node', [CLI, '--config', configFile, 'ctl', ...args], {
-          timeout: 60_000,
-        });
-        return { code: 0, stdout, stderr };
-      } catch (err) {
-        const e = err as { code?: number; stdout?: string; stderr?: string };
-        return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-      }
-    };
+    const ctl = (user: string, ...args: string[]) => runCtl(configFile, user, ...args);
     const fresh = await pushFreshImage(auth, 'private/fresh', 'c', 500_000);
-    const ok = await ctl('--as', 'alice', 'pull', fresh.ref);
+    const ok = await ctl('alice', 'pull', fresh.ref);
     expect(ok).toMatchObject({ code: 0 });
     expect(ok.stdout).toContain(`Pulled ${fresh.ref}`);
     expect(ok.stdout).toMatch(/layers 3\/3, 500\.\d kB \/ 500\.\d kB/);
     expect(ok.stdout + ok.stderr).not.toContain(PASSWORD);
-    const denied = await ctl('--as', 'bob', 'pull', fresh.ref);
+    const denied = await ctl('bob', 'pull', fresh.ref);
     expect(denied.code).toBe(3);
     expect(denied.stderr).toContain('no role of console:bob (viewer) allows pull');
-    const unknown = await ctl('--as', 'alice', 'pull', `${auth.host}/private/none:v9`);
+    const unknown = await ctl('alice', 'pull', `${auth.host}/private/none:v9`);
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain(`image ${auth.host}/private/none:v9 was not found`);
   });
