@@ -1,5 +1,7 @@
 import { matchesGlob } from '../../config/glob';
-import { KEEP_REPOSITORY } from '../revisions/keepTags';
+
+/** Whether a `repository:tag` is a dockwatch revision keep tag (`dockwatch-keep/<name>:rev-<n>`). */
+export { isKeepTag } from '../actions/imageRemovalPlan';
 
 /** The parts of the engine's `GET /system/df` answer dockwatch reads (sizes in bytes; -1 where not computed). */
 export type EngineDiskUsage = {
@@ -71,11 +73,6 @@ export type ImageSelection = { filter?: string; dangling?: boolean };
 
 const ACTIVE_STATES = new Set(['running', 'paused', 'restarting']);
 const NONE = '<none>';
-
-/** Whether a `repository:tag` is a dockwatch revision keep tag (`dockwatch-keep/<name>:rev-<n>`). */
-export function isKeepTag(ref: string): boolean {
-  return ref.startsWith(`${KEEP_REPOSITORY}/`) && /:rev-\d+$/.test(ref);
-}
 
 /** Whether `ref` matches a filter word: a glob when it has `*`, `?` or `[`, else a substring of `repository:tag`. */
 export function refMatches(filter: string, ref: string): boolean {
