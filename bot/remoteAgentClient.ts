@@ -24,6 +24,7 @@ import type { ExecActionOptions, ExecOutcome, RemoveActionOptions, RemoveImageAc
 import { AgentHttp, errorOf, type AgentAnswer } from './remote/agentHttp';
 import { remoteDeploy } from './remote/remoteDeploy';
 import { remoteMaintenance } from './remote/remoteMaintenance';
+import { streamedOutcome } from './remote/remoteOutcome';
 import { diskUsageReportOf } from './remote/remoteImages';
 import { followRemoteLogs } from './remote/remoteLogFollow';
 import { remotePull } from './remote/remotePull';
@@ -237,23 +238,17 @@ export class RemoteAgentClient implements AgentClient {
   }
 
   private async actAt(path: string, action: string, body: object, options: ActionOptions): Promise<string> {
-    let outcome: { result: string } | { error: string } | undefined;
-    const request = { method: 'POST' as const, path, body, signal: options.signal };
-    await this.http.lines(request, (line) => {
-      const fields = objectOf(line, this.hostName());
-      if (typeof fields.progress === 'string') options.onProgress?.(fields.progress);
-      else if (typeof fields.result === 'string') outcome = { result: fields.result };
-      else if (typeof fields.error === 'string') {
-        outcome = { error: fields.kind === 'agent' ? fields.error : `host ${this.hostName()}: ${fields.error}` };
-      }
-    });
-    if (outcome === undefined) {
-      throw new AgentError(
-        `host ${this.hostName()} ended the ${action} without a result; check the container's state before retrying`,
-      );
-    }
-    if ('error' in outcome) throw new AgentError(outcome.error);
-    return outcome.result;
+    const fields = await streamedOutcome(
+      this.http,
+      { method: 'POST', path, body, signal: options.signal },
+      {
+        isOutcome: (line) => typeof line.result === 'string',
+        onProgress: options.onProgress,
+        missing: `ended the ${action} without a result; check the container's state before retrying`,
+      },
+      () => this.hostName(),
+    );
+    return fields.result as string;
   }
 
   private async get(path: string, signal?: AbortSignal): Promise<AgentAnswer> {

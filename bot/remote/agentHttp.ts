@@ -80,27 +80,21 @@ export class AgentHttp {
    * is decoded as a JSON error instead and rejected (4xx as the agent's own message).
    */
   async lines(request: AgentRequest, onLine: (line: unknown) => void): Promise<void> {
-    const res = await this.send(request, this.options.actionTimeoutMs);
-    const status = res.statusCode ?? 0;
-    if (status !== 200) {
-      const text = await this.readAll(res, request.signal);
-      const body = text === '' ? undefined : this.parse(text, status);
-      this.refuseFailure(status, body);
-      throw new AgentError(errorOf(body) ?? `${this.host()} answered ${status}`);
-    }
+    const res = await this.open(request, this.options.actionTimeoutMs);
     let partial = '';
     await this.consume(res, request.signal, (chunk) => {
       const parts = (partial + chunk).split('\n');
       partial = parts.pop() ?? '';
-      for (const part of parts) if (part.trim() !== '') onLine(this.parse(part, status));
+      for (const part of parts) if (part.trim() !== '') onLine(this.parse(part, 200));
     });
-    if (partial.trim() !== '') onLine(this.parse(partial, status));
+    if (partial.trim() !== '') onLine(this.parse(partial, 200));
   }
 
   /**
    * A call whose 200 answer the caller reads itself, incrementally (a followed log): resolves with the response once
-   * its headers arrive; a non-200 answer is decoded and rejected as in {@link lines}. `idleTimeoutMs` bounds the
-   * silence on the socket (the agent sends heartbeats); the caller destroys the response to stop early.
+   * its headers arrive; a non-200 answer is decoded as a JSON error and rejected (4xx as the agent's own message).
+   * `idleTimeoutMs` bounds the silence on the socket (the agent sends heartbeats); the caller destroys the response to
+   * stop early.
    */
   async open(request: AgentRequest, idleTimeoutMs: number): Promise<http.IncomingMessage> {
     const res = await this.send(request, idleTimeoutMs);

@@ -1,6 +1,7 @@
 import { AgentError } from '../agentClient';
 import type { ExecOutcome } from '../maintenanceTypes';
 import type { AgentHttp } from './agentHttp';
+import { streamedOutcome } from './remoteOutcome';
 import { objectOf } from './remoteViews';
 
 /**
@@ -16,19 +17,13 @@ export async function remoteMaintenance<K extends 'result' | 'exec'>(
   want: K,
   hostName: () => string,
 ): Promise<K extends 'exec' ? ExecOutcome : string> {
-  let outcome: { value: unknown } | { error: string } | undefined;
-  await http.lines({ method: 'POST', path, body, signal }, (line) => {
-    const fields = objectOf(line, hostName());
-    if (want in fields) outcome = { value: fields[want] };
-    else if (typeof fields.error === 'string') {
-      outcome = { error: fields.kind === 'agent' ? fields.error : `host ${hostName()}: ${fields.error}` };
-    }
-  });
-  if (outcome === undefined) {
-    throw new AgentError(`host ${hostName()} ended the request without a result; check before retrying`);
-  }
-  if ('error' in outcome) throw new AgentError(outcome.error);
-  const { value } = outcome;
+  const fields = await streamedOutcome(
+    http,
+    { method: 'POST', path, body, signal },
+    { isOutcome: (line) => want in line, missing: 'ended the request without a result; check before retrying' },
+    hostName,
+  );
+  const value = fields[want];
   if (want === 'result' && typeof value !== 'string') throw new AgentError(`host ${hostName()} sent no result text`);
   if (want === 'exec') objectOf(value, hostName());
   return value as K extends 'exec' ? ExecOutcome : string;

@@ -1,6 +1,6 @@
-import { AgentError, type ActionOptions } from '../agentClient';
+import type { ActionOptions } from '../agentClient';
 import type { AgentHttp } from './agentHttp';
-import { objectOf } from './remoteViews';
+import { streamedOutcome } from './remoteOutcome';
 
 /** The control API endpoint that pulls an image, streaming NDJSON progress like the container actions. */
 export const PULL_PATH = '/api/v1/images/pull';
@@ -15,17 +15,15 @@ export async function remotePull(
   options: ActionOptions,
   hostName: () => string,
 ): Promise<string> {
-  let outcome: { result: string } | { error: string } | undefined;
-  const request = { method: 'POST' as const, path: PULL_PATH, body: { ref, by: options.by }, signal: options.signal };
-  await http.lines(request, (line) => {
-    const fields = objectOf(line, hostName());
-    if (typeof fields.progress === 'string') options.onProgress?.(fields.progress);
-    else if (typeof fields.result === 'string') outcome = { result: fields.result };
-    else if (typeof fields.error === 'string') {
-      outcome = { error: fields.kind === 'agent' ? fields.error : `host ${hostName()}: ${fields.error}` };
-    }
-  });
-  if (outcome === undefined) throw new AgentError(`host ${hostName()} ended the pull of ${ref} without a result`);
-  if ('error' in outcome) throw new AgentError(outcome.error);
-  return outcome.result;
+  const fields = await streamedOutcome(
+    http,
+    { method: 'POST', path: PULL_PATH, body: { ref, by: options.by }, signal: options.signal },
+    {
+      isOutcome: (line) => typeof line.result === 'string',
+      onProgress: options.onProgress,
+      missing: `ended the pull of ${ref} without a result`,
+    },
+    hostName,
+  );
+  return fields.result as string;
 }
