@@ -26,6 +26,8 @@ export class PullProgressTracker {
   digest: string | undefined;
   /** Whether the engine said `Image is up to date`. */
   upToDate = false;
+  /** The visible progress after the last event, to tell whether the next one changed it. */
+  private shown = this.signature();
 
   /** Takes one event; returns true when the visible progress changed (a layer, its bytes or the status). */
   add(event: PullEvent): boolean {
@@ -33,10 +35,11 @@ export class PullProgressTracker {
     const digest = /^Digest: (sha256:[0-9a-f]{64})/.exec(status)?.[1];
     if (digest) this.digest = digest;
     if (/^Status: Image is up to date/.test(status)) this.upToDate = true;
-    const before = this.signature();
     if (event.id !== undefined && LAYER_ID.test(event.id) && status !== '') this.layer(event.id, status, event);
     this.lastStatus = status || this.lastStatus;
-    return this.signature() !== before;
+    const before = this.shown;
+    this.shown = this.signature();
+    return this.shown !== before;
   }
 
   /** The progress so far. */
