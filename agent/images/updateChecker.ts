@@ -8,7 +8,7 @@ import type { EngineImageEnvironment, ImageSource, InspectedImage } from './engi
 import { BudgetExhaustedError, RequestBudget } from './requestBudget';
 import { UpdateBackoff } from './updateBackoff';
 import { decideUpdate } from './updateDecision';
-import { UpdateResults, type CheckResult, type ContainerUpdateState } from './updateResults';
+import { UpdateResults, zeroCheckCounts, type CheckResult, type ContainerUpdateState } from './updateResults';
 import { RoundSchedule, type ScheduleTimers } from './updateSchedule';
 
 /** One container's answer, as the alert engine is told of it. */
@@ -123,7 +123,7 @@ export class UpdateChecker {
   }
 
   private async round(): Promise<RoundReport> {
-    const report: RoundReport = { results: zeroResults(), requests: {}, containers: 0 };
+    const report: RoundReport = { results: zeroCheckCounts(), requests: {}, containers: 0 };
     const source = this.deps.source();
     if (!source) return { ...report, skipped: 'engine unreachable' };
     try {
@@ -160,7 +160,6 @@ export class UpdateChecker {
       this.results.countRequests(registry, n);
     }
     this.results.rounds++;
-    this.results.lastRoundAt = this.now();
     const deferred = report.results.deferred;
     if (deferred > 0) {
       this.deps.logger.debug('update check: request budget spent, images wait for the next round', {
@@ -283,8 +282,4 @@ function digestIn(repoDigest: string, registry: string, repository: string): str
 function parseOptOut(label: string): { key: string; value?: string } {
   const eq = label.indexOf('=');
   return eq < 0 ? { key: label } : { key: label.slice(0, eq), value: label.slice(eq + 1) };
-}
-
-function zeroResults(): Record<CheckResult, number> {
-  return { update: 0, current: 0, error: 0, deferred: 0, backoff: 0, local: 0, pinned: 0 };
 }

@@ -16,6 +16,11 @@ export const CHECK_RESULTS = ['update', 'current', 'error', 'deferred', 'backoff
 /** One of {@link CHECK_RESULTS}. */
 export type CheckResult = (typeof CHECK_RESULTS)[number];
 
+/** A count of 0 for every {@link CheckResult}. */
+export function zeroCheckCounts(): Record<CheckResult, number> {
+  return Object.fromEntries(CHECK_RESULTS.map((r) => [r, 0])) as Record<CheckResult, number>;
+}
+
 /**
  * The update check's results and counters, read by the exporters at scrape time (no engine or registry call there):
  * one state per checked running container, kept until a newer check or the container's end (a failed check keeps the
@@ -23,19 +28,9 @@ export type CheckResult = (typeof CHECK_RESULTS)[number];
  */
 export class UpdateResults {
   private readonly states = new Map<string, ContainerUpdateState>();
-  readonly checks: Record<CheckResult, number> = {
-    update: 0,
-    current: 0,
-    error: 0,
-    deferred: 0,
-    backoff: 0,
-    local: 0,
-    pinned: 0,
-  };
+  readonly checks = zeroCheckCounts();
   readonly requests = new Map<string, number>();
   rounds = 0;
-  /** When the last round ended (ms), 0 before the first. */
-  lastRoundAt = 0;
 
   /** Records a container's answer. */
   set(state: ContainerUpdateState): void {
