@@ -13,3 +13,6 @@ export class ActionError extends Error {
     this.name = 'ActionError';
   }
 }
+
+/** An engine error's message without dockerode's `(HTTP code …)` prefix. */
+export const errorText = (err: unknown) => ((err as Error).message ?? String(err)).replace(/^\(HTTP code \d+\)\s*/, '');

@@ -3,11 +3,11 @@ import type { ImagePuller, PullProgress, PullResult } from '../images/imagePulle
 import { formatImageRef, parseImageRef, type ImageRef } from '../registry/imageRef';
 import { createSpecFromInspect } from '../revisions/createSpec';
 import type { RevisionRecorder } from '../revisions/revisionRecorder';
-import { ActionError } from './actionError';
+import { ActionError, errorText } from './actionError';
 import { withAnonymousVolumes } from './anonymousVolumes';
 import type { DeployProgress, DeployResult, DeployStep } from './containerActions';
 import { deploySpec, type ImageDefaults } from './deploySpec';
-import { errorText, runReplacement, type ReplacementDeps } from './replacementRunner';
+import { runReplacement, type ReplacementDeps } from './replacementRunner';
 
 /** What a deploy works with: what a replacement needs, and the image puller. */
 export type DeployDeps = ReplacementDeps & { pull: ImagePuller; recorder: RevisionRecorder };

@@ -5,9 +5,9 @@ import type { Logger } from '../logger';
 import { versionDifferences } from '../revisions/revisionDiff';
 import type { RevisionRecorder } from '../revisions/revisionRecorder';
 import type { Revision, RevisionStore } from '../revisions/revisionStore';
+import { ContainerActionAudit } from './actionAudit';
 import { ActionError } from './actionError';
 import type {
-  ActionAuditEntry,
   ActionAuditHook,
   ActionName,
   ActionOptions,
@@ -66,25 +66,22 @@ const INVENTORY_POLLS = 100;
 const DEFAULT_STOP_SECONDS = 10;
 
 const isNotModified = (err: unknown) => (err as { statusCode?: number }).statusCode === 304;
-/** Writes one audit entry of an action: its phase and what it says. */
-type Audit = (phase: ActionAuditEntry['phase'], detail?: string) => void;
 
 /** {@link ContainerActions} on the agent's engine: audited, expected by the alert engine, revisions recorded first. */
 export class EngineContainerActions implements ContainerActions {
-  private readonly hooks: ActionAuditHook[] = [];
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly audit: ContainerActionAudit;
 
   constructor(private readonly deps: EngineContainerActionsDeps) {
     this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.audit = new ContainerActionAudit(deps.logger, this.now);
   }
 
   /** Adds an audit hook (the bot's audit store); returns a function that removes it. */
   onAudit(hook: ActionAuditHook): () => void {
-    this.hooks.push(hook);
-    return () => {
-      const i = this.hooks.indexOf(hook);
-      if (i >= 0) this.hooks.splice(i, 1);
-    };
+    return this.audit.onAudit(hook);
   }
 
   /** Starts a stopped container. */
@@ -160,12 +157,12 @@ export class EngineContainerActions implements ContainerActions {
       throw new ActionError('conflict', `a container named ${name} exists again: run the rollback on it`);
     }
     const record = resolveContainer(containers, name);
-    const audit = this.auditor('rollback', record, options);
+    const audit = this.audit.auditor('rollback', record, options);
     audit(
       'started',
       options.toRevision === undefined ? 'to the previous revision' : `to revision ${options.toRevision}`,
     );
-    return this.auditedOutcome(audit, async () => {
+    return this.audit.auditedOutcome(audit, async () => {
       const current = await this.deps.recorder.currentOf(record.id);
       if (!current) throw new ActionError('not-found', `container ${record.name} is gone`);
       const all = this.deps.revisions.list(record.name);
@@ -196,10 +193,10 @@ export class EngineContainerActions implements ContainerActions {
   }
 
   private async rollbackRemoved(docker: Docker, name: string, options: RollbackOptions): Promise<RollbackResult> {
-    const audit = this.auditor('rollback', { name, id: '' }, options);
+    const audit = this.audit.auditor('rollback', { name, id: '' }, options);
     const to = options.toRevision;
     audit('started', `${name} has no container: ${to === undefined ? 'the last revision' : `revision ${to}`}`);
-    return this.auditedOutcome(audit, async () => {
+    return this.audit.auditedOutcome(audit, async () => {
       const all = this.deps.revisions.list(name);
       const choice = chooseRemovedTarget(name, all.slice(0, this.deps.keep), all, to);
       if (to === undefined) {
@@ -228,9 +225,9 @@ export class EngineContainerActions implements ContainerActions {
     if (!Number.isFinite(timeoutMs) || timeoutMs < 1000 || timeoutMs > MAX_DEPLOY_TIMEOUT_MS) {
       throw new ActionError('failed', `the deploy timeout must be from 1s to 1h, not ${Math.round(timeoutMs / 1000)}s`);
     }
-    const audit = this.auditor('deploy', record, options);
+    const audit = this.audit.auditor('deploy', record, options);
     audit('started', options.image === undefined ? 'its own tag, pulled again' : options.image);
-    return this.auditedOutcome(audit, async () => {
+    return this.audit.auditedOutcome(audit, async () => {
       const current = await docker.getContainer(record.id).inspect();
       const result = await runDeploy(
         { ...this.replacementDeps(docker), pull },
@@ -253,7 +250,7 @@ export class EngineContainerActions implements ContainerActions {
     const docker = this.engine();
     const record = resolveContainer(this.deps.containers(), name);
     const flags = [options.force && '--force', options.volumes && '--volumes'].filter(Boolean).join(' ');
-    return this.audited('rm', record, options, flags || undefined, async () => {
+    return this.audit.audited('rm', record, options, flags || undefined, async () => {
       const deps = { docker, expectStop: this.deps.expectStop, now: this.now };
       const keepForRemoval = (id: string) => this.deps.recorder.keepForRemoval(id);
       const result = await removeContainer({ ...deps, keepForRemoval }, record, options);
@@ -266,13 +263,19 @@ export class EngineContainerActions implements ContainerActions {
   async removeImage(ref: string, options: RemoveImageOptions = {}): Promise<RemoveImageResult> {
     const docker = this.engine();
     checkImageWord(ref);
-    return this.audited('rmi', { name: ref, id: '' }, options, options.force ? '--force' : undefined, async () => {
-      const ids = new Set(this.deps.containers().map((r) => r.id));
-      const asked = options.nameable && new Set(options.nameable);
-      const nameable = (id: string) => ids.has(id) && (!asked || asked.has(id));
-      const result = await removeImage(docker, this.deps.revisions, ref, options.force === true, nameable);
-      return { result, detail: result.detail };
-    });
+    return this.audit.audited(
+      'rmi',
+      { name: ref, id: '' },
+      options,
+      options.force ? '--force' : undefined,
+      async () => {
+        const ids = new Set(this.deps.containers().map((r) => r.id));
+        const asked = options.nameable && new Set(options.nameable);
+        const nameable = (id: string) => ids.has(id) && (!asked || asked.has(id));
+        const result = await removeImage(docker, this.deps.revisions, ref, options.force === true, nameable);
+        return { result, detail: result.detail };
+      },
+    );
   }
 
   /** `exec`: see {@link execInContainer}; the full argv is audited (as JSON, so word boundaries show). */
@@ -280,7 +283,7 @@ export class EngineContainerActions implements ContainerActions {
     const docker = this.engine();
     const record = resolveContainer(this.deps.containers(), name);
     const procRoot = this.deps.procRoot ?? '/proc';
-    return this.audited('exec', record, options, JSON.stringify(argv), async () => {
+    return this.audit.audited('exec', record, options, JSON.stringify(argv), async () => {
       const result = await execInContainer({ docker, procRoot, now: this.now }, record, argv, options);
       const ended = result.timedOut
         ? `killed after ${options.timeoutMs} ms (${result.kill?.how ?? 'no kill'})`
@@ -289,55 +292,16 @@ export class EngineContainerActions implements ContainerActions {
     });
   }
 
-  private async audited<T>(
-    action: ActionName,
-    record: Pick<ContainerRecord, 'name' | 'id'>,
-    options: ActionOptions,
-    startDetail: string | undefined,
-    work: () => Promise<{ result: T; detail: string }>,
-  ): Promise<T> {
-    const audit = this.auditor(action, record, options);
-    audit('started', startDetail);
-    try {
-      const { result, detail } = await work();
-      audit('succeeded', detail);
-      return result;
-    } catch (err) {
-      const message = (err as Error).message.replace(/^\(HTTP code \d+\)\s*/, '');
-      audit('failed', startDetail ? `${startDetail}: ${message}` : message);
-      throw err instanceof ActionError ? err : new ActionError('failed', `${action} ${record.name} failed: ${message}`);
-    }
-  }
-
-  /**
-   * Runs a replacement (rollback, deploy) audited: its outcome as `succeeded` or `failed` with its detail, an error as
-   * `failed` (rethrown as an ActionError `failed` unless it is one).
-   */
-  private async auditedOutcome<T>(
-    audit: Audit,
-    work: () => Promise<{ result: T; ok: boolean; detail: string | undefined }>,
-  ): Promise<T> {
-    try {
-      const { result, ok, detail } = await work();
-      audit(ok ? 'succeeded' : 'failed', detail);
-      return result;
-    } catch (err) {
-      audit('failed', (err as Error).message);
-      throw err instanceof ActionError ? err : new ActionError('failed', (err as Error).message);
-    }
-  }
-
   /**
    * Waits (at most ~5 s) until the inventory, kept by the engine's events, shows `name` as the action left it: on
    * `containerId`, or on no container. The next command then finds what the reply said (`rm` then `rollback` of the
    * removed name, a failed deploy then `ps`), not a container that is gone.
    */
   private async inventoryShows(name: string, containerId: string | undefined): Promise<void> {
-    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     for (let i = 0; i < INVENTORY_POLLS; i++) {
       const ids = this.deps.containers().flatMap((r) => (r.name === name ? [r.id] : []));
       if (containerId === undefined ? ids.length === 0 : ids.length === 1 && ids[0] === containerId) return;
-      await sleep(INVENTORY_POLL_MS);
+      await this.sleep(INVENTORY_POLL_MS);
     }
     this.deps.logger.debug('the inventory did not follow an action in time', { container: name });
   }
@@ -349,7 +313,7 @@ export class EngineContainerActions implements ContainerActions {
       expectStop: this.deps.expectStop,
       logger: this.deps.logger,
       now: this.now,
-      sleep: this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+      sleep: this.sleep,
       settleMs: this.deps.settleMs ?? 1000,
       pollMs: 250,
     };
@@ -382,21 +346,13 @@ export class EngineContainerActions implements ContainerActions {
   ): Promise<ActionResult> {
     const docker = this.engine();
     const record = resolveContainer(this.deps.containers(), name);
-    const audit = this.auditor(action, record, options);
-    audit('started');
-    try {
+    return this.audit.audited(action, record, options, undefined, async () => {
       const container = docker.getContainer(record.id);
       await work(container, record);
-      const info = await container.inspect();
-      const result = { container: record.name, containerId: record.id, state: info.State.Status, detail: '' };
-      result.detail = `${record.name} is ${result.state}`;
-      audit('succeeded', result.detail);
-      return result;
-    } catch (err) {
-      const message = (err as Error).message.replace(/^\(HTTP code \d+\)\s*/, '');
-      audit('failed', message);
-      throw new ActionError('failed', `${action} ${record.name} failed: ${message}`);
-    }
+      const state = (await container.inspect()).State.Status;
+      const detail = `${record.name} is ${state}`;
+      return { result: { container: record.name, containerId: record.id, state, detail }, detail };
+    });
   }
 
   private async expect(container: Docker.Container, id: string, timeoutSeconds: number | undefined): Promise<void> {
@@ -408,27 +364,5 @@ export class EngineContainerActions implements ContainerActions {
     const docker = this.deps.docker();
     if (!docker) throw new ActionError('engine-unreachable', 'the Docker engine is unreachable');
     return docker;
-  }
-
-  private auditor(action: ActionName, record: Pick<ContainerRecord, 'name' | 'id'>, options: ActionOptions): Audit {
-    return (phase, detail) => {
-      const entry: ActionAuditEntry = {
-        action,
-        container: record.name,
-        containerId: record.id,
-        phase,
-        at: this.now(),
-        ...(options.requestedBy !== undefined && { requestedBy: options.requestedBy }),
-        ...(detail !== undefined && { detail }),
-      };
-      this.deps.logger.info(`action ${action} ${phase}`, { ...entry });
-      for (const hook of this.hooks) {
-        try {
-          hook(entry);
-        } catch (err) {
-          this.deps.logger.warn('audit hook failed', { action, error: (err as Error).message });
-        }
-      }
-    };
   }
 }

@@ -2,6 +2,7 @@ import type { ImagePuller, PullProgress, PullResult } from '../images/imagePulle
 import { pullRef } from '../images/enginePuller';
 import { formatImageRef } from '../registry/imageRef';
 import type { Logger } from '../logger';
+import { AuditHooks } from './actionAudit';
 import { ActionError } from './actionError';
 
 /** One audit record of a pull, written when it starts and when it ends (never credentials). */
@@ -30,20 +31,17 @@ export type ImagePullsDeps = { pull: ImagePuller; logger: Logger; now?: () => nu
  * audited (the agent's log and any audit hooks) like the container actions.
  */
 export class ImagePulls {
-  private readonly hooks: ((entry: PullAuditEntry) => void)[] = [];
+  private readonly hooks: AuditHooks<PullAuditEntry>;
   private readonly now: () => number;
 
   constructor(private readonly deps: ImagePullsDeps) {
     this.now = deps.now ?? Date.now;
+    this.hooks = new AuditHooks(deps.logger);
   }
 
   /** Adds an audit hook; returns a function that removes it. */
   onAudit(hook: (entry: PullAuditEntry) => void): () => void {
-    this.hooks.push(hook);
-    return () => {
-      const i = this.hooks.indexOf(hook);
-      if (i >= 0) this.hooks.splice(i, 1);
-    };
+    return this.hooks.add(hook);
   }
 
   /** Pulls an image (ActionError when the reference is invalid or the pull fails, saying why). */
@@ -66,21 +64,13 @@ export class ImagePulls {
   }
 
   private audit(image: string, phase: PullAuditEntry['phase'], options: PullOptions, detail?: string): void {
-    const entry: PullAuditEntry = {
+    this.hooks.write({
       action: 'pull',
       image,
       phase,
       at: this.now(),
       ...(options.requestedBy !== undefined && { requestedBy: options.requestedBy }),
       ...(detail !== undefined && { detail }),
-    };
-    this.deps.logger.info(`action pull ${phase}`, { ...entry });
-    for (const hook of this.hooks) {
-      try {
-        hook(entry);
-      } catch (err) {
-        this.deps.logger.warn('audit hook failed', { action: 'pull', error: (err as Error).message });
-      }
-    }
+    });
   }
 }

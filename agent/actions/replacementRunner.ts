@@ -4,7 +4,7 @@ import { asideName } from '../revisions/asideName';
 import { createOptions, endpointConfig, secondaryNetworks, type CreateSpec } from '../revisions/createSpec';
 import type { ReplacementHandle, RevisionRecorder } from '../revisions/revisionRecorder';
 import { ReplacementInProgress, type Replacement } from '../revisions/replacementStore';
-import { ActionError } from './actionError';
+import { ActionError, errorText } from './actionError';
 import type { RollbackProgress, RollbackStep } from './containerActions';
 import { diagnose, type FailureDiagnosis } from './failureDiagnosis';
 import { readiness } from './readiness';
@@ -85,9 +85,6 @@ type Created = { container?: Docker.Container };
 
 /** A failed step, and why the new container did not come up when it was started. */
 type FailedStep = StepFailure & { diagnosis?: FailureDiagnosis };
-
-/** An engine error's message without dockerode's `(HTTP code …)` prefix. */
-export const errorText = (err: unknown) => ((err as Error).message ?? String(err)).replace(/^\(HTTP code \d+\)\s*/, '');
 
 /**
  * Replaces a container under its name: stop → rename aside → create under the name → start → wait until it runs
