@@ -1,4 +1,5 @@
 import type { DeployStep } from '../agent/actions/containerActions';
+import { markdownTable } from './markdownTable';
 
 /** One round: dockwatch's deploy and the shell's, each from a v1 container to v2 on the same images and options. */
 export type DeployRound = {
@@ -26,14 +27,6 @@ export function median(values: readonly number[]): number {
 
 const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '-');
 
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---:').join('|')}|`,
-    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
-  ];
-}
-
 /** The side-by-side table: one row per round, then the medians and dockwatch's ratio to the shell with health. */
 export function deployTable(rounds: readonly DeployRound[]): string[] {
   const rows = rounds.map((r, i) => [
@@ -47,7 +40,7 @@ export function deployTable(rounds: readonly DeployRound[]): string[] {
   const dw = median(rounds.map((r) => r.dockwatchMs));
   const healthy = median(rounds.map((r) => r.shellHealthyMs));
   rows.push(['median', '', s(dw), s(median(rounds.map((r) => r.shellMs))), s(healthy), (dw / healthy).toFixed(2)]);
-  return table(
+  return markdownTable(
     [
       'round',
       'first',
@@ -65,7 +58,7 @@ export function stepTable(rounds: readonly DeployRound[]): string[] {
   const cells = STEPS.map((step) =>
     s(median(rounds.flatMap((r) => (r.steps[step] === undefined ? [] : [r.steps[step]])))),
   );
-  return table(
+  return markdownTable(
     STEPS.map((step) => `${step} (s)`),
     [cells],
   );

@@ -1,4 +1,5 @@
 import { spread, type DockerPsTimes, type RoundTrips, type Spread } from './discordPsMeasure';
+import { markdownTable } from './markdownTable';
 
 /** Everything measured at one container count. */
 export type DiscordPsRow = {
@@ -25,14 +26,6 @@ function four(s: Spread): string {
   return `${n(s.p50)} / ${n(s.p95)} / ${n(s.p99)} / ${n(s.max)}`;
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---:').join('|')}|`,
-    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
-  ];
-}
-
 /** How the final edit carried the list: in the embed, or as which file, and its size on the wire. */
 export function replyForm(rt: RoundTrips): string {
   const edit = rt.lastEdit;
@@ -44,7 +37,7 @@ export function replyForm(rt: RoundTrips): string {
 
 /** The main table: one row per container count, Discord and direct side by side, docker ps for scale. */
 export function mainTable(rows: readonly DiscordPsRow[]): string[] {
-  return table(
+  return markdownTable(
     [
       'containers',
       '/ps via Discord p50 / p95 / p99 / max ms',
@@ -74,7 +67,7 @@ export function mainTable(rows: readonly DiscordPsRow[]): string[] {
 
 /** Counts and conditions of each row: samples, rows listed by each path, agent start, progress edits, load. */
 export function detailTable(rows: readonly DiscordPsRow[]): string[] {
-  return table(
+  return markdownTable(
     [
       'containers',
       'round trips (each path)',

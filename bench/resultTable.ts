@@ -3,6 +3,7 @@ import type { ApiPassCost } from './apiPass';
 import type { DockerStatsCost } from './dockerStatsCli';
 import type { PassCost } from './passTiming';
 import type { ScrapeCost } from './scrapeBench';
+import { markdownTable } from './markdownTable';
 
 /** Everything measured at one container count. */
 export type BenchRow = {
@@ -41,17 +42,9 @@ export function floorOf(row: BenchRow): PassCost {
   return [row.floorPread, row.floorSync, row.floorAsync].reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---:').join('|')}|`,
-    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
-  ];
-}
-
 /** The main table: one row per container count, the columns the issue asks for. */
 export function mainTable(rows: readonly BenchRow[]): string[] {
-  return table(
+  return markdownTable(
     [
       'containers',
       'cgroup pass CPU ms (µs/ctr)',
@@ -81,7 +74,7 @@ export function mainTable(rows: readonly BenchRow[]): string[] {
 
 /** Secondary figures: engine-side cost, render time inside the agent, OpenMetrics, series counts. */
 export function detailTable(rows: readonly BenchRow[]): string[] {
-  return table(
+  return markdownTable(
     [
       'containers',
       'files read / pass',
