@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { freePort } from './freePort';
-import { waitFor } from './waitFor';
+import { ExitedEarly, startServerProcess } from './serverProcess';
 
 /** Debian's binary (scripts/ensure-monitoring.sh installs it); override with ALERTMANAGER_BIN. */
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
@@ -32,11 +30,6 @@ export type RunningAlertmanager = {
   log(): string;
 };
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
 /**
  * A config that routes everything, grouped by alert, to a receiver that sends nothing (the tests read the API) or,
  * with `receiverUrl`, to that webhook, resolved notifications included.
@@ -57,78 +50,37 @@ function configFor(receiverUrl: string | undefined): string {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = exited(child);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await done;
-  clearTimeout(timer);
-}
-
-class ExitedEarly extends Error {}
-
 async function launch(dir: string, readyTimeoutMs: number, receiverUrl?: string): Promise<RunningAlertmanager> {
   await mkdir(dir, { recursive: true });
   const url = `http://127.0.0.1:${await freePort()}`;
   const configFile = path.join(dir, 'alertmanager.yml');
   await writeFile(configFile, configFor(receiverUrl));
-  const child = spawn(
-    ALERTMANAGER_BIN,
-    [
+  const server = await startServerProcess({
+    name: 'alertmanager',
+    bin: ALERTMANAGER_BIN,
+    args: [
       `--config.file=${configFile}`,
       `--storage.path=${path.join(dir, 'data')}`,
       `--web.listen-address=${new URL(url).host}`,
       '--cluster.listen-address=',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-64 * 1024);
+    readyUrl: `${url}/-/ready`,
+    isReady: (res) => res.ok,
+    what: `alertmanager at ${url} to be ready`,
+    timeoutMs: readyTimeoutMs,
+    intervalMs: 100,
   });
-  let spawnError: Error | undefined;
-  child.once('error', (err) => (spawnError = err));
-
-  const outcome = await waitFor(
-    async () => {
-      if (spawnError) return { failure: `cannot run ${ALERTMANAGER_BIN}: ${spawnError.message}` };
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return { failure: `alertmanager exited (${child.exitCode ?? child.signalCode}): ${stderr.trim()}` };
-      }
-      const res = await fetch(`${url}/-/ready`);
-      await res.text();
-      return res.ok ? { failure: undefined } : undefined;
-    },
-    { timeoutMs: readyTimeoutMs, intervalMs: 100, what: `alertmanager at ${url} to be ready` },
-  ).catch(async (err: Error) => {
-    await kill(child);
-    throw new Error(`${err.message}\nalertmanager log:\n${stderr.trim()}`, { cause: err });
-  });
-  if (outcome.failure !== undefined) {
-    await kill(child);
-    throw new ExitedEarly(outcome.failure);
-  }
 
   return {
     url,
-    log: () => stderr,
+    log: server.log,
     async alerts() {
       const res = await fetch(`${url}/api/v2/alerts`);
       if (!res.ok) throw new Error(`GET /api/v2/alerts answered ${res.status}: ${await res.text()}`);
       return (await res.json()) as GettableAlert[];
     },
-    async stop() {
-      await kill(child);
-    },
+    stop: server.stop,
   };
 }
 

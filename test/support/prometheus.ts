@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { freePort } from './freePort';
-import { waitFor } from './waitFor';
+import { ExitedEarly, startServerProcess } from './serverProcess';
 
 /** Debian's binaries (scripts/ensure-monitoring.sh installs them); override with PROMETHEUS_BIN / PROMTOOL_BIN. */
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
@@ -45,11 +44,6 @@ export type RunningPrometheus = {
   log(): string;
 };
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
 function staticConfigs(targets: string[]): Array<{ targets: string[]; labels?: Record<string, string> }> {
   return targets.map((target) => {
     if (!/^[a-z]+:\/\//i.test(target)) return { targets: [target] };
@@ -75,20 +69,6 @@ function configYaml(opts: PrometheusOptions, selfAddress: string): string {
   return YAML.stringify(config);
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = exited(child);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await done;
-  clearTimeout(timer);
-}
-
 async function launch(opts: PrometheusOptions, dir: string): Promise<RunningPrometheus> {
   await mkdir(dir, { recursive: true });
   const port = await freePort();
@@ -96,49 +76,26 @@ async function launch(opts: PrometheusOptions, dir: string): Promise<RunningProm
   const url = `http://${address}`;
   const configFile = path.join(dir, 'prometheus.yml');
   await writeFile(configFile, configYaml(opts, address));
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
+  const server = await startServerProcess({
+    name: 'prometheus',
+    bin: PROMETHEUS_BIN,
+    args: [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=${address}`,
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-64 * 1024);
+    readyUrl: `${url}/-/ready`,
+    isReady: (res) => res.ok,
+    what: `prometheus at ${url} to be ready`,
+    timeoutMs: opts.readyTimeoutMs ?? 30_000,
+    intervalMs: 100,
   });
-  let spawnError: Error | undefined;
-  child.once('error', (err) => (spawnError = err));
-
-  const outcome = await waitFor(
-    async () => {
-      if (spawnError) return { failure: `cannot run ${PROMETHEUS_BIN}: ${spawnError.message}` };
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return { failure: `prometheus exited (${child.exitCode ?? child.signalCode}): ${stderr.trim()}` };
-      }
-      const res = await fetch(`${url}/-/ready`);
-      await res.text();
-      return res.ok ? { failure: undefined } : undefined;
-    },
-    { timeoutMs: opts.readyTimeoutMs ?? 30_000, intervalMs: 100, what: `prometheus at ${url} to be ready` },
-  ).catch(async (err: Error) => {
-    await kill(child);
-    throw new Error(`${err.message}\nprometheus log:\n${stderr.trim()}`, { cause: err });
-  });
-  if (outcome.failure !== undefined) {
-    await kill(child);
-    throw new ExitedEarly(outcome.failure);
-  }
 
   return {
     url,
     address,
-    log: () => stderr,
+    log: server.log,
     async query(expr) {
       const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
       const body = (await res.json()) as {
@@ -152,13 +109,9 @@ async function launch(opts: PrometheusOptions, dir: string): Promise<RunningProm
       }
       return body.data.result;
     },
-    async stop() {
-      await kill(child);
-    },
+    stop: server.stop,
   };
 }
-
-class ExitedEarly extends Error {}
 
 /**
  * Starts Debian's Prometheus on a free loopback port with a temporary config and TSDB, waits for /-/ready, and

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { freePort } from './freePort';
+import { startServerProcess } from './serverProcess';
 import { runTool } from './toolRun';
-import { waitFor } from './waitFor';
 
 export {
   dockerCli,
@@ -43,24 +43,6 @@ export type RunningRegistry = {
   stop(): Promise<void>;
 };
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  const done = exited(child);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await done;
-  clearTimeout(timer);
-}
-
 async function htpasswdLine(user: RegistryUser): Promise<string> {
   const result = await runTool(HTPASSWD_BIN, ['-Bbn', user.username, user.password]);
   if (result.code !== 0) throw new Error(`htpasswd failed (${result.code}): ${result.output}`);
@@ -83,39 +65,23 @@ async function launch(dir: string, opts: RegistryOptions): Promise<RunningRegist
   const url = `http://${host}`;
   const configFile = path.join(dir, `config-${port}.yml`);
   await writeFile(configFile, registryConfig(dir, host, opts.auth !== undefined));
-  const child = spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-64 * 1024)));
-  let spawnError: Error | undefined;
-  child.once('error', (err) => (spawnError = err));
-  const failure = await waitFor(
-    async () => {
-      if (spawnError) return { why: `cannot run ${REGISTRY_BIN}: ${spawnError.message}` };
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return { why: `docker-registry exited (${child.exitCode ?? child.signalCode}): ${stderr.trim()}` };
-      }
-      const res = await fetch(`${url}/v2/`);
-      await res.text();
-      return res.status === 200 || res.status === 401 ? { why: undefined } : undefined;
-    },
-    { timeoutMs: 20_000, intervalMs: 50, what: `docker-registry at ${url} to answer /v2/` },
-  ).catch(async (err: Error) => {
-    await kill(child);
-    throw new Error(`${err.message}\nregistry log:\n${stderr.trim()}`, { cause: err });
+  const server = await startServerProcess({
+    name: 'docker-registry',
+    bin: REGISTRY_BIN,
+    args: ['serve', configFile],
+    readyUrl: `${url}/v2/`,
+    isReady: (res) => res.status === 200 || res.status === 401,
+    what: `docker-registry at ${url} to answer /v2/`,
+    timeoutMs: 20_000,
+    intervalMs: 50,
   });
-  if (failure.why !== undefined) {
-    await kill(child);
-    throw new Error(failure.why);
-  }
   return {
     host,
     url,
     auth: opts.auth,
     dockerConfigDir: path.join(dir, 'docker-cli'),
-    log: () => stderr,
-    stop: () => kill(child),
+    log: server.log,
+    stop: server.stop,
   };
 }
 
