@@ -197,16 +197,12 @@ export class InProcessAgent implements AgentClient {
 
   async rollback(id: string, to: number | undefined, options: ActionOptions): Promise<string> {
     const record = this.record(id);
-    const { actions } = this.options;
-    if (!actions) throw new AgentError(`rollback is ${NOT_AVAILABLE}`);
-    return rollbackThroughActions(actions, record.name, to, options);
+    return rollbackThroughActions(this.actionsFor('rollback'), record.name, to, options);
   }
 
   async deploy(id: string, image: string | undefined, options: DeployActionOptions): Promise<DeployReport> {
     const record = this.record(id);
-    const { actions } = this.options;
-    if (!actions) throw new AgentError(`deploy is ${NOT_AVAILABLE}`);
-    const result = await actions.deploy(record.name, {
+    const result = await this.actionsFor('deploy').deploy(record.name, {
       requestedBy: options.by,
       signal: options.signal,
       ...(image === undefined ? {} : { image }),
@@ -218,9 +214,7 @@ export class InProcessAgent implements AgentClient {
 
   async history(id: string): Promise<Revision[]> {
     const record = this.record(id);
-    const { actions } = this.options;
-    if (!actions) throw new AgentError(`history is ${NOT_AVAILABLE}`);
-    return (await actions.history(record.name)).map(clientRevision);
+    return (await this.actionsFor('history').history(record.name)).map(clientRevision);
   }
 
   async removedNames(): Promise<RemovedName[]> {
