@@ -7,7 +7,7 @@ import type { RegistryClient } from '../registry/registryClient';
 import type { EngineImageEnvironment, ImageSource, InspectedImage } from './engineImages';
 import { BudgetExhaustedError, RequestBudget } from './requestBudget';
 import { UpdateBackoff } from './updateBackoff';
-import { decideUpdate } from './updateDecision';
+import { decideUpdate, type LocalImage } from './updateDecision';
 import { UpdateResults, zeroCheckCounts, type CheckResult, type ContainerUpdateState } from './updateResults';
 import { RoundSchedule, type ScheduleTimers } from './updateSchedule';
 
@@ -135,8 +135,9 @@ export class UpdateChecker {
     report.containers = containers.length;
     this.results.retain(new Set(containers.map((c) => c.id)));
     const groups = this.groups(containers, report);
-    this.backoff.retain(new Set(groups.map((g) => g.key)));
-    for (const key of this.lastChecked.keys()) if (!groups.some((g) => g.key === key)) this.lastChecked.delete(key);
+    const keys = new Set(groups.map((g) => g.key));
+    this.backoff.retain(keys);
+    for (const key of this.lastChecked.keys()) if (!keys.has(key)) this.lastChecked.delete(key);
     groups.sort((a, b) => (this.lastChecked.get(a.key) ?? 0) - (this.lastChecked.get(b.key) ?? 0));
 
     const budget = new RequestBudget(this.deps.config.requestsPerRegistry);
@@ -205,7 +206,7 @@ export class UpdateChecker {
     if (this.backoff.skip(g.key)) return 'backoff';
     if (budget.exhausted(registry)) return 'deferred';
     try {
-      const locals = new Map<string, { id: string; repoDigests: string[] }>();
+      const locals = new Map<string, LocalImage>();
       for (const imageId of new Set(g.containers.map((c) => c.imageId))) {
         const image = await inspect(imageId);
         const repoDigests = (image?.repoDigests ?? []).flatMap((d) => digestIn(d, registry, repository));
@@ -227,25 +228,24 @@ export class UpdateChecker {
         return p;
       };
       let anyUpdate = false;
-      const decided: ContainerUpdateState[] = [];
+      const decided: { c: ContainerRecord; state: ContainerUpdateState }[] = [];
       for (const [imageId, local] of locals) {
         const decision = await decideUpdate(local, remote, read, platform);
         anyUpdate ||= decision.available;
         for (const c of checkable.filter((x) => x.imageId === imageId)) {
-          decided.push({
+          const state: ContainerUpdateState = {
             containerId: c.id,
             name: c.name,
             image: c.image,
             available: decision.available,
             ...(decision.available && { digest: decision.digest }),
             checkedAt: this.now(),
-          });
+          };
+          decided.push({ c, state });
         }
       }
-      const byId = new Map(checkable.map((c) => [c.id, c]));
-      for (const state of decided) {
+      for (const { c, state } of decided) {
         this.results.set(state);
-        const c = byId.get(state.containerId)!;
         this.deps.onNotice({
           container: { id: c.id, name: c.name, labels: c.labels },
           image: state.image,
