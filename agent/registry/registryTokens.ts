@@ -54,11 +54,6 @@ export class RegistryTokens {
   drop(key: string): void {
     this.tokens.delete(key);
   }
-
-  /** How many tokens are cached (for tests and the bench). */
-  get size(): number {
-    return this.tokens.size;
-  }
 }
 
 /** The cache key of a token. */
