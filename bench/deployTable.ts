@@ -1,5 +1,6 @@
 import type { DeployStep } from '../agent/actions/containerActions';
 import { markdownTable } from './markdownTable';
+import { median } from './passTiming';
 
 /** One round: dockwatch's deploy and the shell's, each from a v1 container to v2 on the same images and options. */
 export type DeployRound = {
@@ -16,14 +17,6 @@ export type DeployRound = {
 };
 
 const STEPS: DeployStep[] = ['pull', 'record', 'stop', 'rename', 'create', 'start', 'wait', 'remove-old'];
-
-/** The median of some numbers (NaN for none). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (!sorted.length) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '-');
 

@@ -15,6 +15,7 @@ import { retag } from '../test/support/registryManifests';
 import { waitFor } from '../test/support/waitFor';
 import { benchAgentConfig } from './benchAgentConfig';
 import { integerOption, progress, renderBenchReport } from './benchCli';
+import { median } from './passTiming';
 
 const USAGE = 'usage: node dist/bench/updateCheckBench.js [--containers 100] [--rounds 5]';
 const LABEL = 'dockwatch.bench.update';
@@ -31,11 +32,6 @@ type Scenario = {
 };
 
 type Measured = { report: RoundReport; cpuMs: number; wallMs: number };
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
 
 /** One round of a fresh checker (so no token or manifest is cached from a previous scenario), timed. */
 async function measure(agent: RunningAgent, s: Scenario, rounds: number): Promise<Measured[]> {
