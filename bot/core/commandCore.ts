@@ -308,7 +308,8 @@ export class CommandCore {
       return { ok: false, event: 'invalid', error: `${shown(name)} is on several hosts (${on}): add --host HOST` };
     }
     const may = (r: SelectableContainer) => authorize(this.policy, identity, command, r).allowed;
-    const found = resolveContainer(word, records, may);
+    const unknown = takesRemoved ? 'no container or recorded revisions named' : undefined;
+    const found = resolveContainer(word, records, may, unknown);
     if (missing && !(found.ok && (found.record.name === name || found.record.id === name))) {
       const guess = found.ok ? ` (it could mean ${found.record.name} on ${found.record.host})` : '';
       const error =
@@ -316,12 +317,7 @@ export class CommandCore {
         `answered, so it may be on one that did not: ${missing}`;
       return { ok: false, event: 'failed', error };
     }
-    if (!found.ok) {
-      const error = takesRemoved
-        ? found.error.replace(/^unknown container /, 'no container or recorded revisions named ')
-        : found.error;
-      return { ok: false, event: 'invalid', error };
-    }
+    if (!found.ok) return { ok: false, event: 'invalid', error: found.error };
     if (isRemoved(found.record)) return { ok: true, removed: found.record };
     const { host, ...container } = found.record;
     const agent = fleet.agent(host);

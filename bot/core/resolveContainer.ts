@@ -11,12 +11,14 @@ const MIN_ID_PREFIX = 6;
 
 /**
  * Resolves a user's word against the inventory only: the exact name, else a full or ≥6-character ID prefix, else a
- * unique name prefix; otherwise an error suggesting names among `suggestable` (those the user may act on).
+ * unique name prefix; otherwise an error suggesting names among `suggestable` (those the user may act on), saying
+ * `unknown` and the word when nothing is close.
  */
 export function resolveContainer<T extends SelectableContainer & { id: string }>(
   word: string,
   records: readonly T[],
   suggestable: (record: T) => boolean = () => true,
+  unknown = 'unknown container',
 ): Resolution<T> {
   const name = word.replace(/^\//, '');
   const exact = records.find((r) => r.name === name);
@@ -38,7 +40,7 @@ export function resolveContainer<T extends SelectableContainer & { id: string }>
   if (close) near.add(close);
   for (const n of visible.filter((v) => v.includes(name) || name.includes(v)).sort(compareNatural)) near.add(n);
   const hint = near.size ? `; did you mean ${list([...near])}?` : '';
-  return { ok: false, error: `unknown container ${shown(word)}${hint}` };
+  return { ok: false, error: `${unknown} ${shown(word)}${hint}` };
 }
 
 function list(names: readonly string[]): string {
