@@ -46,18 +46,9 @@ export function parseLogRequest(query: URLSearchParams): LogRequest {
 
 /** Reads an action's JSON body: `{by}`, plus `to` (a revision number) for a rollback. */
 export function parseActionRequest(body: unknown, action: ContainerActionName): ActionRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError(400, 'the request body must be a JSON object such as {"by": "alice"}');
-  }
-  const fields = body as Record<string, unknown>;
   const known = action === 'rollback' ? ['by', 'to'] : action === 'deploy' ? ['by', 'image', 'timeoutMs'] : ['by'];
-  const problems: string[] = [];
-  for (const key of Object.keys(fields)) {
-    if (!known.includes(key)) problems.push(`${shown(key)}: unknown field (${action} takes ${known.join(', ')})`);
-  }
+  const { fields, problems } = openBody(body, known, action, '{"by": "alice"}');
   const { by, to } = fields;
-  if (typeof by !== 'string' || by.trim() === '') problems.push('by: required, the name of who asked');
-  else if (by.length > MAX_BY_LENGTH) problems.push(`by: longer than ${MAX_BY_LENGTH} characters`);
   if (to !== undefined && (typeof to !== 'number' || !Number.isSafeInteger(to) || to < 1)) {
     problems.push(`to: ${shown(to)} is not a revision number (1, 2, …)`);
   }
@@ -74,18 +65,45 @@ function readDeployFields(
   if (image !== undefined && (typeof image !== 'string' || !isValidImageRef(image))) {
     problems.push(`image: ${shown(image)} is not an image reference (name[:tag] or name@sha256:digest)`);
   }
-  const okTimeout =
-    typeof timeoutMs === 'number' &&
-    Number.isSafeInteger(timeoutMs) &&
-    timeoutMs >= 1000 &&
-    timeoutMs <= MAX_DEPLOY_TIMEOUT_MS;
-  if (timeoutMs !== undefined && !okTimeout) {
-    problems.push(`timeoutMs: ${shown(timeoutMs)} is not a whole number of ms from 1000 to ${MAX_DEPLOY_TIMEOUT_MS}`);
-  }
+  if (timeoutMs !== undefined) checkTimeoutMs(timeoutMs, MAX_DEPLOY_TIMEOUT_MS, problems);
   return {
     ...(typeof image === 'string' ? { image } : {}),
     ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
   };
+}
+
+/**
+ * Opens an action's JSON body (400 unless it is an object): its fields, and the problems found so far: unknown
+ * fields (with a close known one, if any) and a missing or too long `by`.
+ */
+export function openBody(
+  body: unknown,
+  known: readonly string[],
+  what: string,
+  example: string,
+): { fields: Record<string, unknown>; problems: string[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, `the request body must be a JSON object such as ${example}`);
+  }
+  const fields = body as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(fields)) {
+    if (known.includes(key)) continue;
+    const guess = closestMatch(key, known);
+    const hint = guess ? `did you mean ${JSON.stringify(guess)}?` : `${what} takes ${known.join(', ')}`;
+    problems.push(`${shown(key)}: unknown field (${hint})`);
+  }
+  const { by } = fields;
+  if (typeof by !== 'string' || by.trim() === '') problems.push('by: required, the name of who asked');
+  else if (by.length > MAX_BY_LENGTH) problems.push(`by: longer than ${MAX_BY_LENGTH} characters`);
+  return { fields, problems };
+}
+
+/** Adds a problem unless `timeoutMs` is a whole number of ms from 1000 to `maxMs`. */
+export function checkTimeoutMs(timeoutMs: unknown, maxMs: number, problems: string[]): void {
+  const ok =
+    typeof timeoutMs === 'number' && Number.isSafeInteger(timeoutMs) && timeoutMs >= 1000 && timeoutMs <= maxMs;
+  if (!ok) problems.push(`timeoutMs: ${shown(timeoutMs)} is not a whole number of ms from 1000 to ${maxMs}`);
 }
 
 function readInteger(
@@ -119,7 +137,8 @@ function readGrep(source: string | null, problems: string[]): RegExp | undefined
   }
 }
 
-function shown(value: unknown): string {
+/** A value as an error message quotes it: JSON, cut after 80 characters. */
+export function shown(value: unknown): string {
   const text = typeof value === 'string' ? value : String(JSON.stringify(value));
   return JSON.stringify(text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
 }

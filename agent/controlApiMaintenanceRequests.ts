@@ -1,7 +1,6 @@
-import { closestMatch } from '../config/suggest';
 import { checkImageWord } from './actions/removeImage';
 import { ApiError } from './controlApiError';
-import { MAX_BY_LENGTH } from './controlApiContainerRequests';
+import { checkTimeoutMs, openBody, shown } from './controlApiContainerRequests';
 
 /** `POST …/containers/:id/rm`: who asked, `force` (a running container), `volumes` (its anonymous volumes). */
 export type RemoveRequest = { by: string; force: boolean; volumes: boolean };
@@ -26,11 +25,9 @@ export const MAX_EXEC_WORD = 1000;
 /** Longest exec timeout accepted, ms (`bot.execTimeout` is at most 4m). */
 export const MAX_EXEC_TIMEOUT_MS = 240_000;
 
-const SHOWN_CHARS = 80;
-
 /** Reads an `rm` body; a 400 naming every bad field. */
 export function parseRemoveRequest(body: unknown): RemoveRequest {
-  const { fields, problems } = open(body, ['by', 'force', 'volumes'], 'rm', '{"by": "alice", "force": false}');
+  const { fields, problems } = openBody(body, ['by', 'force', 'volumes'], 'rm', '{"by": "alice", "force": false}');
   const force = flag(fields, 'force', problems);
   const volumes = flag(fields, 'volumes', problems);
   return finish(problems, { by: fields.by as string, force, volumes });
@@ -39,7 +36,7 @@ export function parseRemoveRequest(body: unknown): RemoveRequest {
 /** Reads an `rmi` body; the image must be an ID or a valid reference before it reaches the engine. */
 export function parseRemoveImageRequest(body: unknown): RemoveImageRequest {
   const known = ['image', 'by', 'force', 'nameable'];
-  const { fields, problems } = open(body, known, 'rmi', '{"image": "app:v1", "by": "alice"}');
+  const { fields, problems } = openBody(body, known, 'rmi', '{"image": "app:v1", "by": "alice"}');
   const force = flag(fields, 'force', problems);
   const { image, nameable = [] } = fields;
   const ids = Array.isArray(nameable) && nameable.length <= MAX_NAMEABLE;
@@ -60,7 +57,7 @@ export function parseRemoveImageRequest(body: unknown): RemoveImageRequest {
 /** Reads an `exec` body: a plain argv (a program that does not start with `-`), and a timeout within bounds. */
 export function parseExecRequest(body: unknown): ExecRequest {
   const example = '{"argv": ["ps"], "by": "alice", "timeoutMs": 30000}';
-  const { fields, problems } = open(body, ['argv', 'by', 'timeoutMs'], 'exec', example);
+  const { fields, problems } = openBody(body, ['argv', 'by', 'timeoutMs'], 'exec', example);
   const { argv, timeoutMs } = fields;
   if (!Array.isArray(argv) || argv.length === 0 || argv.length > MAX_EXEC_WORDS) {
     problems.push(`argv: required, a list of 1 to ${MAX_EXEC_WORDS} strings`);
@@ -69,37 +66,8 @@ export function parseExecRequest(body: unknown): ExecRequest {
   } else if (argv[0] === '' || (argv[0] as string).startsWith('-')) {
     problems.push(`argv: the program ${shown(argv[0])} must not be empty or start with "-"`);
   }
-  const okTimeout =
-    typeof timeoutMs === 'number' &&
-    Number.isSafeInteger(timeoutMs) &&
-    timeoutMs >= 1000 &&
-    timeoutMs <= MAX_EXEC_TIMEOUT_MS;
-  if (!okTimeout)
-    problems.push(`timeoutMs: ${shown(timeoutMs)} is not a whole number of ms from 1000 to ${MAX_EXEC_TIMEOUT_MS}`);
+  checkTimeoutMs(timeoutMs, MAX_EXEC_TIMEOUT_MS, problems);
   return finish(problems, { argv: argv as string[], by: fields.by as string, timeoutMs: timeoutMs as number });
-}
-
-function open(
-  body: unknown,
-  known: readonly string[],
-  what: string,
-  example: string,
-): { fields: Record<string, unknown>; problems: string[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError(400, `the request body must be a JSON object such as ${example}`);
-  }
-  const fields = body as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(fields)) {
-    if (known.includes(key)) continue;
-    const guess = closestMatch(key, known);
-    const hint = guess ? `did you mean ${JSON.stringify(guess)}?` : `${what} takes ${known.join(', ')}`;
-    problems.push(`${shown(key)}: unknown field (${hint})`);
-  }
-  const { by } = fields;
-  if (typeof by !== 'string' || by.trim() === '') problems.push('by: required, the name of who asked');
-  else if (by.length > MAX_BY_LENGTH) problems.push(`by: longer than ${MAX_BY_LENGTH} characters`);
-  return { fields, problems };
 }
 
 function flag(fields: Record<string, unknown>, name: string, problems: string[]): boolean {
@@ -112,9 +80,4 @@ function flag(fields: Record<string, unknown>, name: string, problems: string[])
 function finish<T>(problems: readonly string[], value: T): T {
   if (problems.length) throw new ApiError(400, problems.join('; '));
   return value;
-}
-
-function shown(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(JSON.stringify(value));
-  return JSON.stringify(text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
 }
