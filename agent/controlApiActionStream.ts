@@ -8,17 +8,18 @@ export const INTERNAL_ACTION_ERROR = "the action failed on the agent (the agent'
 
 /**
  * Streams an action as NDJSON: headers at once, a `progress` line per step (through the options `run` is given),
- * then what `run` sends; a user-facing error as `{error, kind: 'agent'}`, any other handed to `logInternal` and
- * answered with {@link INTERNAL_ACTION_ERROR}. The answer ends whatever happens.
+ * then what `run` sends (lines of type `L`, {@link ActionStreamLine} by default); a user-facing error as
+ * `{error, kind: 'agent'}`, any other handed to `logInternal` and answered with {@link INTERNAL_ACTION_ERROR}. The
+ * answer ends whatever happens.
  */
-export async function streamAction(
+export async function streamAction<L extends object = ActionStreamLine>(
   res: http.ServerResponse,
   request: { by: string; signal: AbortSignal },
-  run: (options: ActionOptions, send: (line: ActionStreamLine) => void) => Promise<void>,
+  run: (options: ActionOptions, send: (line: L) => void) => Promise<void>,
   logInternal: (err: unknown) => void,
 ): Promise<void> {
   startNdjson(res);
-  const send = (line: ActionStreamLine) => {
+  const send = (line: L | ActionStreamLine) => {
     if (!res.destroyed && !res.writableEnded) res.write(`${JSON.stringify(line)}\n`);
   };
   const options: ActionOptions = {

@@ -133,12 +133,17 @@ export class ContainerRoutes {
     });
   }
 
-  private async known(id: string): Promise<ContainerRecord> {
-    const record = (await this.agent.containers()).find((r) => r.id === id);
-    if (record) return record;
-    const shown = id.length > SHOWN_ID_CHARS ? `${id.slice(0, SHOWN_ID_CHARS)}…` : id;
-    throw new ApiError(404, `no container with id ${JSON.stringify(shown)} on ${this.agent.hostName()}`);
+  private known(id: string): Promise<ContainerRecord> {
+    return knownContainer(this.agent, id);
   }
+}
+
+/** The watched container with this full ID; an ApiError 404 naming the host for any other. */
+export async function knownContainer(agent: AgentClient, id: string): Promise<ContainerRecord> {
+  const record = (await agent.containers()).find((r) => r.id === id);
+  if (record) return record;
+  const shown = id.length > SHOWN_ID_CHARS ? `${id.slice(0, SHOWN_ID_CHARS)}…` : id;
+  throw new ApiError(404, `no container with id ${JSON.stringify(shown)} on ${agent.hostName()}`);
 }
 
 function deployTimeout(request: ActionRequest): { timeoutMs?: number } {
