@@ -5,7 +5,7 @@ import type { Condition, EvaluationContext, RuleEvaluator, RuleInput } from './r
 import { RuleSelection } from './ruleSelection';
 
 /** An update found for one container: the tag it runs and the digest of the image the tag now points to. */
-type Held = { container: ContainerRef; image: string; digest: string; at: number };
+type Held = { container: ContainerRef; image: string; digest: string };
 
 /** Removed containers remembered, so that a late answer about one is ignored (a round in flight during a deploy). */
 const GONE_REMEMBERED = 1024;
@@ -27,7 +27,7 @@ export class UpdateAvailableEvaluator implements RuleEvaluator {
     this.selection = new RuleSelection(rule.containers);
   }
 
-  observe(input: RuleInput, now: number): boolean {
+  observe(input: RuleInput): boolean {
     if (input.type === 'event') {
       if (input.event.action === 'destroy') this.forget(input.event.container.id);
       return false;
@@ -40,8 +40,7 @@ export class UpdateAvailableEvaluator implements RuleEvaluator {
       return false;
     }
     const prev = this.held.get(container.id);
-    if (prev?.digest !== digest || prev.image !== image)
-      this.held.set(container.id, { container, image, digest, at: now });
+    if (prev?.digest !== digest || prev.image !== image) this.held.set(container.id, { container, image, digest });
     return true;
   }
 
