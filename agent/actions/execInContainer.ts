@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import { ActionError } from './actionError';
-import { killExecProcess, type KillOutcome } from './execKill';
+import { exitCodeOf, killExecProcess, type KillOutcome } from './execKill';
 import type { ExecOptions, ExecResult } from './execTypes';
 
 /** Output kept per exec when the caller does not say: 1 MiB (the bot sends long output as a file). */
@@ -12,7 +12,6 @@ export const DEFAULT_MAX_EXEC_OUTPUT = 1024 * 1024;
 export type ExecDeps = { docker: Docker; procRoot: string; now: () => number };
 
 const END_GRACE_MS = 5000;
-const POLL_MS = 100;
 
 /**
  * Runs `argv` in a running container as the engine's exec: the argv as given (no shell), no TTY, no stdin; stdout
@@ -73,7 +72,7 @@ export async function execInContainer(
   } finally {
     clearTimeout(timer);
   }
-  const exitCode = await exitCodeOf(exec);
+  const exitCode = await exitCodeOf(exec, END_GRACE_MS);
   return {
     container: record.name,
     argv: [...argv],
@@ -85,16 +84,6 @@ export async function execInContainer(
     ...(kill && { kill }),
     durationMs: deps.now() - started,
   };
-}
-
-async function exitCodeOf(exec: Docker.Exec): Promise<number | undefined> {
-  for (let waited = 0; waited <= END_GRACE_MS; waited += POLL_MS) {
-    const info = await exec.inspect().catch(() => undefined);
-    if (!info) return undefined;
-    if (!info.Running) return typeof info.ExitCode === 'number' ? info.ExitCode : undefined;
-    await sleep(POLL_MS);
-  }
-  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 
+const EXIT_POLL_MS = 100;
+
 /** How a kill went: whether the process is gone, and how (or why not). */
 export type KillOutcome = { killed: boolean; how: string };
 
@@ -89,13 +91,19 @@ async function runQuietly(docker: Docker, containerId: string, cmd: string[]): P
         .on('error', () => resolve());
       stream.resume();
     });
-    for (let i = 0; i < 20; i++) {
-      const info = await exec.inspect();
-      if (!info.Running) return info.ExitCode ?? undefined;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return undefined;
+    return await exitCodeOf(exec, 2000);
   } catch {
     return undefined;
   }
+}
+
+/** An exec's exit code once it has ended, looked at for up to `waitMs`; undefined when unknown (or still running). */
+export async function exitCodeOf(exec: Docker.Exec, waitMs: number): Promise<number | undefined> {
+  for (let waited = 0; waited <= waitMs; waited += EXIT_POLL_MS) {
+    const info = await exec.inspect().catch(() => undefined);
+    if (!info) return undefined;
+    if (!info.Running) return typeof info.ExitCode === 'number' ? info.ExitCode : undefined;
+    await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS).unref());
+  }
+  return undefined;
 }
