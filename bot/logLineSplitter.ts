@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { LogFrameDecoder } from '../agent/logs/logFrameDecoder';
 import type { LogLine } from './agentClient';
 
@@ -9,12 +10,17 @@ export const MAX_PARTIAL_LINE_CHARS = 64 * 1024;
 /**
  * Splits a container's log stream into lines as chunks arrive: demultiplexed unless the container has a TTY, split on
  * newlines (a trailing `\r` dropped), each line's leading timestamp (from `timestamps=true`) moved to `time`, then
- * only those matching `grep`. A line without its newline is held, at most {@link MAX_PARTIAL_LINE_CHARS} per stream,
- * so memory stays bounded whatever the container prints.
+ * only those matching `grep`. A character split between chunks (a TTY stream is cut anywhere) is decoded whole. A
+ * line without its newline is held, at most {@link MAX_PARTIAL_LINE_CHARS} per stream, so memory stays bounded
+ * whatever the container prints.
  */
 export class LogLineSplitter {
   private readonly decoder: LogFrameDecoder | undefined;
   private readonly partial: Record<LogLine['stream'], string> = { stdout: '', stderr: '' };
+  private readonly text: Record<LogLine['stream'], StringDecoder> = {
+    stdout: new StringDecoder('utf8'),
+    stderr: new StringDecoder('utf8'),
+  };
 
   constructor(
     tty: boolean,
@@ -28,7 +34,7 @@ export class LogLineSplitter {
     const frames = this.decoder ? this.decoder.push(chunk) : [{ stream: 'stdout' as const, data: chunk }];
     const lines: LogLine[] = [];
     for (const frame of frames) {
-      const parts = (this.partial[frame.stream] + frame.data.toString('utf8')).split('\n');
+      const parts = (this.partial[frame.stream] + this.text[frame.stream].write(frame.data)).split('\n');
       let rest = parts.pop() ?? '';
       for (const part of parts) this.emit(frame.stream, part, lines);
       while (rest.length > MAX_PARTIAL_LINE_CHARS) {
@@ -44,7 +50,8 @@ export class LogLineSplitter {
   end(): LogLine[] {
     const lines: LogLine[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (this.partial[stream]) this.emit(stream, this.partial[stream], lines);
+      const rest = this.partial[stream] + this.text[stream].end();
+      if (rest) this.emit(stream, rest, lines);
       this.partial[stream] = '';
     }
     return lines;

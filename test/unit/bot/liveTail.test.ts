@@ -303,4 +303,15 @@ describe('LogLineSplitter', () => {
     expect(long).toHaveLength(1);
     expect(tty.end()[0]?.text).toHaveLength(6 * 1024);
   });
+
+  it('decodes a character split between two chunks of a TTY stream whole', () => {
+    const splitter = new LogLineSplitter(true);
+    const bytes = Buffer.from('héllo\nwörld');
+    const chunks = [bytes.subarray(0, 2), bytes.subarray(2, 9), bytes.subarray(9)];
+    const lines = [...chunks.flatMap((chunk) => splitter.push(chunk)), ...splitter.end()];
+    expect(lines).toEqual([
+      { stream: 'stdout', text: 'héllo' },
+      { stream: 'stdout', text: 'wörld' },
+    ]);
+  });
 });
