@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runCtl, startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';
 import { dockerRun } from '../support/dockerRun';
 import { removeTestContainers, testDocker, waitFor } from '../support/engine';
-import { parseExposition } from '../support/exposition';
+import { agentMetric } from '../support/exposition';
 import { freePort } from '../support/freePort';
 import { removeKeepTags } from '../support/keepTags';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
@@ -28,18 +28,6 @@ const repo = `dwtest/notice-restart-${suffix}`;
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-unr-'));
 const configFile = join(dir, 'dockwatch.yaml');
 
-/** A value of the agent's /metrics on `port`, by name and labels. */
-async function metric(
-  port: number,
-  metricName: string,
-  labels: Record<string, string> = {},
-): Promise<number | undefined> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return parseExposition(text).find(
-    (s) => s.name === metricName && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  )?.value;
-}
-
 describe('an update notice across agent restarts (dockwatch agent process, real registry)', () => {
   let hook: RecordingServer;
   let registry: RunningRegistry;
@@ -52,7 +40,7 @@ describe('an update notice across agent restarts (dockwatch agent process, real 
   /** Starts the agent and waits until its first update round (about 10 s after start) has run. */
   const startAgent = async () => {
     agent = await startAgentProcess(configFile, port);
-    await waitFor(async () => ((await metric(port, 'dockwatch_image_update_rounds_total')) ?? 0) >= 1, {
+    await waitFor(async () => ((await agentMetric(port, 'dockwatch_image_update_rounds_total')) ?? 0) >= 1, {
       what: 'the first update round',
       timeoutMs: 40_000,
       intervalMs: 250,
@@ -88,7 +76,7 @@ describe('an update notice across agent restarts (dockwatch agent process, real 
 
   it('is sent once, not again after a SIGKILL and a restart, and resolved once after the deploy', async () => {
     await startAgent();
-    expect(await metric(port, 'dockwatch_image_update_available', { name })).toBe(0);
+    expect(await agentMetric(port, 'dockwatch_image_update_available', { name })).toBe(0);
     expect(statuses()).toEqual([]);
 
     await pushTestAppAs(registry, repo, 'v2', 'latest');
@@ -100,8 +88,8 @@ describe('an update notice across agent restarts (dockwatch agent process, real 
     agent?.process.kill('SIGKILL');
     await new Promise((resolve) => agent?.process.once('exit', resolve));
     await startAgent();
-    expect(await metric(port, 'dockwatch_image_update_available', { name })).toBe(1);
-    await waitFor(async () => ((await metric(port, 'dockwatch_image_update_rounds_total')) ?? 0) >= 2, {
+    expect(await agentMetric(port, 'dockwatch_image_update_available', { name })).toBe(1);
+    await waitFor(async () => ((await agentMetric(port, 'dockwatch_image_update_rounds_total')) ?? 0) >= 2, {
       what: 'a second round after the restart',
       timeoutMs: 30_000,
       intervalMs: 250,
@@ -117,7 +105,7 @@ describe('an update notice across agent restarts (dockwatch agent process, real 
     expect(deployed.code).toBe(0);
     expect((await testDocker().getContainer(name).inspect()).Image).toBe(app.versions.v2.imageId);
     await waitFor(async () => statuses().length >= 2, { what: 'the resolved notice', timeoutMs: 40_000 });
-    await waitFor(async () => (await metric(port, 'dockwatch_image_update_available', { name })) === 0, {
+    await waitFor(async () => (await agentMetric(port, 'dockwatch_image_update_available', { name })) === 0, {
       what: 'the metric back to 0',
       timeoutMs: 30_000,
     });

@@ -26,3 +26,13 @@ export function findSeries(series: Series[], name: string, match: Record<string,
 export function valueOf(series: Series[], name: string, match: Record<string, string> = {}): number | undefined {
   return findSeries(series, name, match)[0]?.value;
 }
+
+/** One value of the /metrics an agent serves on 127.0.0.1:`port`, by name and labels (undefined when absent). */
+export async function agentMetric(
+  port: number,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return valueOf(parseExposition(text), name, labels);
+}

@@ -39,6 +39,10 @@ export type RunningRegistry = {
   dockerConfigDir: string;
   /** The registry's log (stderr), for failure messages. */
   log(): string;
+  /** SIGSTOPs the registry: connections are accepted (by the kernel) and never answered, as a hung registry does. */
+  stall(): void;
+  /** SIGCONTs a stalled registry: what was held is answered. */
+  resume(): void;
   /** Kills the registry, waits for it to exit and removes its storage and config; safe to call twice. */
   stop(): Promise<void>;
 };
@@ -81,6 +85,8 @@ async function launch(dir: string, opts: RegistryOptions): Promise<RunningRegist
     auth: opts.auth,
     dockerConfigDir: path.join(dir, 'docker-cli'),
     log: server.log,
+    stall: () => server.signal('SIGSTOP'),
+    resume: () => server.signal('SIGCONT'),
     stop: server.stop,
   };
 }

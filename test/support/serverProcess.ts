@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { waitFor } from './waitFor';
 
-/** A server binary a test started and saw ready: its log (stderr) and a stop that waits for its exit. */
-export type ServerProcess = { log(): string; stop(): Promise<void> };
+/** A server binary a test started and saw ready: its log (stderr), a signal to send it, a stop that waits for its exit. */
+export type ServerProcess = { log(): string; signal(signal: NodeJS.Signals): void; stop(): Promise<void> };
 
 /** What {@link startServerProcess} runs and how it knows the server is ready. */
 export type ServerProcessOptions = {
@@ -69,5 +69,12 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
     await stopChild(child);
     throw new ExitedEarly(outcome.failure);
   }
-  return { log: () => stderr, stop: () => stopChild(child) };
+  return {
+    log: () => stderr,
+    signal: (signal) => void child.kill(signal),
+    stop: async () => {
+      child.kill('SIGCONT');
+      await stopChild(child);
+    },
+  };
 }
