@@ -19,6 +19,10 @@ function isNotFound(err: unknown): boolean {
 export class InventorySync {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
+  /** Destroyed while an inspect of theirs was in flight: its answer (from before the destroy) must not revive them. */
+  private readonly destroyed = new Set<string>();
+  /** Inspected while a resync was listing: absent from that list, yet not gone. */
+  private freshSinceList: Set<string> | undefined;
   private listedState = new Map<string, string>();
 
   constructor(
@@ -29,7 +33,14 @@ export class InventorySync {
 
   /** Lists every container and inspects those that are new or whose listed state changed. */
   async resync(docker: Docker): Promise<void> {
-    const listed = await docker.listContainers({ all: true });
+    const fresh = new Set<string>();
+    this.freshSinceList = fresh;
+    let listed: Docker.ContainerInfo[];
+    try {
+      listed = await docker.listContainers({ all: true });
+    } finally {
+      if (this.freshSinceList === fresh) this.freshSinceList = undefined;
+    }
     const seen = new Map<string, string>();
     const toInspect: string[] = [];
     for (const c of listed) {
@@ -37,7 +48,7 @@ export class InventorySync {
       seen.set(c.Id, key);
       if (!this.inventory.get(c.Id) || this.listedState.get(c.Id) !== key) toInspect.push(c.Id);
     }
-    for (const r of this.inventory.all()) if (!seen.has(r.id)) this.inventory.remove(r.id);
+    for (const r of this.inventory.all()) if (!seen.has(r.id) && !fresh.has(r.id)) this.inventory.remove(r.id);
     this.listedState = seen;
     await mapWithConcurrency(toInspect, INSPECT_CONCURRENCY, (id) => this.refresh(docker, id).catch(() => undefined));
   }
@@ -49,6 +60,7 @@ export class InventorySync {
     if (event.Action === 'destroy') {
       this.inventory.remove(id);
       this.listedState.delete(id);
+      if (this.inFlight.has(id)) this.destroyed.add(id);
       return;
     }
     if (event.Action.startsWith('exec_') || event.Action === 'attach' || event.Action === 'resize') return;
@@ -68,6 +80,8 @@ export class InventorySync {
           this.dirty.delete(id);
           try {
             const info = await docker.getContainer(id).inspect();
+            if (this.destroyed.has(id)) return;
+            this.freshSinceList?.add(id);
             this.inventory.upsert(inspectToRecord(info));
           } catch (err) {
             if (isNotFound(err)) {
@@ -81,6 +95,7 @@ export class InventorySync {
         } while (this.dirty.has(id));
       } finally {
         this.inFlight.delete(id);
+        this.destroyed.delete(id);
       }
     })();
     this.inFlight.set(id, p);

@@ -41,6 +41,8 @@ export class ContainerLogTail {
   private changed = false;
   /** Lines read since the tail was made, per stream. */
   readonly linesRead: Record<LogStreamName, number> = { stdout: 0, stderr: 0 };
+  /** Of those, lines cut at `maxLineBytes` (handed over cut, with `truncated`). */
+  linesTruncated = 0;
 
   constructor(
     readonly target: TailTarget,
@@ -83,10 +85,17 @@ export class ContainerLogTail {
         this.handle = undefined;
         resolve(this.closed ? { outcome: 'closed' } : result);
       };
+      // Every chunk is taken whole before the next is read: the rules run inside this handler, so while they are
+      // busy the socket is not read and the engine's writes wait (backpressure, nothing buffered here).
       stream.on('data', (chunk: Buffer) => {
         if (this.closed) return;
-        if (this.target.tty) this.takeRaw(chunk);
-        else for (const f of decoder.push(chunk)) this.takeMessage(f.stream, f.data);
+        try {
+          if (this.target.tty) this.takeRaw(chunk);
+          else for (const f of decoder.push(chunk)) this.takeMessage(f.stream, f.data);
+        } catch (error) {
+          stream.destroy();
+          finish({ outcome: 'failed', error: error as Error });
+        }
       });
       stream.on('end', () => {
         if (!this.closed) this.flushAll();
@@ -121,6 +130,18 @@ export class ContainerLogTail {
     return this.committed;
   }
 
+  /**
+   * Lines held for their end (a line without its newline, a multi-line event's lines) that will never be handed
+   * over, once the container's log cannot be read again; forgets them and says how many there were.
+   */
+  discardHeld(): number {
+    if (!this.streams) return 0;
+    let held = 0;
+    for (const name of ['stdout', 'stderr'] as const) held += this.streams[name].assembler.discardPartial();
+    for (const name of ['stdout', 'stderr'] as const) held += this.streams[name].joiner.discard();
+    return held;
+  }
+
   /** Stops following; events not yet handed over stay behind the checkpoint for the next run. */
   close(): void {
     this.closed = true;
@@ -151,7 +172,7 @@ export class ContainerLogTail {
 
   private joinAndEmit(name: LogStreamName, state: StreamState, lines: AssembledLine[]): void {
     if (!lines.length) return;
-    this.linesRead[name] += lines.length;
+    this.count(name, lines);
     const now = this.opts.now();
     const out: JoinedEvent[] = [];
     for (const line of lines) state.joiner.push(line, now, out);
@@ -164,12 +185,17 @@ export class ContainerLogTail {
       const state = this.streams[name];
       const lines: AssembledLine[] = [];
       state.assembler.flushPartial(lines);
-      this.linesRead[name] += lines.length;
+      this.count(name, lines);
       const out: JoinedEvent[] = [];
       for (const line of lines) state.joiner.push(line, this.opts.now(), out);
       state.joiner.flush(out);
       this.emit(name, out);
     }
+  }
+
+  private count(name: LogStreamName, lines: AssembledLine[]): void {
+    this.linesRead[name] += lines.length;
+    for (const line of lines) if (line.truncated) this.linesTruncated++;
   }
 
   private emit(name: LogStreamName, events: JoinedEvent[]): void {

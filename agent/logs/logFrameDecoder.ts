@@ -5,6 +5,11 @@ export type LogStreamName = 'stdout' | 'stderr';
 export type LogFrame = { stream: LogStreamName; data: Buffer };
 
 const HEADER = 8;
+/**
+ * Largest frame taken: the engine sends a message per frame and splits lines at 16 KiB, so a bigger size is a broken
+ * stream, not a line; without a limit the decoder would buffer up to 4 GiB waiting for it.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
  * Incremental decoder of Docker's multiplexed stream (8-byte header: stream type, 3 zero bytes, big-endian
@@ -14,7 +19,10 @@ const HEADER = 8;
 export class LogFrameDecoder {
   private pending: Buffer = Buffer.alloc(0);
 
-  /** Decodes `chunk`; returns the complete frames, keeping any incomplete tail for the next call. */
+  /**
+   * Decodes `chunk`; returns the complete frames, keeping any incomplete tail for the next call. Throws on a frame
+   * over MAX_FRAME_BYTES (the stream is broken: reopen it).
+   */
   push(chunk: Buffer): LogFrame[] {
     const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const frames: LogFrame[] = [];
@@ -22,6 +30,7 @@ export class LogFrameDecoder {
     while (buf.length - at >= HEADER) {
       const type = buf[at];
       const size = buf.readUInt32BE(at + 4);
+      if (size > MAX_FRAME_BYTES) throw new Error(`log stream frame of ${size} bytes (over ${MAX_FRAME_BYTES})`);
       if (buf.length - at - HEADER < size) break;
       const data = buf.subarray(at + HEADER, at + HEADER + size);
       frames.push({ stream: type === 2 ? 'stderr' : 'stdout', data });

@@ -15,6 +15,8 @@ export type AssembledLine = {
 
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
+/** Room for the timestamp and its space before a TTY message's content. */
+const TIMESTAMP_ROOM = 48;
 
 /**
  * Turns the log messages of one stream (each `TIMESTAMP SP content`, as the engine sends them with
@@ -30,6 +32,8 @@ export class LogLineAssembler {
   private partEnd: LogPosition | undefined;
   private cut = false;
   private ttyTail: Buffer = Buffer.alloc(0);
+  /** A TTY message longer than a line may be is being read: its rest is appended (`take`) or skipped (`skip`). */
+  private ttyLong: 'no' | 'take' | 'skip' = 'no';
   private lastTs = 0n;
 
   constructor(
@@ -76,18 +80,53 @@ export class LogLineAssembler {
 
   /** Ends a line left without its newline (the stream ended: the container's last output). */
   flushPartial(out: AssembledLine[]): void {
+    if (this.ttyTail.length && this.ttyLong === 'no') this.pushMessage(this.ttyTail, out);
+    this.ttyTail = Buffer.alloc(0);
+    this.ttyLong = 'no';
     if (this.partEnd) out.push(this.finish(this.partEnd));
   }
 
-  /** Takes a chunk of a TTY container's raw stream (messages one after another, no frames). */
+  /** Forgets a line held for its end (its container's log is gone); returns 1 when there was one, else 0. */
+  discardPartial(): number {
+    const held = this.partEnd !== undefined || (this.ttyTail.length > 0 && this.ttyLong !== 'skip') ? 1 : 0;
+    this.resetPartial();
+    this.ttyTail = Buffer.alloc(0);
+    this.ttyLong = 'no';
+    return held;
+  }
+
+  /**
+   * Takes a chunk of a TTY container's raw stream (messages one after another, no frames). A message without its
+   * newline is held up to `maxLineBytes` (plus its timestamp); past that it becomes the line's start and the rest is
+   * cut as it arrives, so a TTY writing no newline cannot make the agent buffer without end.
+   */
   pushRaw(chunk: Buffer, out: AssembledLine[]): void {
     const buf = this.ttyTail.length ? Buffer.concat([this.ttyTail, chunk]) : chunk;
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE, start); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
-      this.pushMessage(buf.subarray(start, nl + 1), out);
+      this.takeTtyPiece(buf.subarray(start, nl + 1), true, out);
       start = nl + 1;
     }
-    this.ttyTail = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
+    const rest = buf.subarray(start);
+    if (this.ttyLong !== 'no' || rest.length > this.maxLineBytes + TIMESTAMP_ROOM) {
+      this.takeTtyPiece(rest, false, out);
+      this.ttyTail = Buffer.alloc(0);
+    } else {
+      this.ttyTail = rest.length ? Buffer.from(rest) : Buffer.alloc(0);
+    }
+  }
+
+  private takeTtyPiece(piece: Buffer, ended: boolean, out: AssembledLine[]): void {
+    if (this.ttyLong === 'no') {
+      this.pushMessage(piece, out);
+      if (!ended) this.ttyLong = this.partEnd ? 'take' : 'skip';
+      return;
+    }
+    if (this.ttyLong === 'take') {
+      this.append(ended ? piece.subarray(0, piece.length - 1) : piece, this.partTs ?? this.lastTs);
+      if (ended && this.partEnd) out.push(this.finish(this.partEnd));
+    }
+    if (ended) this.ttyLong = 'no';
   }
 
   private append(content: Buffer, ts: bigint): void {

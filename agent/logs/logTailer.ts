@@ -4,6 +4,7 @@ import type { Inventory } from '../inventory/inventory';
 import type { Logger } from '../logger';
 import { ContainerLogTail, type OpenLogStream } from './containerLogTail';
 import type { LogCheckpointStore } from './logCheckpointStore';
+import { LogDropCounts, type LogDropReason } from './logDropCounts';
 import type { LogEntry } from './logEntry';
 import { checkpointAt, type LogCheckpoint } from './logPosition';
 import { msToNs } from './logTimestamp';
@@ -44,6 +45,7 @@ const LIVE_STATES = new Set(['running', 'restarting', 'paused']);
  */
 export class LogTailer {
   private readonly follows = new Map<string, Follow>();
+  private readonly drops = new LogDropCounts();
   private stored = new Map<string, LogCheckpoint>();
   private firstTailedAt = 0n;
   private readonly removedIds: string[] = [];
@@ -112,6 +114,16 @@ export class LogTailer {
       out.push({ container: f.tail.target.name, stream: 'stderr' as const, lines: f.tail.linesRead.stderr });
     }
     return out;
+  }
+
+  /** Lines cut at `logs.maxLineBytes` per followed container since the agent started (handed over cut). */
+  truncatedCounts(): { container: string; lines: number }[] {
+    return [...this.follows.values()].map((f) => ({ container: f.tail.target.name, lines: f.tail.linesTruncated }));
+  }
+
+  /** Lines that were never handed over, per container name and reason, since the agent started. */
+  droppedCounts(): { container: string; reason: LogDropReason; lines: number }[] {
+    return this.drops.list();
   }
 
   /** Number of containers whose log stream is open. */
@@ -209,6 +221,7 @@ export class LogTailer {
       }
     } finally {
       follow.looping = false;
+      if (follow.removed || follow.gone) this.drops.add(follow.tail.target.name, 'removed', follow.tail.discardHeld());
       if (follow.removed) this.follows.delete(id);
     }
   }

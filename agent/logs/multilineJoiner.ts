@@ -54,6 +54,13 @@ export class MultilineJoiner {
     if (this.opts && this.pending.length && now - this.lastLineAt >= this.opts.timeoutMs) this.flush(out);
   }
 
+  /** Forgets the held lines (their container's log is gone); returns how many there were. */
+  discard(): number {
+    const held = this.pending.length;
+    this.pending = [];
+    return held;
+  }
+
   /** Emits the held event, if any. */
   flush(out: JoinedEvent[]): void {
     const lines = this.pending;

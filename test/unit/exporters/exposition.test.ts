@@ -110,7 +110,12 @@ function setup(records: ContainerRecord[], samples: ContainerSample[]) {
     engine,
     self,
     startTimeSeconds: 1,
-    logs: { lineCounts: () => [{ container: 'web-1', stream: 'stderr', lines: 7 }], openStreams: 1 },
+    logs: {
+      lineCounts: () => [{ container: 'web-1', stream: 'stderr', lines: 7 }],
+      truncatedCounts: () => [{ container: 'web-1', lines: 1 }],
+      droppedCounts: () => [{ container: 'web-1', reason: 'removed', lines: 2 }],
+      openStreams: 1,
+    },
     alerts: {
       stats: () => ({
         matches: { 'app-errors': 3 },
@@ -145,6 +150,8 @@ describe('exposition', () => {
     const lines = (await text(exposition)).body.split('\n');
     for (const line of [
       'dockwatch_log_lines_total{name="web-1",stream="stderr"} 7',
+      'dockwatch_log_lines_truncated_total{name="web-1"} 1',
+      'dockwatch_log_lines_dropped_total{name="web-1",reason="removed"} 2',
       'dockwatch_log_streams_open 1',
       'dockwatch_rule_matches_total{rule="app-errors"} 3',
       'dockwatch_alerts{state="firing"} 2',

@@ -142,7 +142,7 @@ async function scrape(samples: ContainerSample[], rootSample?: RootSample): Prom
     engine: { up: true, info: undefined },
     self,
     startTimeSeconds: 1,
-    logs: { lineCounts: () => [], openStreams: 0 },
+    logs: { lineCounts: () => [], truncatedCounts: () => [], droppedCounts: () => [], openStreams: 0 },
     alerts: {
       stats: () => ({
         matches: {},
