@@ -9,6 +9,7 @@ import { loadConfig, type FlagOverrides } from './config/load';
 import type { Config } from './config/schema';
 import { hasChatAdapter } from './bot/chatConfig';
 import { renderEffectiveConfig } from './config/redact';
+import { prepareStore } from './agent/store/storeStartup';
 
 /** Exit code for a configuration the user must fix. */
 const EXIT_CONFIG = 2;
@@ -20,6 +21,7 @@ type GlobalOptions = {
   dataDir?: string;
   logLevel?: FlagOverrides['logLevel'];
   logFormat?: FlagOverrides['logFormat'];
+  resetStore?: boolean;
 };
 
 /** What `--help` says dockwatch is when package.json (whose description it shows) cannot be read. */
@@ -89,9 +91,20 @@ function loadOrExit(o: GlobalOptions): Config {
   }
 }
 
+/** Exits 1 with one line naming the store and what to do when it cannot be used (`--reset-store` moves it aside). */
+function storeOrExit(config: Config, o: GlobalOptions): void {
+  try {
+    const said = prepareStore(config.agent.dataDir, { reset: o.resetStore === true });
+    if (said) process.stderr.write(`dockwatch: ${said}\n`);
+  } catch (err) {
+    fail(err);
+  }
+}
+
 /** `dockwatch agent` (withBot false) and `dockwatch run` (the bot too, when a chat adapter is configured). */
 async function runAgent(o: GlobalOptions, withBot: boolean): Promise<void> {
   const config = loadOrExit(o);
+  storeOrExit(config, o);
   const logger = createLogger({ level: config.agent.logLevel, format: config.agent.logFormat });
   const parts: Stoppable[] = [];
   stopOnSignals(() => parts, logger);
@@ -120,6 +133,7 @@ async function runBot(o: GlobalOptions): Promise<void> {
   if (!hasChatAdapter(config)) {
     fail(new ConfigError(['bot: dockwatch bot needs bot.discord or bot.slack (a chat platform to answer on)']));
   }
+  storeOrExit(config, o);
   const logger = createLogger({ level: config.agent.logLevel, format: config.agent.logFormat });
   const parts: Stoppable[] = [];
   stopOnSignals(() => parts, logger);
@@ -140,6 +154,7 @@ async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalO
   } catch (err) {
     fail(err);
   }
+  storeOrExit(config, g);
   const logger = createLogger({ level: g.logLevel ?? 'warn', format: config.agent.logFormat });
   const { runCtl } = await import('./bot/adapters/console');
   const interrupt = new AbortController();
@@ -172,6 +187,7 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'directory for dockwatch state (default ./data)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['error', 'warn', 'info', 'debug']))
     .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']))
+    .option('--reset-store', 'check the store fully; move a corrupt one aside (<file>.broken-<time>) and start empty')
     .showHelpAfterError();
 
   program

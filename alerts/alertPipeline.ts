@@ -180,6 +180,11 @@ export class AlertPipeline implements CommitParticipant {
     this.savingRevision = revision;
   }
 
+  /** The transaction failed (disk full): what it was to queue is delivered from memory meanwhile, at most once. */
+  uncommitted(): void {
+    for (const out of this.pending) if (out.notifiers.length) this.outbox.hold(out.notification, out.notifiers);
+  }
+
   /** Forgets what the transaction stored. */
   committed(): void {
     this.digestState.committed();

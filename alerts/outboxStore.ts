@@ -77,15 +77,18 @@ export class OutboxStore {
   /** The oldest pending delivery of a notifier, due or not. */
   head(notifier: string): PendingDelivery | undefined {
     const row = this.statements.head.get(notifier) as DeliveryRow | undefined;
-    if (!row) return undefined;
-    return {
-      seq: row.seq,
-      notifier: row.notifier,
-      notification: JSON.parse(row.body) as Notification,
-      attempts: row.attempts,
-      enqueuedAt: row.enqueued_at,
-      nextAttemptAt: row.next_attempt_at,
-    };
+    return row && toPending(row);
+  }
+
+  /** The oldest `limit` pending deliveries of a notifier, due or not, oldest first. */
+  heads(notifier: string, limit: number): PendingDelivery[] {
+    return (this.statements.heads.all(notifier, limit) as DeliveryRow[]).map(toPending);
+  }
+
+  /** The row of one notification's delivery to one notifier, in any state, if the store has it. */
+  seqOf(notificationId: string, notifier: string): number | undefined {
+    const row = this.statements.seqOf.get(notificationId, notifier) as { seq: number } | undefined;
+    return row?.seq;
   }
 
   /** Forgets a delivered row (and its notification once no notifier needs it). */
@@ -137,6 +140,17 @@ export class OutboxStore {
   }
 }
 
+function toPending(row: DeliveryRow): PendingDelivery {
+  return {
+    seq: row.seq,
+    notifier: row.notifier,
+    notification: JSON.parse(row.body) as Notification,
+    attempts: row.attempts,
+    enqueuedAt: row.enqueued_at,
+    nextAttemptAt: row.next_attempt_at,
+  };
+}
+
 function prepareStatements(db: Store) {
   return {
     insertNotification: db.prepare(
@@ -151,6 +165,12 @@ function prepareStatements(db: Store) {
        FROM outbox_deliveries d JOIN outbox_notifications n ON n.id = d.notification_id
        WHERE d.notifier = ? AND d.state = 'pending' ORDER BY d.seq LIMIT 1`,
     ),
+    heads: db.prepare(
+      `SELECT d.seq, d.notifier, n.body, d.attempts, d.enqueued_at, d.next_attempt_at
+       FROM outbox_deliveries d JOIN outbox_notifications n ON n.id = d.notification_id
+       WHERE d.notifier = ? AND d.state = 'pending' ORDER BY d.seq LIMIT ?`,
+    ),
+    seqOf: db.prepare('SELECT seq FROM outbox_deliveries WHERE notification_id = ? AND notifier = ?'),
     notificationOf: db.prepare('SELECT notification_id AS id FROM outbox_deliveries WHERE seq = ?'),
     deleteDelivery: db.prepare('DELETE FROM outbox_deliveries WHERE seq = ?'),
     deleteOrphan: db.prepare(

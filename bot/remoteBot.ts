@@ -1,5 +1,6 @@
 import type { Logger } from '../agent/logger';
 import { openStore } from '../agent/store/database';
+import { storeHealthOf } from '../agent/store/storeHealth';
 import type { Config } from '../config/schema';
 import { startBot, type RunningBot } from './botRuntime';
 import { buildFleet } from './fleetFromConfig';
@@ -11,6 +12,7 @@ import { buildFleet } from './fleetFromConfig';
 export async function startRemoteBot(config: Config, logger: Logger): Promise<RunningBot> {
   const fleet = await buildFleet(config.bot, logger);
   const store = openStore(config.agent.dataDir);
+  storeHealthOf(store).logTo(logger);
   const release = async () => {
     await fleet.close();
     store.close();

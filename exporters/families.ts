@@ -8,6 +8,7 @@ import type { OutboxMetrics } from '../alerts/outbox';
 import { alertFamilies } from './alertsCollector';
 import { blkioFamilies } from './blkioCollector';
 import { deliveryFamilies } from './deliveryCollector';
+import { storeFamilies, type StoreErrorSource } from './storeCollector';
 import { logFamilies, type LogSource } from './logsCollector';
 import type { ContainerView } from './containerView';
 import { cpuFamilies } from './cpuCollector';
@@ -30,12 +31,14 @@ export type FamilySources = {
   view: ContainerView;
   events: EventCounters;
   resources: EngineResources;
-  engine: Pick<EngineSupervisor, 'up' | 'info'>;
+  engine: Pick<EngineSupervisor, 'up' | 'info'> & Partial<Pick<EngineSupervisor, 'requestsInFlight'>>;
   self: SelfStats;
   startTimeSeconds: number;
   logs: LogSource;
   alerts: { stats(): AlertEngineStats };
   outbox: { metrics(): OutboxMetrics };
+  /** Failed store writes by operation (the agent's store health). */
+  store?: StoreErrorSource;
   /** The agent's last disk usage reading (images, volumes, build cache), for the image families. */
   diskUsage?: DiskUsageSource;
   /** This host's CPU topology and swap, when the engine runs here (read once at start). */
@@ -68,6 +71,7 @@ export function buildFamilies(s: FamilySources): { cached: MetricFamily[]; live:
       ...logFamilies(s.logs),
       ...alertFamilies(s.alerts),
       ...deliveryFamilies(s.outbox),
+      ...storeFamilies(s.store),
       ...imageUpdateFamilies(s.updates),
       ...selfFamilies(s.self, s.startTimeSeconds),
     ],

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { storeProblemOf } from './storeProblem';
 
 /** The agent's SQLite store (checkpoints, alert state, outbox, silences, later revisions and audit). */
 export type Store = Database.Database;
@@ -14,14 +15,32 @@ export const STORE_FILE = 'dockwatch.sqlite';
 /**
  * Opens (creating if needed) the store in `dataDir`, or an in-memory one for `:memory:`. WAL with
  * synchronous=NORMAL: a committed transaction survives the process being killed; only a power loss may lose the last.
+ * Reads the schema and probes a write first, so a corrupt, truncated, foreign or read-only store fails here with a
+ * {@link StoreUnusableError} naming the file, what is wrong and what to do (no `quick_check`: it reads the whole
+ * file, seconds for a large store, and opening already finds a damaged header or schema).
  */
 export function openStore(dataDir: string): Store {
-  let file = dataDir;
-  if (dataDir !== ':memory:') {
+  if (dataDir === ':memory:') return configure(new Database(':memory:'));
+  const file = join(dataDir, STORE_FILE);
+  let db: Database.Database | undefined;
+  try {
     mkdirSync(dataDir, { recursive: true });
-    file = join(dataDir, STORE_FILE);
+    db = configure(new Database(file));
+    db.prepare('SELECT name, sql FROM sqlite_master').all();
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec('CREATE TABLE store_write_probe (x)');
+    } finally {
+      db.exec('ROLLBACK');
+    }
+    return db;
+  } catch (err) {
+    db?.close();
+    throw storeProblemOf(file, err) ?? err;
   }
-  const db = new Database(file);
+}
+
+function configure(db: Database.Database): Store {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

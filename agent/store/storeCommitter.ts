@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
 import type { Store } from './database';
+import { storeHealthOf } from './storeHealth';
 
 /** A part whose progress is stored atomically with the others' (log checkpoints, alert state, outbox). */
 export interface CommitParticipant {
@@ -7,6 +8,8 @@ export interface CommitParticipant {
   commit(now: number): void;
   /** Called after the transaction committed: what was written may now be forgotten. */
   committed?(): void;
+  /** Called after the transaction failed (disk full, I/O error): what was to be written stays in memory for the next. */
+  uncommitted?(): void;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface CommitParticipant {
 export class StoreCommitter {
   private timer: NodeJS.Timeout | undefined;
   private soon = false;
-  private failedBefore = false;
+  private readonly totalChanges;
 
   constructor(
     private readonly db: Store,
@@ -25,7 +28,9 @@ export class StoreCommitter {
     private readonly logger: Logger,
     private readonly intervalMs = 250,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
+  }
 
   /** Starts the periodic commit. */
   start(): void {
@@ -43,25 +48,39 @@ export class StoreCommitter {
     });
   }
 
-  /** Commits now; a failure is logged once and retried at the next interval, nothing is dropped. */
+  /**
+   * Commits now. A failure (disk full, I/O error) is counted in the store's health, which logs it at most once a
+   * minute; the participants keep what they hold and it is retried at the next interval, nothing is dropped.
+   */
   commitNow(): void {
+    if (!this.db.open) return;
+    const health = storeHealthOf(this.db);
     try {
       const now = this.now();
+      const before = this.totalChanges.get() as number;
       this.db.transaction(() => {
         for (const p of this.participants) p.commit(now);
       })();
-      for (const p of this.participants) p.committed?.();
-      if (this.failedBefore) this.logger.info('store writable again');
-      this.failedBefore = false;
+      if ((this.totalChanges.get() as number) !== before) health.succeeded();
     } catch (err) {
-      if (!this.failedBefore) this.logger.error('store commit failed', { error: (err as Error).message });
-      this.failedBefore = true;
+      health.failed('commit', err);
+      for (const p of this.participants) this.call(() => p.uncommitted?.(), 'uncommitted');
+      return;
     }
+    for (const p of this.participants) this.call(() => p.committed?.(), 'committed');
   }
 
   /** Stops the timer after a last commit. */
   stop(): void {
     clearInterval(this.timer);
     this.commitNow();
+  }
+
+  private call(hook: () => void, name: string): void {
+    try {
+      hook();
+    } catch (err) {
+      this.logger.error(`store commit: a participant's ${name} hook failed`, { error: (err as Error).message });
+    }
   }
 }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { migrate, type Store } from './database';
 import { holderMayBeAlive } from './holderAlive';
+import { storeHealthOf } from './storeHealth';
 
 const MIGRATIONS = [
   {
@@ -39,10 +40,34 @@ export class WriterLease {
     migrate(db, MIGRATIONS);
   }
 
-  /** Takes the lease if it is free or expired, or renews it if held; returns whether this process holds it now. */
+  /**
+   * Takes the lease if it is free or expired, or renews it if held; returns whether this process holds it now. When
+   * the store cannot be written (disk full) the stored holder keeps it: no other process can write it either.
+   */
   tryHold(): boolean {
     const now = this.now();
-    const held = this.db
+    let held: boolean;
+    try {
+      held = this.write(now);
+      if (held) storeHealthOf(this.db).succeeded();
+    } catch (err) {
+      storeHealthOf(this.db).failed('lease', err);
+      held = this.storedHolder() === this.holder;
+    }
+    this.heldUntil = held ? now + this.ttlMs : 0;
+    return held;
+  }
+
+  private storedHolder(): string | undefined {
+    try {
+      return this.current()?.holder;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private write(now: number): boolean {
+    return this.db
       .transaction(() => {
         const row = this.current();
         const othersLive = row && row.holder !== this.holder && row.renewedAt > now - this.ttlMs;
@@ -56,8 +81,6 @@ export class WriterLease {
         return true;
       })
       .immediate();
-    this.heldUntil = held ? now + this.ttlMs : 0;
-    return held;
   }
 
   /** Whether this process held the lease at its last `tryHold` and it has not run out since. */
@@ -75,6 +98,10 @@ export class WriterLease {
   /** Gives the lease up (at shutdown), so another process need not wait for it to expire. */
   release(): void {
     this.heldUntil = 0;
-    this.db.prepare('DELETE FROM writer_leases WHERE kind = ? AND holder = ?').run(this.kind, this.holder);
+    try {
+      this.db.prepare('DELETE FROM writer_leases WHERE kind = ? AND holder = ?').run(this.kind, this.holder);
+    } catch (err) {
+      storeHealthOf(this.db).failed('lease', err);
+    }
   }
 }

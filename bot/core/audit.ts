@@ -1,5 +1,6 @@
 import type { Logger } from '../../agent/logger';
 import { migrate, type Migration, type Store } from '../../agent/store/database';
+import { guardedWrite } from '../../agent/store/storeHealth';
 import type { Identity } from './identity';
 
 /** What an audit entry records. */
@@ -69,7 +70,7 @@ export class AuditLog {
   private readonly latest;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {
@@ -81,10 +82,10 @@ export class AuditLog {
     this.latest = store.prepare<[number], Row>('SELECT * FROM audit ORDER BY id DESC LIMIT ?');
   }
 
-  /** Stores and logs one entry. */
+  /** Stores and logs one entry; when the store cannot be written the log line remains and the failure is counted. */
   record(entry: NewAuditEntry): void {
     const at = this.now();
-    this.insert.run({
+    const row = {
       at,
       platform: entry.platform,
       user_id: cut(entry.userId),
@@ -93,7 +94,8 @@ export class AuditLog {
       container: entry.container ?? null,
       event: entry.event,
       detail: cut(entry.detail),
-    });
+    };
+    guardedWrite(this.store, 'audit', () => this.insert.run(row), undefined);
     const level = entry.event === 'failed' || entry.event === 'timed-out' ? 'warn' : 'info';
     this.logger.log(level, 'bot audit', {
       user: `${entry.platform}:${entry.userId}`,

@@ -1,0 +1,20 @@
+import type { StoreOperation } from '../agent/store/storeHealth';
+import type { MetricFamily } from './metricFamily';
+
+/** What the store collector reads: failed writes by operation since start (StoreHealth). */
+export type StoreErrorSource = { errors(): { operation: StoreOperation; count: number }[] };
+
+/** The agent's store: writes that failed (disk full, I/O error, read-only), by what they were for. */
+export function storeFamilies(health: StoreErrorSource | undefined): MetricFamily[] {
+  if (!health) return [];
+  return [
+    {
+      name: 'dockwatch_store_errors_total',
+      help:
+        'Store writes that failed (disk full, I/O error, read-only), by operation: commit (checkpoints, alert state, ' +
+        'queued notifications), outbox (delivery records), lease, audit. What failed is kept in memory and retried.',
+      type: 'counter',
+      collect: () => health.errors().map((e) => ({ value: e.count, labels: { operation: e.operation } })),
+    },
+  ];
+}
