@@ -213,6 +213,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logger,
     Math.min(config.stats.resyncInterval, config.stats.fsUsageInterval),
     countError,
+    config.docker.stallTimeout,
   );
 
   let fetcher: { docker: Docker; fetch: FetchEngineStats } | undefined;

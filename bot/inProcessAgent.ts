@@ -112,9 +112,9 @@ export class InProcessAgent implements AgentClient {
       ...(query.sinceMs === undefined ? {} : { since: Math.floor(query.sinceMs / 1000) }),
       abortSignal: query.signal,
     };
-    const body = (await this.docker()
-      .getContainer(record.id)
-      .logs(opts as { follow: false })) as unknown;
+    const docker = this.docker();
+    const logs = () => docker.getContainer(record.id).logs(opts as { follow: false });
+    const body = (await this.fromEngine(logs)) as unknown;
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
     return splitLogLines(buffer, record.tty, query.grep);
   }
@@ -126,9 +126,8 @@ export class InProcessAgent implements AgentClient {
 
   async inspect(id: string, signal: AbortSignal): Promise<ContainerDetails> {
     const record = this.record(id);
-    const info = await this.docker()
-      .getContainer(record.id)
-      .inspect({ abortSignal: signal } as object);
+    const docker = this.docker();
+    const info = await this.fromEngine(() => docker.getContainer(record.id).inspect({ abortSignal: signal } as object));
     return containerDetails(info);
   }
 
@@ -231,7 +230,8 @@ export class InProcessAgent implements AgentClient {
 
   async images(query: ImagesQuery): Promise<DiskUsageReport> {
     const watched = (c: SelectableContainer) => isWatched(c, this.options.config.containers);
-    return readImages(this.docker(), query, watched, this.options.config.docker.host, this.now);
+    const docker = this.docker();
+    return this.fromEngine(() => readImages(docker, query, watched, this.options.config.docker.host, this.now));
   }
 
   async pull(ref: string, options: ActionOptions): Promise<string> {
@@ -281,7 +281,18 @@ export class InProcessAgent implements AgentClient {
     const { engine } = this.agent;
     if (engine.up) return;
     const why = engine.lastFailure ?? 'not connected yet';
-    throw new EngineUnavailableError(`the Docker engine is unreachable (${this.options.config.docker.host}: ${why})`);
+    const state = engine.notAnswering ? 'does not answer' : 'is unreachable';
+    throw new EngineUnavailableError(`the Docker engine ${state} (${this.options.config.docker.host}: ${why})`);
+  }
+
+  /** A read of the engine that fails as the engine being unavailable when it went down meanwhile (cut or stalled). */
+  private async fromEngine<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof AgentError)) this.requireEngine();
+      throw err;
+    }
   }
 
   private record(id: string): ContainerRecord {

@@ -49,6 +49,10 @@ const dockerSchema = z
     tls: tlsSchema.optional(),
     cgroupRoot: text().prefault('/sys/fs/cgroup'),
     procRoot: text().prefault('/proc'),
+    /** How long the engine may leave `GET /_ping` unanswered before it counts as down (a hung dockerd). */
+    stallTimeout: duration(SECOND)
+      .pipe(z.number().min(SECOND, 'at least 1s (the engine is pinged every half of it)'))
+      .prefault('10s'),
   })
   .superRefine(
     (docker, ctx) => {

@@ -3,9 +3,9 @@ import type { EventCounters } from '../agent/engine/eventCounters';
 import type { EngineSupervisor } from '../agent/engine/engineSupervisor';
 import type { MetricFamily } from './metricFamily';
 
-/** Engine families: reachability, identity, events by type and action, images; and cAdvisor's machine_* from the engine host. */
+/** Engine families: reachability, requests in flight, identity, events by type and action, images; and cAdvisor's machine_* from the engine host. */
 export function engineFamilies(
-  engine: Pick<EngineSupervisor, 'up' | 'info'>,
+  engine: Pick<EngineSupervisor, 'up' | 'info'> & Partial<Pick<EngineSupervisor, 'requestsInFlight'>>,
   events: EventCounters,
   resources: EngineResources,
 ): MetricFamily[] {
@@ -15,6 +15,12 @@ export function engineFamilies(
       help: '1 when the Docker engine answered at the last attempt, else 0.',
       type: 'gauge',
       collect: () => [{ value: engine.up ? 1 : 0 }],
+    },
+    {
+      name: 'dockwatch_engine_requests_in_flight',
+      help: 'Requests to the Docker engine waiting for an answer, event and log streams included.',
+      type: 'gauge',
+      collect: () => (engine.requestsInFlight === undefined ? [] : [{ value: engine.requestsInFlight }]),
     },
     {
       name: 'dockwatch_engine_info',

@@ -1,5 +1,6 @@
 import type { DockerOptions } from 'dockerode';
 import { readFileSync } from 'node:fs';
+import type http from 'node:http';
 import { Agent } from 'node:https';
 
 /** TLS files for a `tcp://` engine, as in DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem). */
@@ -29,8 +30,16 @@ export function isLocalEndpoint(ep: DockerEndpoint): boolean {
   return ep.kind === 'unix' || ['127.0.0.1', 'localhost', '::1'].includes(ep.host);
 }
 
-/** dockerode options for an endpoint and an optional API version (`1.41`). */
-export function dockerOptions(ep: DockerEndpoint, tls: DockerTls | undefined, version?: string): DockerOptions {
+/**
+ * dockerode options for an endpoint and an optional API version (`1.41`); `agent` carries every request (see
+ * EngineConnections, which also handles `verify: false`).
+ */
+export function dockerOptions(
+  ep: DockerEndpoint,
+  tls: DockerTls | undefined,
+  version?: string,
+  agent?: http.Agent,
+): DockerOptions {
   const opts: DockerOptions =
     ep.kind === 'unix'
       ? { socketPath: ep.socketPath }
@@ -40,7 +49,7 @@ export function dockerOptions(ep: DockerEndpoint, tls: DockerTls | undefined, ve
     if (tls.ca) opts.ca = readFileSync(tls.ca);
     if (tls.cert) opts.cert = readFileSync(tls.cert);
     if (tls.key) opts.key = readFileSync(tls.key);
-    if (tls.verify === false) {
+    if (tls.verify === false && !agent) {
       // docker-modem has no switch for this; an agent of our own carries the client certificate without verification.
       (opts as { agent?: Agent }).agent = new Agent({
         ca: opts.ca,
@@ -50,5 +59,6 @@ export function dockerOptions(ep: DockerEndpoint, tls: DockerTls | undefined, ve
       });
     }
   }
+  if (agent) (opts as { agent?: http.Agent }).agent = agent;
   return opts;
 }

@@ -4,6 +4,8 @@ import type { Logger } from '../logger';
 import { negotiateApiVersion } from './apiVersion';
 import { Backoff } from './backoff';
 import { dockerOptions, type DockerEndpoint, type DockerTls } from './dockerHost';
+import { EngineConnections } from './engineConnections';
+import { EngineNoAnswerError, EngineWatchdog } from './engineWatchdog';
 import { sinceAfter, type EngineEvent } from './engineEvent';
 import { EventDeduper, type EventPosition } from './eventDeduper';
 import { openEventStream, type EventStreamHandle } from './eventStream';
@@ -23,6 +25,9 @@ export type EngineInfo = {
   rootDir?: string;
 };
 
+/** `docker.stallTimeout`'s default: how long the engine may leave `GET /_ping` unanswered before it counts as down. */
+export const DEFAULT_STALL_TIMEOUT_MS = 10_000;
+
 /** Hooks the supervisor calls; each may fail without taking the supervisor down. */
 export type EngineHooks = {
   /** After every (re)connection, before the event stream opens: a full resync. */
@@ -38,7 +43,9 @@ export type EngineHooks = {
 /**
  * Owns the connection to the engine: negotiates the API version, follows the event stream (resuming with `since`
  * after any drop so nothing is missed), runs the periodic resync, and when the engine goes away keeps retrying with
- * capped backoff, logging once per state change.
+ * capped backoff, logging once per state change. A watchdog pings the engine all along: one that stops answering
+ * (a hung dockerd accepts and says nothing) counts as down within `stallTimeoutMs`, every request waiting on it fails
+ * at once, and the connection is made again as soon as it answers.
  */
 export class EngineSupervisor {
   private docker: Docker | undefined;
@@ -53,6 +60,13 @@ export class EngineSupervisor {
   private lastError = '';
   private failures = 0;
   private reported: boolean | undefined;
+  private silent = false;
+  private connecting = false;
+  /** Bumped at every fall to down: what an older connection still has in flight is ignored when it ends. */
+  private epoch = 0;
+  private pinger: Docker | undefined;
+  private readonly connections: EngineConnections;
+  private readonly watchdog: EngineWatchdog;
 
   constructor(
     private readonly endpoint: DockerEndpoint,
@@ -61,7 +75,17 @@ export class EngineSupervisor {
     private readonly logger: Logger,
     private readonly tickIntervalMs: number,
     private readonly onApiError: (operation: string) => void,
-  ) {}
+    stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
+  ) {
+    this.connections = new EngineConnections(endpoint, tls);
+    this.watchdog = new EngineWatchdog({
+      intervalMs: stallTimeoutMs / 2,
+      timeoutMs: stallTimeoutMs / 2,
+      probe: (signal) => this.ping(signal),
+      onAnswer: () => this.answered(),
+      onNoAnswer: (err) => this.noAnswer(err),
+    });
+  }
 
   /** Whether the engine answered at the last attempt. */
   get up(): boolean {
@@ -71,6 +95,19 @@ export class EngineSupervisor {
   /** Failed attempts (connections, resumes) since the engine was last up: how long it has been trying in vain. */
   get failedAttempts(): number {
     return this.failures;
+  }
+
+  /**
+   * Whether the engine is down because it stopped answering (it accepts requests and says nothing, as a hung dockerd
+   * does) rather than refusing them: what to tell a user who asks for something from it.
+   */
+  get notAnswering(): boolean {
+    return !this.isUp && this.silent;
+  }
+
+  /** Requests to the engine waiting for an answer now, event and log streams included. */
+  get requestsInFlight(): number {
+    return this.connections.inFlight;
   }
 
   /** Why the last attempt failed, while the engine is not up (undefined before any failure). */
@@ -104,30 +141,34 @@ export class EngineSupervisor {
   /** Starts connecting; never throws, failures are retried. */
   start(): void {
     this.stopped = false;
+    this.watchdog.start();
     void this.connect();
   }
 
   /** Stops retrying, closes the stream and timers. */
   stop(): void {
     this.stopped = true;
+    this.watchdog.stop();
     clearTimeout(this.retryTimer);
     clearInterval(this.tickTimer);
     this.stream?.close();
     this.stream = undefined;
+    this.connections.cut(new Error('dockwatch is stopping'));
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.connecting) return;
+    this.connecting = true;
     try {
       const Dockerode = loadDockerode();
-      const bare = new Dockerode(dockerOptions(this.endpoint, this.tls));
+      const bare = new Dockerode(dockerOptions(this.endpoint, this.tls, undefined, this.connections.agent));
       const version = (await bare.version()) as unknown as {
         ApiVersion: string;
         MinAPIVersion?: string;
         Version: string;
       };
       const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion);
-      const docker = new Dockerode(dockerOptions(this.endpoint, this.tls, apiVersion));
+      const docker = new Dockerode(dockerOptions(this.endpoint, this.tls, apiVersion, this.connections.agent));
       const info = (await docker.info()) as Record<string, unknown>;
       this.docker = docker;
       this.engineInfo = {
@@ -158,17 +199,20 @@ export class EngineSupervisor {
     } catch (err) {
       this.onApiError('connect');
       this.fail(err as Error);
+    } finally {
+      this.connecting = false;
     }
   }
 
   private async openStream(docker: Docker): Promise<void> {
     const from = this.events.resumeFrom ?? this.events.startAt(BigInt(Date.now()) * 1_000_000n);
     const since = sinceAfter(from);
+    const epoch = this.epoch;
     this.stream = await openEventStream(
       docker,
       since,
       (e) => this.dispatch(docker, e),
-      (err) => void this.onStreamEnd(docker, err),
+      (err) => void this.onStreamEnd(docker, epoch, err),
     );
   }
 
@@ -181,15 +225,18 @@ export class EngineSupervisor {
     }
   }
 
-  private async onStreamEnd(docker: Docker, err?: Error): Promise<void> {
-    if (this.stopped) return;
+  private async onStreamEnd(docker: Docker, epoch: number, err?: Error): Promise<void> {
+    if (this.stopped || epoch !== this.epoch) return;
     this.stream = undefined;
     try {
       await docker.ping();
+      if (epoch !== this.epoch) return;
       this.logger.debug('event stream ended; resuming', { error: err?.message });
       await this.hooks.onConnected(docker, this.engineInfo as EngineInfo);
+      if (epoch !== this.epoch) return;
       await this.openStream(docker);
     } catch (e) {
+      if (this.stopped || epoch !== this.epoch) return;
       this.onApiError('events');
       this.fail(e as Error);
     }
@@ -198,13 +245,16 @@ export class EngineSupervisor {
   private async tick(): Promise<void> {
     const docker = this.client;
     if (!docker) return;
+    const epoch = this.epoch;
     try {
       await this.hooks.onTick(docker);
     } catch (err) {
+      if (epoch !== this.epoch) return;
       this.onApiError('resync');
       try {
         await docker.ping();
       } catch {
+        if (epoch !== this.epoch) return;
         this.stream?.close();
         this.stream = undefined;
         this.fail(err as Error);
@@ -212,9 +262,46 @@ export class EngineSupervisor {
     }
   }
 
+  /** One watchdog probe, on a client of its own (the versioned one may not exist yet). */
+  private ping(signal: AbortSignal): Promise<unknown> {
+    this.pinger ??= new (loadDockerode())(dockerOptions(this.endpoint, this.tls, undefined, this.connections.agent));
+    // dockerode's ping takes an abortSignal; its types do not say so.
+    const ping = this.pinger.ping.bind(this.pinger) as unknown as (opts: {
+      abortSignal: AbortSignal;
+    }) => Promise<unknown>;
+    return ping({ abortSignal: signal });
+  }
+
+  /** The engine answered a ping: after a stall, connect now instead of at the end of the backoff. */
+  private answered(): void {
+    if (this.stopped || this.isUp || this.connecting || !this.silent) return;
+    clearTimeout(this.retryTimer);
+    void this.connect();
+  }
+
+  /** A ping went unanswered: down at once (unless already), and every request still waiting on the engine fails. */
+  private noAnswer(err: EngineNoAnswerError): void {
+    if (this.stopped) return;
+    this.onApiError('ping');
+    if (this.isUp) {
+      this.stream?.close();
+      this.stream = undefined;
+      this.fail(err);
+    } else if (!this.connecting) {
+      this.noteFailure(err);
+    }
+    this.connections.cut(err);
+  }
+
+  private noteFailure(err: Error): void {
+    this.lastError = err.message || (err as NodeJS.ErrnoException).code || 'unknown error';
+    this.silent = err instanceof EngineNoAnswerError;
+  }
+
   private fail(err: Error): void {
     clearInterval(this.tickTimer);
-    this.lastError = err.message || (err as NodeJS.ErrnoException).code || 'unknown error';
+    this.epoch++;
+    this.noteFailure(err);
     this.failures++;
     this.setUp(false);
     if (this.stopped) return;

@@ -38,7 +38,10 @@ export type CtlResult = { exitCode: number; output: string; toStderr: boolean };
 
 /** Longest wait for the engine to connect and the inventory to sync (a resync of many containers takes a while). */
 const SYNC_TIMEOUT_MS = 30_000;
-/** Failed connection attempts (0.5 s, 1 s, 2 s apart) after which the engine counts as down rather than slow. */
+/**
+ * Failed connection attempts (0.5 s, 1 s, 2 s apart) after which the engine counts as down rather than slow; an engine
+ * that accepts and does not answer (`docker.stallTimeout`) counts as down at once.
+ */
 const FAILED_ATTEMPTS = 3;
 const POLL_MS = 50;
 
@@ -54,7 +57,8 @@ export async function runCtl(config: Config, request: CtlRequest, logger: Logger
   });
   try {
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
-    const settled = () => agent.engine.up || agent.engine.failedAttempts >= FAILED_ATTEMPTS;
+    const settled = () =>
+      agent.engine.up || agent.engine.notAnswering || agent.engine.failedAttempts >= FAILED_ATTEMPTS;
     while (!settled() && Date.now() < deadline) await pause(POLL_MS);
     const core = buildCommandCore({
       bot: config.bot,

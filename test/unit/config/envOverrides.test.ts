@@ -15,6 +15,7 @@ describe('env overrides', () => {
       'DOCKWATCH_DOCKER_TLS_VERIFY docker.tls.verify boolean',
       'DOCKWATCH_DOCKER_CGROUP_ROOT docker.cgroupRoot string',
       'DOCKWATCH_DOCKER_PROC_ROOT docker.procRoot string',
+      'DOCKWATCH_DOCKER_STALL_TIMEOUT docker.stallTimeout duration',
       'DOCKWATCH_AGENT_LISTEN agent.listen string',
       'DOCKWATCH_AGENT_DATA_DIR agent.dataDir string',
       'DOCKWATCH_AGENT_HOST_NAME agent.hostName string',

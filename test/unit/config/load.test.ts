@@ -8,7 +8,12 @@ import { defaultConfig } from '../../../config/schema';
 import { fixture, problemsOf } from './fixtureDir';
 
 const DEFAULTS: Config = {
-  docker: { host: 'unix:///var/run/docker.sock', cgroupRoot: '/sys/fs/cgroup', procRoot: '/proc' },
+  docker: {
+    host: 'unix:///var/run/docker.sock',
+    cgroupRoot: '/sys/fs/cgroup',
+    procRoot: '/proc',
+    stallTimeout: 10_000,
+  },
   agent: { listen: '127.0.0.1:9417', dataDir: './data', hostName: hostname(), logLevel: 'info', logFormat: 'text' },
   containers: { include: { names: ['*'] }, exclude: { labels: { 'dockwatch.ignore': 'true' } } },
   stats: { interval: 5_000, collector: 'auto', apiConcurrency: 8, fsUsageInterval: 300_000, resyncInterval: 300_000 },
@@ -67,6 +72,7 @@ describe('loadConfig', () => {
         },
         cgroupRoot: '/host/sys/fs/cgroup',
         procRoot: '/host/proc',
+        stallTimeout: 10_000,
       },
       agent: {
         listen: '[::]:9500',

@@ -56,6 +56,7 @@ describe('renderEffectiveConfig', () => {
         '  host: unix:///var/run/docker.sock',
         '  cgroupRoot: /sys/fs/cgroup',
         '  procRoot: /proc',
+        '  stallTimeout: 10s',
         'agent:',
         '  listen: 127.0.0.1:9417',
         '  dataDir: ./data',

@@ -1,0 +1,201 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../agent/logger';
+import { openStore, type Store } from '../../agent/store/database';
+import { buildCommandCore } from '../../bot';
+import type { CommandCore } from '../../bot/core/commandCore';
+import { renderText } from '../../bot/core/renderText';
+import { RemoteAgentClient } from '../../bot/remoteAgentClient';
+import { StaticFleet } from '../../bot/staticFleet';
+import { loadConfig } from '../../config/load';
+import { runCtl } from '../support/ctlProcess';
+import { removeTestContainers, runTestContainer, testDocker, waitFor, type TestContainer } from '../support/engine';
+import { startEngineStallRig, type EngineStallRig } from '../support/engineStallRig';
+import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
+
+/*
+ * A stalled engine (issue 12, item 4): dockerd behind a proxy that stops answering without an error or a close. The
+ * agent is a `dockwatch agent` process with `docker.stallTimeout: 4s`; the bot is the command core over the control
+ * API (as `dockwatch bot` runs it). The long variant is `npm run soak -- engine-stall` (60 s, 100 containers).
+ */
+
+const HOST = 'stall-host';
+const STALL_MS = 20_000;
+const NO_ANSWER = 'the Docker engine does not answer';
+const logger = createLogger({ level: 'error', format: 'text', silent: !process.env.DOCKWATCH_TEST_LOG });
+const dir = mkdtempSync(join(tmpdir(), 'dockwatch-engine-stall-'));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Sent = { rule: string; status: string; alerts: { labels: Record<string, string> }[] };
+
+let rig: EngineStallRig;
+let hook: RecordingServer;
+let steady: TestContainer;
+let store: Store;
+let remote: RemoteAgentClient;
+let core: CommandCore;
+
+/** `text` as alice on the console of a bot that reaches the agent over its control API: the reply as text. */
+async function ask(text: string): Promise<{ status: string; text: string }> {
+  const reply = await core.handle({ identity: { platform: 'console', userId: 'alice' }, text });
+  return { status: reply.status, text: renderText(reply) };
+}
+
+/** GET on the agent's control API (a loopback client needs no token). */
+async function api(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${rig.url}/api/v1${path}`, { signal: AbortSignal.timeout(60_000) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The `crashed` notifications the webhook received for `container`, as statuses. */
+function crashedFor(container: string): string[] {
+  return hook
+    .requestsTo('/hook')
+    .map((r) => JSON.parse(r.body) as Sent)
+    .filter((n) => n.rule === 'crashed' && n.alerts.some((a) => a.labels.container === container))
+    .map((n) => n.status);
+}
+
+beforeAll(async () => {
+  hook = await startRecordingServer();
+  steady = await runTestContainer({ name: 'stall-steady', cmd: ['sleep', '3600'], stopTimeoutSeconds: 1 });
+  rig = await startEngineStallRig({
+    hostName: HOST,
+    stallTimeout: '4s',
+    more: [
+      'stats: { interval: 1s }',
+      'alerts:',
+      '  groupWait: 100ms',
+      '  rules:',
+      '    - { name: crashed, kind: event, event: die, ignoreExitCodes: [0, 137, 143] }',
+      '  routes:',
+      '    - { notifiers: [hook] }',
+      'notifiers:',
+      `  - { name: hook, type: webhook, url: "${hook.url}/hook" }`,
+    ],
+  });
+  const botFile = join(dir, 'bot.yaml');
+  writeFileSync(
+    botFile,
+    [
+      'bot:',
+      '  commandTimeout: 10s',
+      '  rateLimit: { commands: 1000, per: 1m }',
+      '  roles: { admin: { commands: ["*"] } }',
+      '  members: [{ role: admin, consoleUsers: [alice] }]',
+    ].join('\n'),
+  );
+  store = openStore(join(dir, 'bot-data'));
+  remote = new RemoteAgentClient({ url: rig.url, name: HOST });
+  core = buildCommandCore({
+    bot: loadConfig({ file: botFile, env: {} }).bot,
+    fleet: new StaticFleet([remote]),
+    store,
+    logger,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  remote?.close();
+  await rig?.stop();
+  store?.close();
+  await hook?.stop();
+  await removeTestContainers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('an engine that stops answering (no error, no close) for 20 s', () => {
+  it('goes down within the stall timeout, bounds what waits on it, says so, and loses nothing when it answers again', async () => {
+    await waitFor(async () => (await ask('ps')).text.includes(steady.name), { what: 'ps to list the container' });
+    expect(await rig.metric('dockwatch_engine_up')).toBe(1);
+
+    rig.proxy.stall();
+    rig.proxy.resetPeak();
+    const stalledAt = Date.now();
+    let resumed = false;
+
+    // Readers that keep asking while it hangs: the control API (one engine request per read today) and /metrics.
+    const reads: Promise<number>[] = [];
+    const scrapes: { status: number; whileStalled: boolean }[] = [];
+    const load = (async () => {
+      while (!resumed) {
+        reads.push(
+          api(`/containers/${steady.id}/inspect`).then(
+            (r) => r.status,
+            () => -1,
+          ),
+        );
+        const s = await rig.timedScrape();
+        scrapes.push({ status: s.status, whileStalled: rig.proxy.isStalled });
+        await sleep(250);
+      }
+    })();
+
+    // A container that starts and crashes while the agent cannot hear it.
+    const docker = testDocker();
+    const crash = await runTestContainer({ name: 'stall-crash', cmd: ['sh', '-c', 'sleep 1; exit 3'] });
+
+    await waitFor(async () => (await rig.metric('dockwatch_engine_up')) === 0, {
+      what: 'dockwatch_engine_up 0 while the engine does not answer',
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
+    const readsBeforeDown = reads.length;
+
+    // While down: chat and ctl say the engine does not answer, never a list that may be wrong.
+    const ps = await ask('ps');
+    expect(ps.status).toBe('failed');
+    expect(ps.text).toContain(`${HOST}: ${NO_ANSWER}`);
+    expect(ps.text).not.toContain(steady.name);
+    const inspect = await ask(`inspect ${steady.name}`);
+    expect(inspect.status).toBe('failed');
+    expect(inspect.text).toContain(NO_ANSWER);
+    const list = await api('/containers');
+    expect(list.status).toBe(503);
+    expect(list.body.error).toContain(`${NO_ANSWER} (${rig.proxy.host}: no answer to GET /_ping within 2s)`);
+    const ctl = await runCtl(rig.configFile, 'alice', 'ps');
+    expect(ctl.code).toBe(4);
+    expect(ctl.stderr).toContain(NO_ANSWER);
+
+    // What waits on the engine stays bounded while the readers keep asking.
+    const settled: number[] = [];
+    while (Date.now() - stalledAt < STALL_MS) {
+      settled.push(rig.proxy.openConnections);
+      await sleep(250);
+    }
+    const inFlight = await rig.metric('dockwatch_engine_requests_in_flight');
+    expect((await docker.getContainer(crash.id).inspect()).State.ExitCode).toBe(3);
+    const peak = rig.proxy.peakConnections;
+
+    rig.proxy.resume();
+    resumed = true;
+    await load;
+    await waitFor(async () => (await rig.metric('dockwatch_engine_up')) === 1, {
+      what: 'dockwatch_engine_up 1 once the engine answers again',
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
+
+    expect(reads.length).toBeGreaterThan(40);
+    // At most the reads asked before it counted as down (plus its own ping, stream, reconnect and ctl's), then a few.
+    expect(peak).toBeLessThanOrEqual(readsBeforeDown + 6);
+    expect(Math.max(...settled)).toBeLessThanOrEqual(6);
+    expect(inFlight).toBeLessThanOrEqual(3);
+    // Every read was answered (503 while down, never left hanging), and every scrape while the engine hung.
+    const statuses = await Promise.all(reads);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(statuses).toContain(503);
+    expect(scrapes.filter((s) => s.status !== 200)).toEqual([]);
+    expect(scrapes.filter((s) => s.whileStalled).length).toBeGreaterThan(20);
+
+    // Resumed with `since`: the crash that happened meanwhile is alerted exactly once, the reads work again.
+    await waitFor(async () => crashedFor(crash.name).length > 0, { what: 'the crash alert', timeoutMs: 30_000 });
+    expect((await api(`/containers/${steady.id}/inspect`)).status).toBe(200);
+    await waitFor(async () => (await ask('ps --all')).text.includes(crash.name), {
+      what: 'ps --all to list the crash',
+    });
+    await sleep(2_000);
+    expect(crashedFor(crash.name)).toEqual(['firing']);
+  }, 120_000);
+});

@@ -1,0 +1,89 @@
+import { EngineNoAnswerError, EngineWatchdog, seconds } from '../../../agent/engine/engineWatchdog';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a watchdog reported, in order. */
+function recorder() {
+  const seen: string[] = [];
+  return {
+    seen,
+    onAnswer: () => seen.push('answer'),
+    onNoAnswer: (err: EngineNoAnswerError) => seen.push(`no answer: ${err.message}`),
+    onError: (err: Error) => seen.push(`error: ${err.message}`),
+  };
+}
+
+/** A probe that never settles on its own, only when aborted (as a request to a hung engine). */
+const hanging = (signals: AbortSignal[]) => (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => {
+    signals.push(signal);
+    signal.addEventListener('abort', () => reject(signal.reason as Error));
+  });
+
+describe('EngineWatchdog', () => {
+  let dog: EngineWatchdog | undefined;
+  afterEach(() => dog?.stop());
+
+  it('probes at once, then intervalMs after each answer', async () => {
+    const r = recorder();
+    let probes = 0;
+    dog = new EngineWatchdog({ intervalMs: 20, timeoutMs: 200, probe: async () => void probes++, ...r });
+    dog.start();
+    await sleep(5);
+    expect(probes).toBe(1);
+    await sleep(100);
+    expect(probes).toBeGreaterThanOrEqual(3);
+    expect(new Set(r.seen)).toEqual(new Set(['answer']));
+  });
+
+  it('reports an unanswered probe as no answer, aborting it, and keeps probing', async () => {
+    const r = recorder();
+    const signals: AbortSignal[] = [];
+    dog = new EngineWatchdog({ intervalMs: 10, timeoutMs: 30, probe: hanging(signals), ...r });
+    dog.start();
+    await sleep(120);
+    expect(r.seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(r.seen)).toEqual(new Set(['no answer: no answer to GET /_ping within 0.03s']));
+    expect(signals.slice(0, 2).every((s) => s.aborted && s.reason instanceof EngineNoAnswerError)).toBe(true);
+  });
+
+  it('tells a refusal (an error at once) from no answer', async () => {
+    const r = recorder();
+    dog = new EngineWatchdog({
+      intervalMs: 1_000,
+      timeoutMs: 1_000,
+      probe: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      ...r,
+    });
+    dog.start();
+    await sleep(20);
+    expect(r.seen).toEqual(['error: connect ECONNREFUSED']);
+  });
+
+  it('never waits longer than timeoutMs, even for a probe that ignores its signal', async () => {
+    const r = recorder();
+    dog = new EngineWatchdog({ intervalMs: 1_000, timeoutMs: 20, probe: () => new Promise(() => {}), ...r });
+    dog.start();
+    await sleep(80);
+    expect(r.seen).toEqual(['no answer: no answer to GET /_ping within 0.02s']);
+  });
+
+  it('reports nothing after stop, and aborts the probe in flight', async () => {
+    const r = recorder();
+    const signals: AbortSignal[] = [];
+    dog = new EngineWatchdog({ intervalMs: 10, timeoutMs: 30, probe: hanging(signals), ...r });
+    dog.start();
+    await sleep(5);
+    dog.stop();
+    await sleep(60);
+    expect(r.seen).toEqual([]);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it('shows a timeout in seconds', () => {
+    expect(seconds(5_000)).toBe('5s');
+    expect(seconds(1_500)).toBe('1.5s');
+    expect(seconds(250)).toBe('0.25s');
+  });
+});
