@@ -138,11 +138,11 @@ function parseDeliveries(exposition: string): Map<string, number> {
 export type MarkerContainer = { write(line: string): void; remove(): Promise<void> };
 
 /** Creates and starts the marker container (image `dockwatch-test/busybox:1`), attached to its stdin. */
-export async function startMarkerContainer(runId: string): Promise<MarkerContainer> {
+export async function startMarkerContainer(name: string, runId: string): Promise<MarkerContainer> {
   const docker = new Docker();
   const container = await docker.createContainer({
     Image: 'dockwatch-test/busybox:1',
-    name: `dockwatch-test-hang-${runId}`,
+    name: `dockwatch-test-hang-${name}`,
     Cmd: ['cat'],
     OpenStdin: true,
     StdinOnce: false,

@@ -10,7 +10,10 @@ export type HangRigOptions = {
   /** Compiled CLI (`dist/cli.js`). */
   cliPath: string;
   durationMs: number;
+  /** One marker line this often, round-robin over the marker containers. */
   markerEveryMs: number;
+  /** Marker containers (default 1); each container's alert must resolve (1 s) before its next marker fires it again. */
+  containers?: number;
   /** The `timeout` of every hanging notifier, as the config writes it (`4s`). */
   hangTimeout: string;
   /** How fast the trickling endpoints send: one byte per this many ms (1000 as the fault describes). */
@@ -87,7 +90,7 @@ export async function runNotifierHangRig(opts: HangRigOptions): Promise<HangRigR
   const endpoints: HangingEndpoint[] = [];
   let healthy: HealthyEndpoint | undefined;
   let agent: HangAgent | undefined;
-  let marker: MarkerContainer | undefined;
+  const markers: MarkerContainer[] = [];
   try {
     for (const lane of HUNG_LANES) endpoints.push(await startHangingEndpoint(lane.mode, opts.byteEveryMs));
     healthy = await startHealthyEndpoint();
@@ -96,7 +99,7 @@ export async function runNotifierHangRig(opts: HangRigOptions): Promise<HangRigR
       ...HUNG_LANES.map((l, i) => ({ ...l, url: `${endpoints[i]?.url}${PATHS[l.type]}`, timeout: opts.hangTimeout })),
     ];
     agent = await startHangAgent(opts.cliPath, runId, lanes);
-    marker = await startMarkerContainer(runId);
+    for (let i = 0; i < (opts.containers ?? 1); i++) markers.push(await startMarkerContainer(`${runId}-${i}`, runId));
     progress(`agent ${agent.pid} ready; writing a marker every ${opts.markerEveryMs} ms for ${opts.durationMs} ms`);
     const sentAt = new Map<number, number>();
     const rss: number[] = [];
@@ -104,7 +107,7 @@ export async function runNotifierHangRig(opts: HangRigOptions): Promise<HangRigR
     const started = Date.now();
     for (let seq = 1; Date.now() - started < opts.durationMs; seq++) {
       sentAt.set(seq, Date.now());
-      marker.write(`MARK seq=${seq}`);
+      markers[seq % markers.length]?.write(`MARK seq=${seq}`);
       rss.push(agent.rssKb());
       fds.push(agent.socketFds());
       await sleep(opts.markerEveryMs);
@@ -128,7 +131,7 @@ export async function runNotifierHangRig(opts: HangRigOptions): Promise<HangRigR
     };
   } finally {
     await agent?.stop(10_000);
-    await marker?.remove();
+    for (const marker of markers) await marker.remove();
     await healthy?.stop();
     for (const endpoint of endpoints) await endpoint.stop();
   }
