@@ -4,6 +4,7 @@ import type { AlertPipeline } from '../alerts/alertPipeline';
 import { SilenceError, type NewSilence } from '../alerts/silences';
 import type { AgentClient } from '../bot/agentClient';
 import type { Config } from '../config/schema';
+import { AUTH_FAILURE_WINDOW_MS, AuthFailureThrottle, clientKey, type FailureNote } from './authFailureThrottle';
 import { accessPolicy, type AccessDecision, type AccessRequest } from './controlApiAccess';
 import { ContainerRoutes, isUserFacing, userFacingStatus } from './controlApiContainers';
 import { ApiError } from './controlApiError';
@@ -33,6 +34,8 @@ export type ControlApiDeps = {
   /** The agent as the bot sees it, serving the container endpoints (absent: those answer 404). */
   agent?: AgentClient;
   now?: () => number;
+  /** Slows down addresses that keep failing authentication (default: a fresh one with the default limits). */
+  throttle?: AuthFailureThrottle;
 };
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -47,9 +50,11 @@ export class ControlApi {
   private readonly access: (req: AccessRequest) => AccessDecision;
   private readonly now: () => number;
   private readonly containers: ContainerRoutes | undefined;
+  private readonly throttle: AuthFailureThrottle;
 
   constructor(private readonly deps: ControlApiDeps) {
     this.access = accessPolicy(deps.token);
+    this.throttle = deps.throttle ?? new AuthFailureThrottle();
     this.now = deps.now ?? Date.now;
     this.containers = deps.agent ? new ContainerRoutes(deps.agent, deps.logger) : undefined;
   }
@@ -66,16 +71,22 @@ export class ControlApi {
       if (!res.writableFinished) gone.abort(new Error('the client closed the connection'));
     });
     try {
+      const remote = clientKey(req.socket.remoteAddress);
+      const gate = this.throttle.check(remote, this.now());
+      if (!gate.allowed) return sendJson(res, 429, ...throttled(gate.retryAfterSeconds));
       const decision = this.access({
         remoteAddress: req.socket.remoteAddress,
         host: req.headers.host,
         authorization: req.headers.authorization,
       });
       if (!decision.allowed) {
-        const remote = req.socket.remoteAddress;
-        this.deps.logger.warn('control API request refused', { method, path, remote, status: decision.status });
+        // Only a credential that was given and wrong counts: a request without one guesses nothing.
+        const fields = { method, path, remote, status: decision.status };
+        if (req.headers.authorization !== undefined) this.logRefusal(this.throttle.failed(remote, this.now()), fields);
+        else this.deps.logger.debug('control API request refused', fields);
         return sendJson(res, decision.status, { error: decision.error }, decision.headers);
       }
+      this.throttle.succeeded(remote);
       const match = matchRoute(method, path);
       if (match.kind === 'not-found') throw new ApiError(404, `no such endpoint: ${shownPath(path)}`);
       if (match.kind === 'wrong-method') {
@@ -168,6 +179,18 @@ export class ControlApi {
     }
   }
 
+  /** Logs the first refusal of an address in a window and the one that starts answering it 429, no others. */
+  private logRefusal(note: FailureNote, fields: Record<string, unknown>): void {
+    if (note.log === 'first') this.deps.logger.warn('control API request refused', fields);
+    if (note.log === 'blocked') {
+      this.deps.logger.warn('control API: too many refused requests from one address, answering it 429 for a while', {
+        ...fields,
+        refused: note.failures,
+        windowSeconds: AUTH_FAILURE_WINDOW_MS / 1000,
+      });
+    }
+  }
+
   private servedAgent(): AgentClient {
     if (!this.deps.agent) throw new ApiError(404, 'this agent does not serve the container and image endpoints');
     return this.deps.agent;
@@ -220,6 +243,11 @@ export function agentControlApi(
     token: config.agent.token,
     logger,
   });
+}
+
+function throttled(retryAfterSeconds: number): [{ error: string }, Record<string, string>] {
+  const error = `too many refused requests from this address: retry in ${retryAfterSeconds} s`;
+  return [{ error }, { 'retry-after': String(retryAfterSeconds) }];
 }
 
 function shownPath(path: string): string {

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { ApiError } from './controlApiError';
+import { BodyTooLargeError, closeIfBodyUnread, readBodyWithin } from './httpServerLimits';
 
 /** The largest request body the control API reads (64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -15,37 +16,26 @@ export async function readJsonText(req: http.IncomingMessage, limit = MAX_BODY_B
     const got = type === undefined ? 'none' : JSON.stringify(type);
     throw new ApiError(415, `the request body must be sent as content-type application/json, got ${got}`);
   }
-  const tooLarge = () => new ApiError(413, `the request body is larger than ${limit} bytes`, { connection: 'close' });
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const settle = (finish: () => void) => {
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-      finish();
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      req.pause();
-      settle(() => reject(tooLarge()));
-    };
-    const onEnd = () => settle(() => resolve(Buffer.concat(chunks).toString('utf8')));
-    const onError = (err: Error) => settle(() => reject(err));
-    const onClose = () => settle(() => reject(new Error('the client closed the connection mid-request')));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
+  try {
+    return (await readBodyWithin(req, limit)).toString('utf8');
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    throw new ApiError(413, err.message);
+  }
 }
 
-/** Sends a JSON answer (no body for 204); never cached, never sniffed. */
+/**
+ * Sends a JSON answer (no body for 204); never cached, never sniffed. An answer given before a long or chunked body
+ * was read (a refusal, a 404) closes the connection, so the rest of that body is never read.
+ */
 export function sendJson(
   res: http.ServerResponse,
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers };
+  const close = closeIfBodyUnread(res);
+  const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...close, ...headers };
   if (status === 204 || body === undefined) {
     res.writeHead(status, common);
     res.end();

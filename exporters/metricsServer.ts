@@ -2,6 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ControlApi } from '../agent/controlApi';
+import {
+  applyServerLimits,
+  closeIfBodyUnread,
+  serverLimitOptions,
+  TLS_HANDSHAKE_TIMEOUT_MS,
+} from '../agent/httpServerLimits';
 import { isControlApiPath } from '../agent/controlApiRoutes';
 import type { Logger } from '../agent/logger';
 import type { Exposition } from './exposition';
@@ -27,10 +33,14 @@ export class MetricsServer {
 
   constructor(private readonly deps: MetricsServerDeps) {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    const limits = serverLimitOptions();
     this.server = deps.tls
-      ? https.createServer({ cert: deps.tls.cert, key: deps.tls.key }, handler)
-      : http.createServer(handler);
-    this.server.keepAliveTimeout = 65_000;
+      ? https.createServer(
+          { ...limits, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS, cert: deps.tls.cert, key: deps.tls.key },
+          handler,
+        )
+      : http.createServer(limits, handler);
+    applyServerLimits(this.server, 'agent listener', deps.logger);
   }
 
   /** Listens on host:port; resolves with the bound address (port 0 picks a free port). */
@@ -87,7 +97,8 @@ export class MetricsServer {
     body: string | Buffer,
     type = 'text/plain; charset=utf-8',
   ): void {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    const close = closeIfBodyUnread(res);
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...close });
     res.end(body);
   }
 }

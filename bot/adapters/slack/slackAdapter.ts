@@ -20,6 +20,7 @@ import type { ChatAdapter } from '../chatAdapter';
 import { boltLogger } from './boltLogger';
 import { ButtonTokens } from './buttonTokens';
 import { ProgressThrottle } from './progressThrottle';
+import { createSlackHttpServer } from './slackHttpServer';
 import { slackIdentity } from './slackIdentity';
 import { renderSlackLiveBatch, SLACK_LIVE_BUDGET, SLACK_LIVE_INTERVAL_MS, slackLiveCost } from './slackLive';
 import { renderProgress, renderSlack, type SlackBlock, type SlackFile, type SlackMessage } from './slackRender';
@@ -56,6 +57,7 @@ class SlackBot implements SlackAdapter {
   private readonly groups: UserGroups;
   private readonly tokens = new ButtonTokens();
   private server?: Server;
+  private httpReceiver?: HTTPReceiver;
   private running = false;
 
   constructor(private readonly deps: SlackAdapterDeps) {
@@ -73,7 +75,12 @@ class SlackBot implements SlackAdapter {
       });
     } else {
       if (!config.signingSecret) throw new Error('bot.slack.signingSecret is required in HTTP mode');
-      receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger: log });
+      this.httpReceiver = new HTTPReceiver({
+        signingSecret: config.signingSecret,
+        endpoints: SLACK_EVENTS_PATH,
+        logger: log,
+      });
+      receiver = this.httpReceiver;
     }
     this.app = new App({ token: config.token, receiver, logger: log, clientOptions, deferInitialization: true });
     this.groups = new UserGroups(async () => {
@@ -108,7 +115,16 @@ class SlackBot implements SlackAdapter {
     } else {
       const listen = parseHostPort(config.listen);
       if (!listen) throw new Error(`bot.slack.listen ${JSON.stringify(config.listen)} is not HOST:PORT`);
-      this.server = (await this.app.start({ host: listen.host, port: listen.port })) as Server;
+      // Our own server in front of bolt's receiver (not app.start): bolt's has no body limit and Node's defaults.
+      const server = createSlackHttpServer({ receiver: this.httpReceiver as HTTPReceiver, logger });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(listen.port, listen.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.server = server;
       const at = this.address();
       logger.info('slack adapter listening', { address: at ? `${at.address}:${at.port}` : config.listen });
     }
@@ -141,8 +157,12 @@ class SlackBot implements SlackAdapter {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    await this.app.stop();
+    const server = this.server;
     this.server = undefined;
+    if (!server) return void (await this.app.stop());
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections();
+    await closed;
   }
 
   private async onCommand(command: SlashCommand, respond: RespondFn): Promise<void> {
