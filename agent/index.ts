@@ -30,13 +30,15 @@ import { MetricsServer } from '../exporters/metricsServer';
 import { agentControlApi } from './controlApi';
 import { readListenerTls } from './controlApiTls';
 import { InProcessAgent } from '../bot/inProcessAgent';
+import { AUDIT_MIGRATIONS } from '../bot/core/audit';
 import { buildFamilies, dataVersion } from '../exporters/families';
 import { openLogStream } from './logs/openLogStream';
 import { LogCheckpointParticipant } from './logs/logCheckpointParticipant';
 import { LogCheckpointStore } from './logs/logCheckpointStore';
 import type { LogEntry } from './logs/logEntry';
 import { LogTailer } from './logs/logTailer';
-import { openStore, type Store } from './store/database';
+import { migrate, openStore, type Store } from './store/database';
+import { storeHealthOf } from './store/storeHealth';
 import { ExpectedStops } from './store/expectedStops';
 import { EngineContainerActions } from './actions/engineContainerActions';
 import { RevisionRecorder } from './revisions/revisionRecorder';
@@ -111,6 +113,10 @@ const REVISION_LEASE_TTL_MS = 15_000;
 export async function startAgent(config: Config, logger: Logger, plugins: AgentPlugins = {}): Promise<RunningAgent> {
   const endpoint = parseDockerHost(config.docker.host, config.docker.tls);
   const store = openStore(config.agent.dataDir);
+  const storeHealth = storeHealthOf(store);
+  storeHealth.logTo(logger);
+  // The audit table ctl writes to: created by the agent too, so that ctl still runs when the disk has filled since.
+  migrate(store, AUDIT_MIGRATIONS);
   const expectedStops = new ExpectedStops(store);
   const inventory = new Inventory();
   const samples = new SampleStore();
@@ -318,6 +324,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logs,
     alerts: alerts.engine,
     outbox: alerts.outbox,
+    store: storeHealth,
     diskUsage,
     updates: { results: updates.results, isRunning: (id) => inventory.get(id)?.state === 'running' },
     machine: isLocalEndpoint(endpoint) ? readMachineFacts(defaultSysRoot(cgroupRoot), procRoot) : undefined,
