@@ -35,6 +35,7 @@ import { buildFamilies, dataVersion } from '../exporters/families';
 import { openLogStream } from './logs/openLogStream';
 import { LogCheckpointParticipant } from './logs/logCheckpointParticipant';
 import { LogCheckpointStore } from './logs/logCheckpointStore';
+import { LogCheckpointLineCounts } from './logs/logCheckpointLineCounts';
 import type { LogEntry } from './logs/logEntry';
 import { LogTailer } from './logs/logTailer';
 import { migrate, openStore, type Store } from './store/database';
@@ -43,6 +44,8 @@ import { ExpectedStops } from './store/expectedStops';
 import { EngineContainerActions } from './actions/engineContainerActions';
 import { RevisionRecorder } from './revisions/revisionRecorder';
 import { ReplacementStore } from './revisions/replacementStore';
+import { ReplacementRecovery } from './revisions/replacementRecovery';
+import { MARKER_MARGIN_MS } from './actions/replacementRunner';
 import { RevisionStore } from './revisions/revisionStore';
 import { processHolderId, WriterLease } from './store/writerLease';
 import { StoreCommitter, type CommitParticipant } from './store/storeCommitter';
@@ -148,6 +151,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     plugins.onLogEntry !== undefined ||
     logRules.some((rule) => !rule.containers || matchesSelector(r, rule.containers));
   const checkpoints = new LogCheckpointStore(store);
+  const processedLines = new LogCheckpointLineCounts(store);
   const logs = new LogTailer({
     inventory,
     checkpoints,
@@ -163,6 +167,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       timeoutMs: config.logs.multiline.timeout,
     },
     onEntry: (entry) => {
+      processedLines.count(entry);
       alerts.onLogEntry(entry);
       plugins.onLogEntry?.(entry);
     },
@@ -171,7 +176,13 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   const eventPosition = new EventPositionStore(store, () => engine.eventPosition);
   const committer = new StoreCommitter(
     store,
-    [eventPosition, new LogCheckpointParticipant(logs, checkpoints), alerts, ...(plugins.participants?.(store) ?? [])],
+    [
+      eventPosition,
+      new LogCheckpointParticipant(logs, checkpoints),
+      processedLines,
+      alerts,
+      ...(plugins.participants?.(store) ?? []),
+    ],
     logger,
   );
 
@@ -181,6 +192,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     {
       async onConnected(docker) {
         connected = docker;
+        await recovery.recoverAll();
         await sync.resync(docker);
         lastResync = Date.now();
         if (!plugins.passive) logs.reconcile();
@@ -266,9 +278,10 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   const revisionsConfig = config.revisions;
   const revisions = new RevisionStore(store);
   const holder = processHolderId();
+  const replacements = new ReplacementStore(store);
   const recorder = new RevisionRecorder({
     store: revisions,
-    replacements: new ReplacementStore(store),
+    replacements,
     lease: new WriterLease(store, 'revisions', holder, plugins.passive ? 'ctl' : 'agent', REVISION_LEASE_TTL_MS),
     holder,
     docker: () => connected,
@@ -278,6 +291,20 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logger,
   });
   recorder.follow(inventory);
+  const recovery = new ReplacementRecovery({
+    replacements,
+    holder,
+    docker: () => connected,
+    settle: () => recorder.settleEnded(),
+    expectStop: (id, until) => {
+      alerts.engine.expectStop(id, until);
+      if (plugins.passive) expectedStops.expect(id, until);
+    },
+    logger,
+    maxWaitMs: revisionsConfig.rollbackTimeout,
+    markerMarginMs: MARKER_MARGIN_MS,
+  });
+  recovery.start();
   const credentials = registryCredentials(config.registries);
   for (const warning of credentials.warnings()) logger.warn('registry credentials', { warning });
   const pull = enginePuller({ docker: () => connected, credentials });
@@ -383,6 +410,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       diskUsage.stop();
       engine.stop();
       logs.stop();
+      await recovery.stop();
       await recorder.stop();
       if (!plugins.passive) {
         await alerts.stop();

@@ -66,7 +66,7 @@ export type ReplacementRun =
 
 const STOP_GRACE_MS = 30_000;
 /** A replacement marker outlives the replacement's own deadlines by this much before another process may ignore it. */
-const MARKER_MARGIN_MS = 5 * 60_000;
+export const MARKER_MARGIN_MS = 5 * 60_000;
 
 class StepFailed extends Error {
   constructor(
@@ -110,6 +110,7 @@ export async function runReplacement(deps: ReplacementDeps, plan: ReplacementPla
     name,
     ...plan.marker,
     oldContainerId: current?.Id ?? '',
+    oldRunning: current?.State.Running === true,
     ...(aside && { asideName: aside }),
     expiresAt: now() + stopSeconds * 1000 + plan.timeoutMs + MARKER_MARGIN_MS,
   });

@@ -51,6 +51,7 @@ export class LogTailer {
   private readonly removedIds: string[] = [];
   private reconcileQueued = false;
   private started = false;
+  private swept = false;
   private stopped = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -73,9 +74,21 @@ export class LogTailer {
     this.tickTimer.unref();
   }
 
-  /** Opens a tail for every selected container that has lines to read; forgets checkpoints of vanished ones. */
+  /**
+   * Opens a tail for every selected container that has lines to read; the first call (made once the inventory is
+   * synced) forgets checkpoints of containers that vanished meanwhile. Changes of the inventory while it fills only
+   * open tails: a container not inspected yet is not a vanished one.
+   */
   reconcile(): void {
     if (this.stopped || !this.opts.opener()) return;
+    this.openTails();
+    if (!this.swept) {
+      this.swept = true;
+      for (const id of this.stored.keys()) if (!this.opts.inventory.get(id)) this.removedIds.push(id);
+    }
+  }
+
+  private openTails(): void {
     for (const record of this.opts.inventory.all()) {
       if (!this.opts.selected(record)) continue;
       let follow = this.follows.get(record.id);
@@ -89,10 +102,7 @@ export class LogTailer {
       }
       if (!follow.looping && !follow.drained) void this.loop(record.id, follow);
     }
-    if (!this.started) {
-      this.started = true;
-      for (const id of this.stored.keys()) if (!this.opts.inventory.get(id)) this.removedIds.push(id);
-    }
+    this.started = true;
   }
 
   /** Checkpoints that moved since the last call, and IDs of removed containers whose checkpoints can go. */
@@ -145,7 +155,7 @@ export class LogTailer {
     this.reconcileQueued = true;
     setImmediate(() => {
       this.reconcileQueued = false;
-      this.reconcile();
+      if (!this.stopped && this.opts.opener()) this.openTails();
     });
   }
 

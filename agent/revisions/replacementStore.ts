@@ -1,8 +1,11 @@
 import { holderMayBeAlive } from '../store/holderAlive';
 import { migrate, type Store } from '../store/database';
 
-/** How a replacement ended: the new container runs (a rollback's or a deploy's), or the previous one is back. */
-export type ReplacementOutcome = 'rolled-back' | 'deployed' | 'restored' | 'restore-failed';
+/**
+ * How a replacement ended: the new container runs (a rollback's or a deploy's), or the previous one is back (after a
+ * failed step: `restored`; after its process died mid-way: `undone`), or not quite (`restore-failed`).
+ */
+export type ReplacementOutcome = 'rolled-back' | 'deployed' | 'restored' | 'undone' | 'restore-failed';
 
 /**
  * A container being replaced under its name (a rollback or a deploy), as every process on the data dir sees it: while
@@ -17,6 +20,8 @@ export type Replacement = {
   /** Set for a deploy (the image it brings, as given); absent for a rollback. `targetRevision` is then 0. */
   deployImage?: string;
   oldContainerId: string;
+  /** Whether the old container ran when the replacement began (undoing it starts it again). */
+  oldRunning?: boolean;
   asideName?: string;
   newContainerId?: string;
   startedAt: number;
@@ -44,6 +49,7 @@ const MIGRATIONS = [
     )`,
   },
   { name: 'replacements-2-deploy', sql: 'ALTER TABLE container_replacements ADD COLUMN deploy_image TEXT' },
+  { name: 'replacements-3-old-running', sql: 'ALTER TABLE container_replacements ADD COLUMN old_running INTEGER' },
 ];
 
 type Row = {
@@ -58,6 +64,7 @@ type Row = {
   outcome: ReplacementOutcome | null;
   detail: string | null;
   deploy_image: string | null;
+  old_running: number | null;
 };
 
 function fromRow(r: Row): Replacement {
@@ -67,6 +74,7 @@ function fromRow(r: Row): Replacement {
     targetRevision: r.target_revision,
     ...(r.deploy_image !== null && { deployImage: r.deploy_image }),
     oldContainerId: r.old_container_id,
+    ...(r.old_running !== null && { oldRunning: r.old_running === 1 }),
     startedAt: r.started_at,
     expiresAt: r.expires_at,
     ...(r.aside_name !== null && { asideName: r.aside_name }),
@@ -103,8 +111,8 @@ export class ReplacementStore {
         this.db
           .prepare(
             `INSERT OR REPLACE INTO container_replacements
-             (name, holder, target_revision, old_container_id, aside_name, new_container_id, started_at, expires_at, outcome, detail, deploy_image)
-             VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?)`,
+             (name, holder, target_revision, old_container_id, aside_name, new_container_id, started_at, expires_at, outcome, detail, deploy_image, old_running)
+             VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, ?, ?)`,
           )
           .run(
             r.name,
@@ -115,6 +123,7 @@ export class ReplacementStore {
             r.startedAt,
             r.expiresAt,
             r.deployImage ?? null,
+            r.oldRunning === undefined ? null : Number(r.oldRunning),
           );
       })
       .immediate();
@@ -151,10 +160,44 @@ export class ReplacementStore {
     return this.db.prepare('SELECT 1 FROM container_replacements WHERE name = ?').get(name) !== undefined;
   }
 
-  /** Markers to settle: those with an outcome, and those whose process is gone or whose time ran out. */
+  /**
+   * Markers to settle: those with an outcome. One whose process died before it had one is first finished or undone on
+   * the engine by the replacement recovery ({@link abandoned}, {@link claim}), which then gives it its outcome.
+   */
   settleable(): Replacement[] {
     const rows = this.db.prepare('SELECT * FROM container_replacements ORDER BY started_at').all() as Row[];
-    return rows.map(fromRow).filter((r) => !this.inProgress(r));
+    return rows.map(fromRow).filter((r) => r.outcome !== undefined);
+  }
+
+  /** Markers without an outcome whose process is gone or whose time ran out: the engine may hold them half done. */
+  abandoned(): Replacement[] {
+    const rows = this.db.prepare('SELECT * FROM container_replacements WHERE outcome IS NULL ORDER BY started_at');
+    return (rows.all() as Row[]).map(fromRow).filter((r) => !this.inProgress(r));
+  }
+
+  /**
+   * Takes over an abandoned marker for `holder` until `expiresAt` (one transaction: only one process wins it);
+   * false when it is no longer abandoned or another process took it first.
+   */
+  claim(marker: Replacement, holder: string, expiresAt: number): boolean {
+    return this.db
+      .transaction(() => {
+        const now = this.get(marker.name);
+        if (!now || now.holder !== marker.holder || now.startedAt !== marker.startedAt) return false;
+        if (now.outcome !== undefined || this.inProgress(now)) return false;
+        this.db
+          .prepare('UPDATE container_replacements SET holder = ?, expires_at = ? WHERE name = ? AND holder = ?')
+          .run(holder, expiresAt, marker.name, marker.holder);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Gives a claimed marker up without an outcome (the engine could not be read): it is abandoned again at once. */
+  release(name: string, holder: string): void {
+    this.db
+      .prepare('UPDATE container_replacements SET expires_at = 0 WHERE name = ? AND holder = ? AND outcome IS NULL')
+      .run(name, holder);
   }
 
   /** Forgets a settled marker. */

@@ -214,6 +214,20 @@ export class RevisionRecorder {
     return forgotten;
   }
 
+  /** Settles every ended replacement now when this process is the writer (after a recovery gave one its outcome). */
+  async settleEnded(): Promise<void> {
+    if (!this.isWriter()) return;
+    await Promise.all(
+      this.deps.replacements
+        .settleable()
+        .map((marker) =>
+          this.enqueue(() => this.settle(marker)).catch((err: Error) =>
+            this.deps.logger.warn('rollback not settled', { container: marker.name, error: err.message }),
+          ),
+        ),
+    );
+  }
+
   /** Stops following, waits for queued work and gives the writer lease up. */
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
@@ -255,12 +269,7 @@ export class RevisionRecorder {
       }
       this.wasWriter = writer;
     }
-    if (!writer) return;
-    for (const marker of this.deps.replacements.settleable()) {
-      this.enqueue(() => this.settle(marker)).catch((err: Error) =>
-        this.deps.logger.warn('rollback not settled', { container: marker.name, error: err.message }),
-      );
-    }
+    if (writer) void this.settleEnded();
   }
 
   /** A container that runs gets its revision checked once it has run `settleMs`. */
@@ -282,7 +291,10 @@ export class RevisionRecorder {
     this.settling.set(record.id, timer);
   }
 
-  /** Settles an ended (or abandoned) replacement: records the new container, or notes that the target failed. */
+  /**
+   * Settles an ended replacement (one whose process died was given its outcome by the replacement recovery first):
+   * records the new container, or notes that the target failed.
+   */
   private async settle(marker: Replacement): Promise<Revision | undefined> {
     const { store, replacements, logger } = this.deps;
     const now = replacements.get(marker.name);
@@ -294,6 +306,10 @@ export class RevisionRecorder {
         now.deployImage === undefined ? `rollback to revision ${now.targetRevision}` : `deploy of ${now.deployImage}`;
       recorded = info && (await this.check(info, note, true));
       if (recorded) store.setLastRun(recorded.name, recorded.revision, { verdict: 'healthy', at: this.now() });
+    } else if (now.outcome === 'undone') {
+      logger.info('an interrupted replacement was undone: the previous container runs again, no revision recorded', {
+        container: now.name,
+      });
     } else if (now.outcome && now.deployImage !== undefined) {
       logger.info('a deploy failed: the previous container runs again, no revision recorded', {
         container: now.name,
@@ -302,11 +318,6 @@ export class RevisionRecorder {
     } else if (now.outcome) {
       const detail = `a rollback to it failed${now.detail ? `: ${now.detail}` : ''}`;
       store.setLastRun(now.name, now.targetRevision, { verdict: 'failed', at: this.now(), detail });
-    } else {
-      logger.warn('a rollback did not finish (its process stopped): recording what runs now', {
-        container: now.name,
-        toRevision: now.targetRevision,
-      });
     }
     replacements.remove(now.name, now.holder);
     const under = this.inventory?.all().find((r) => r.name === now.name);

@@ -1,11 +1,15 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TEST_RUN_LABEL, testRunId } from './engine';
 import { waitFor } from './waitFor';
 
-const CLI = join(__dirname, '../../dist/cli.js');
+/** The built CLI, from these sources (test/support) and from their build (dist/test/support, for the soak). */
+export const BUILT_CLI =
+  [join(__dirname, '../../dist/cli.js'), join(__dirname, '../../cli.js')].find((f) => existsSync(f)) ??
+  join(__dirname, '../../dist/cli.js');
+const CLI = BUILT_CLI;
 const exec = promisify(execFile);
 
 /** How one `dockwatch ctl` run ended: exit code and output. */

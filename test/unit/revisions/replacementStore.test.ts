@@ -48,11 +48,37 @@ describe('ReplacementStore: rollback markers every process honours', () => {
     store.begin(marker('host/1/ctl'));
     now = 60_001;
     expect(store.busy('web')).toBe(false);
-    expect(store.settleable().map((m) => m.outcome)).toEqual([undefined]);
+    expect(store.settleable()).toEqual([]);
+    expect(store.abandoned().map((m) => m.holder)).toEqual(['host/1/ctl']);
     store.begin(marker('host/2/ctl', now));
     expect(store.busy('web')).toBe(true);
     dead.add('host/2/ctl');
     expect(store.busy('web')).toBe(false);
+  });
+
+  it('lets one process take over an abandoned marker, give it back, and finish it', () => {
+    const db = openStore(':memory:');
+    const dead = new Set<string>();
+    const store = new ReplacementStore(
+      db,
+      () => 10,
+      (h) => !dead.has(h),
+    );
+    store.begin({ ...marker('host/1/ctl'), oldRunning: true });
+    expect(store.abandoned()).toEqual([]);
+    dead.add('host/1/ctl');
+    const [abandoned] = store.abandoned();
+    expect(abandoned).toEqual(expect.objectContaining({ holder: 'host/1/ctl', oldRunning: true }));
+    if (!abandoned) return;
+    expect(store.claim(abandoned, 'host/3/agent', 90_000)).toBe(true);
+    expect(store.claim(abandoned, 'host/4/ctl', 90_000)).toBe(false);
+    expect(store.busy('web')).toBe(true);
+    expect(store.abandoned()).toEqual([]);
+    store.release('web', 'host/3/agent');
+    expect(store.abandoned().map((m) => [m.holder, m.expiresAt])).toEqual([['host/3/agent', 0]]);
+    store.finish('web', 'host/3/agent', 'undone', 'interrupted');
+    expect(store.abandoned()).toEqual([]);
+    expect(store.settleable().map((m) => m.outcome)).toEqual(['undone']);
   });
 
   it('is the same table for every process on the data dir', () => {
