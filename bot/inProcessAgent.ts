@@ -3,6 +3,7 @@ import type { RunningAgent } from '../agent';
 import type { ContainerActions } from '../agent/actions/containerActions';
 import type { ImagePulls } from '../agent/actions/imagePull';
 import type { DiskUsageReport } from '../agent/images/diskUsage';
+import { EngineNoAnswerError } from '../agent/engine/engineWatchdog';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { Alert } from '../alerts/alert';
 import type { NewSilence, Silence } from '../alerts/silences';
@@ -285,12 +286,21 @@ export class InProcessAgent implements AgentClient {
     throw new EngineUnavailableError(`the Docker engine ${state} (${this.options.config.docker.host}: ${why})`);
   }
 
-  /** A read of the engine that fails as the engine being unavailable when it went down meanwhile (cut or stalled). */
+  /**
+   * A read of the engine that fails as the engine being unavailable when it went down meanwhile (cut or stalled), or
+   * when it was refused because too many requests already wait on an engine that does not answer.
+   */
   private async fromEngine<T>(read: () => Promise<T>): Promise<T> {
     try {
       return await read();
     } catch (err) {
-      if (!(err instanceof AgentError)) this.requireEngine();
+      if (err instanceof AgentError) throw err;
+      this.requireEngine();
+      if (err instanceof EngineNoAnswerError) {
+        throw new EngineUnavailableError(
+          `the Docker engine does not answer (${this.options.config.docker.host}: ${err.message})`,
+        );
+      }
       throw err;
     }
   }

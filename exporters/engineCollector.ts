@@ -18,7 +18,7 @@ export function engineFamilies(
     },
     {
       name: 'dockwatch_engine_requests_in_flight',
-      help: 'Requests to the Docker engine waiting for an answer, event and log streams included.',
+      help: 'Requests sent to the Docker engine that it has not begun to answer.',
       type: 'gauge',
       collect: () => (engine.requestsInFlight === undefined ? [] : [{ value: engine.requestsInFlight }]),
     },

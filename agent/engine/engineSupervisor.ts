@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { negotiateApiVersion } from './apiVersion';
 import { Backoff } from './backoff';
 import { dockerOptions, type DockerEndpoint, type DockerTls } from './dockerHost';
-import { EngineConnections } from './engineConnections';
+import { EngineConnections, MAX_UNANSWERED_REQUESTS } from './engineConnections';
 import { EngineNoAnswerError, EngineWatchdog } from './engineWatchdog';
 import { sinceAfter, type EngineEvent } from './engineEvent';
 import { EventDeduper, type EventPosition } from './eventDeduper';
@@ -66,6 +66,8 @@ export class EngineSupervisor {
   private epoch = 0;
   private pinger: Docker | undefined;
   private readonly connections: EngineConnections;
+  /** The watchdog's own, never full: a ping must reach the engine when the other requests are refused. */
+  private readonly pings: EngineConnections;
   private readonly watchdog: EngineWatchdog;
 
   constructor(
@@ -77,7 +79,8 @@ export class EngineSupervisor {
     private readonly onApiError: (operation: string) => void,
     stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
   ) {
-    this.connections = new EngineConnections(endpoint, tls);
+    this.connections = new EngineConnections(endpoint, tls, MAX_UNANSWERED_REQUESTS, () => this.watchdog.probeNow());
+    this.pings = new EngineConnections(endpoint, tls, Number.POSITIVE_INFINITY);
     this.watchdog = new EngineWatchdog({
       intervalMs: stallTimeoutMs / 2,
       timeoutMs: stallTimeoutMs / 2,
@@ -105,7 +108,7 @@ export class EngineSupervisor {
     return !this.isUp && this.silent;
   }
 
-  /** Requests to the engine waiting for an answer now, event and log streams included. */
+  /** Requests to the engine it has not begun to answer (at most MAX_UNANSWERED_REQUESTS; more fail at once). */
   get requestsInFlight(): number {
     return this.connections.inFlight;
   }
@@ -154,6 +157,7 @@ export class EngineSupervisor {
     this.stream?.close();
     this.stream = undefined;
     this.connections.cut(new Error('dockwatch is stopping'));
+    this.pings.cut(new Error('dockwatch is stopping'));
   }
 
   private async connect(): Promise<void> {
@@ -264,7 +268,7 @@ export class EngineSupervisor {
 
   /** One watchdog probe, on a client of its own (the versioned one may not exist yet). */
   private ping(signal: AbortSignal): Promise<unknown> {
-    this.pinger ??= new (loadDockerode())(dockerOptions(this.endpoint, this.tls, undefined, this.connections.agent));
+    this.pinger ??= new (loadDockerode())(dockerOptions(this.endpoint, this.tls, undefined, this.pings.agent));
     // dockerode's ping takes an abortSignal; its types do not say so.
     const ping = this.pinger.ping.bind(this.pinger) as unknown as (opts: {
       abortSignal: AbortSignal;

@@ -46,6 +46,13 @@ export class EngineWatchdog {
     void this.round();
   }
 
+  /** Probes now instead of at the end of the pause (nothing when a probe is in flight, or when stopped). */
+  probeNow(): void {
+    if (!this.running || this.current) return;
+    clearTimeout(this.timer);
+    void this.round();
+  }
+
   /** Stops probing and abandons the probe in flight. */
   stop(): void {
     this.running = false;

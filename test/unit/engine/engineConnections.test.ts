@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { EngineConnections } from '../../../agent/engine/engineConnections';
+import { EngineNoAnswerError } from '../../../agent/engine/engineWatchdog';
 
 /*
  * Against a real unix socket that accepts and never answers (a hung engine): requests through the agent are counted
@@ -47,6 +49,32 @@ describe('EngineConnections', () => {
     connections.cut(stalled);
     expect(await Promise.all(waiting)).toEqual([stalled, stalled, stalled]);
     expect(connections.inFlight).toBe(0);
+  });
+
+  it('refuses new requests at once while maxUnanswered wait, and counts an answered one no more', async () => {
+    let full = 0;
+    const connections = new EngineConnections({ kind: 'unix', socketPath }, undefined, 2, () => void full++);
+    const before = accepted.length;
+    const waiting = [get(connections, '/_ping'), get(connections, '/info')];
+    await until(() => accepted.length >= before + 2);
+    const refused = await get(connections, '/containers/json');
+    expect(refused).toBeInstanceOf(EngineNoAnswerError);
+    expect(refused.message).toBe('2 requests to it are still waiting for an answer');
+    expect(full).toBe(1);
+
+    accepted[before]?.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n');
+    await until(() => connections.inFlight === 1);
+    expect(connections.inFlight).toBe(1);
+    expect(connections.openSockets).toBe(2);
+    connections.cut(new Error('done'));
+    await Promise.all(waiting);
+  });
+
+  it('is cheap to inspect (docker-modem inspects every request, agent included)', () => {
+    const connections = new EngineConnections({ kind: 'unix', socketPath }, undefined);
+    expect(inspect({ agent: connections.agent }, { showHidden: true, depth: null })).toBe(
+      '{ agent: [dockwatch engine agent] }',
+    );
   });
 
   it('forgets a request once its socket closes', async () => {

@@ -81,6 +81,26 @@ describe('EngineWatchdog', () => {
     expect(signals[0]?.aborted).toBe(true);
   });
 
+  it('probes at once when asked between probes, not while one is in flight', async () => {
+    const r = recorder();
+    let probes = 0;
+    dog = new EngineWatchdog({ intervalMs: 10_000, timeoutMs: 1_000, probe: async () => void probes++, ...r });
+    dog.start();
+    await sleep(5);
+    expect(probes).toBe(1);
+    dog.probeNow();
+    await sleep(5);
+    expect(probes).toBe(2);
+
+    const signals: AbortSignal[] = [];
+    const slow = new EngineWatchdog({ intervalMs: 10_000, timeoutMs: 50, probe: hanging(signals), ...recorder() });
+    slow.start();
+    slow.probeNow();
+    await sleep(5);
+    expect(signals).toHaveLength(1);
+    slow.stop();
+  });
+
   it('shows a timeout in seconds', () => {
     expect(seconds(5_000)).toBe('5s');
     expect(seconds(1_500)).toBe('1.5s');
