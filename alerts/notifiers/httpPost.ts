@@ -109,7 +109,9 @@ function exchange(post: JsonPost): Promise<Answer> {
       });
       res.on('end', done);
       res.on('error', (err) => finish({ ending: { kind: 'error', err } }));
-      res.on('aborted', () => finish({ ending: { kind: 'error', err: { code: 'ECONNRESET' } } }));
+      res.on('close', () => {
+        if (!res.complete) finish({ ending: { kind: 'error', err: { code: 'ECONNRESET' } } });
+      });
     });
     req.end(payload);
   });

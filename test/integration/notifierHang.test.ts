@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { postJson } from '../../alerts/notifiers/httpPost';
 import { HUNG_LANES, percentile, runNotifierHangRig, type HangRigReport } from '../../soak/notifierHangRig';
 
 const CLI = join(__dirname, '../../dist/cli.js');
@@ -88,5 +91,56 @@ describe('notifier endpoints that hang or trickle', () => {
     expect(report.stop.exit).toBe('0');
     expect(report.stop.ms).toBeLessThan(15_000);
     expect(report.hung.map((l) => l.openAfterStop)).toEqual(HUNG_LANES.map(() => 0));
+  });
+});
+
+describe('one notifier POST against answers that never end', () => {
+  const servers: http.Server[] = [];
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  /** A server answering `status` with a body that streams as fast as the client reads, forever. */
+  async function endless(status: number): Promise<string> {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/tok-5ecret`;
+  }
+
+  const post = (url: string) =>
+    postJson({
+      name: 'hook',
+      url,
+      body: { id: 'n-1' },
+      timeoutMs: 5_000,
+      signal: new AbortController().signal,
+      now: Date.now,
+    });
+
+  it('takes a 2xx at once without reading an endless body to its end', async () => {
+    expect(await post(await endless(200))).toEqual({ ok: true, status: 200 });
+  });
+
+  it('retries a 5xx with an excerpt of at most the first 64 KiB of an endless body', async () => {
+    const result = await post(await endless(503));
+    expect(result).toEqual({
+      ok: false,
+      retry: true,
+      status: 503,
+      error: expect.stringMatching(/^hook: HTTP 503: x+…$/),
+    });
   });
 });
