@@ -166,6 +166,7 @@ export class ReplacementRecovery {
       ...(old && { old }),
       ...(noted && { noted }),
       final,
+      now: this.now(),
     };
   }
 
@@ -202,6 +203,7 @@ function recovered(info: Docker.ContainerInspectInfo, settleMs: number, now: num
     ...(verdict.status !== 'ready' && { why: verdict.why }),
     createdAt: at(info.Created),
     finishedAt: at(info.State.FinishedAt),
+    stopTimeoutMs: ((info.Config as { StopTimeout?: number }).StopTimeout ?? 10) * 1000,
   };
 }
 

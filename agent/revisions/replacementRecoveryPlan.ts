@@ -10,6 +10,8 @@ export type RecoveredContainer = {
   /** When it was created and when it last stopped (ms; 0 when never). */
   createdAt: number;
   finishedAt: number;
+  /** How long a stop of it may take (its StopTimeout). */
+  stopTimeoutMs: number;
 };
 
 /** What recovery knows of an abandoned replacement: the marker's fields and the engine's containers. */
@@ -30,6 +32,7 @@ export type RecoveryFacts = {
   noted?: RecoveredContainer;
   /** Past the time the new container had to become ready: a container still `waiting` is not waited for. */
   final: boolean;
+  now: number;
 };
 
 /** One write to the engine that finishes or undoes a replacement. */
@@ -48,13 +51,16 @@ export type RecoveryPlan =
 
 /** A container created this long before the marker still counts as the replacement's (clocks of two processes). */
 const CLOCK_SLACK_MS = 5_000;
+/** How long past its StopTimeout a stop the dead process asked for may still end the old container. */
+const STOP_SLACK_MS = 2_000;
 
 /**
  * Decides how to end a replacement whose process died (pure): a new container under the name that is ready is kept
  * and the old one removed; one that may still become ready is waited for until `final`; otherwise the new container
  * is removed and the old one renamed back and started again if it ran. A new container is never removed when the
  * old one is gone (the name would be left empty), and a container under the name created before the replacement
- * began is not the replacement's and is left alone.
+ * began is not the replacement's and is left alone. An old container that still runs under the name is given the time a
+ * stop the dead process may have asked for takes, so that it is started again once that stop ends it.
  */
 export function decideRecovery(f: RecoveryFacts): RecoveryPlan {
   const fresh = newContainerOf(f);
@@ -85,6 +91,10 @@ export function decideRecovery(f: RecoveryFacts): RecoveryPlan {
   if (!old) {
     const problem = oldGone ? `the old container ${short(f.oldContainerId)} is gone` : undefined;
     return { kind: 'undo', actions, why, ...(problem && { problem }) };
+  }
+  const stopMayBePending = f.now < f.startedAt + old.stopTimeoutMs + STOP_SLACK_MS;
+  if (!fresh && old.name === f.name && old.running && wasRunning(f, old) && stopMayBePending) {
+    return { kind: 'wait', why: 'a stop of the old container may still be under way' };
   }
   if (old.name !== f.name) actions.push({ kind: 'rename-back', containerId: old.id, name: f.name });
   if (wasRunning(f, old) && !old.running) actions.push({ kind: 'start', which: 'old', containerId: old.id });

@@ -14,6 +14,7 @@ const container = (id: string, over: Partial<RecoveredContainer> = {}): Recovere
   readiness: 'ready',
   createdAt: STARTED - 86_400_000,
   finishedAt: 0,
+  stopTimeoutMs: 10_000,
   ...over,
 });
 
@@ -36,6 +37,7 @@ const facts = (over: Partial<RecoveryFacts>): RecoveryFacts => ({
   oldRunning: true,
   startedAt: STARTED,
   final: false,
+  now: STARTED + 60_000,
   ...over,
 });
 
@@ -49,6 +51,17 @@ describe('decideRecovery: how a replacement whose process died ends', () => {
     expect(actionsOf(facts({ underName: oldRunning, old: oldRunning }))).toEqual(['undo']);
     expect(actionsOf(facts({ underName: oldStopped, old: oldStopped }))).toEqual(['undo', 'start old']);
     expect(actionsOf(facts({ old: oldAside }))).toEqual(['undo', 'rename-back old', 'start old']);
+  });
+
+  it('gives a stop the dead process asked for its time before it starts the old container again', () => {
+    const stopping = facts({ underName: oldRunning, old: oldRunning, now: STARTED + 3_000 });
+    expect(actionsOf(stopping)).toBe('wait');
+    expect(actionsOf({ ...stopping, now: STARTED + 12_001 })).toEqual(['undo']);
+    expect(actionsOf({ ...stopping, underName: oldStopped, old: oldStopped, now: STARTED + 12_001 })).toEqual([
+      'undo',
+      'start old',
+    ]);
+    expect(actionsOf({ ...stopping, oldRunning: false })).toEqual(['undo']);
   });
 
   it('removes a new container that was created but not noted, or not started, and puts the old one back', () => {
