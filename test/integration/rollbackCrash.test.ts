@@ -30,7 +30,7 @@ const deployName = `dwtest-dpc-${suffix}`;
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-rbc-'));
 const configFile = join(dir, 'dockwatch.yaml');
 const storeFile = join(dir, 'data', STORE_FILE);
-const RUNS = 10;
+const RUNS = 6;
 const SWEEP_MS = 3000;
 
 type Held = { id: string; names: string[]; running: boolean };
@@ -102,7 +102,7 @@ describe('a SIGKILL during a rollback or a deploy (dockwatch ctl, then the next 
     port = await freePort();
     writeAgentConfig(configFile, { dataDir: join(dir, 'data'), port }, [
       'stats: { interval: 1s }',
-      'revisions: { rollbackTimeout: 20s }',
+      'revisions: { keep: 50, rollbackTimeout: 20s }',
     ]);
   });
 
@@ -149,9 +149,10 @@ describe('a SIGKILL during a rollback or a deploy (dockwatch ctl, then the next 
       seen.push(`${context}: ${finished ? 'finished' : 'undone'}`);
       const current = history.find((r) => r.current);
       const info = await testDocker().getContainer(name).inspect();
-      expect({ context, revisions: history.length, current: current?.image }).toEqual({
+      expect({ context, revisions: history.length, newest: history[0]?.revision, current: current?.image }).toEqual({
         context,
         revisions,
+        newest: revisions,
         current: info.Config.Image,
       });
       if (finished)
