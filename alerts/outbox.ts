@@ -1,13 +1,12 @@
 import { Backoff } from '../agent/engine/backoff';
 import type { Store } from '../agent/store/database';
-import { guardedWrite, storeHealthOf } from '../agent/store/storeHealth';
+import { storeHealthOf } from '../agent/store/storeHealth';
 import { formatDuration } from '../config/duration';
 import type { Notification } from './alert';
 import type { DeliveryCount, DeliveryOutcome } from './deliveryCounters';
 import { DeliveryCounters } from './deliveryCounters';
 import type { DeliveryResult, Notifier } from './notifiers/notifier';
-import { deliveryKey, OutboxMemory, type Answer } from './outboxMemory';
-import { OutboxStore } from './outboxStore';
+import { OutboxLedger, STORE_RETRY_MS, type Candidate } from './outboxLedger';
 
 /** The logging the outbox needs (a winston logger fits). */
 export type OutboxLogger = {
@@ -61,23 +60,10 @@ type Lane = {
   goneReported: boolean;
 };
 
-/** The next delivery of a lane: a stored row (`seq`) or one held in memory because the store could not take it. */
-type Candidate = {
-  key: string;
-  notifier: string;
-  seq?: number;
-  notification: Notification;
-  enqueuedAt: number;
-  dueAt: number;
-};
-
 const realTimers: OutboxTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
-
-/** How long a failing store is left alone before the records it refused are written again. */
-const STORE_RETRY_MS = 5_000;
 
 /**
  * The persisted outbox: `enqueue` stores one delivery per notifier before returning; the delivery loop sends them
@@ -87,14 +73,14 @@ const STORE_RETRY_MS = 5_000;
  * crash between the answer and that record is the one way a receiver can see a notification twice: deduplicate on
  * its id). Logs one line per change of a notifier's health, not one per retry.
  *
- * When the store cannot be written (disk full), nothing is sent twice while the process runs: an answer whose record
- * fails is kept in memory and only the record is retried, never the request; a delivery the store could not take
- * (see {@link hold}) is delivered from memory, and recorded, not sent, once the store takes it.
+ * When the store cannot be written (disk full), nothing is sent twice while the process runs (see
+ * {@link OutboxLedger}): an answer whose record fails is kept in memory and only the record is retried, never the
+ * request; a delivery the store could not take (see {@link hold}) is delivered from memory, and recorded, not sent,
+ * once the store takes it.
  */
 export class Outbox {
   private readonly db: Store;
-  private readonly store: OutboxStore;
-  private readonly memory = new OutboxMemory();
+  private readonly ledger: OutboxLedger;
   private readonly lanes = new Map<string, Lane>();
   private readonly counters = new DeliveryCounters();
   private readonly logger: OutboxLogger;
@@ -106,11 +92,10 @@ export class Outbox {
   private running = false;
   private sweepTimer: unknown;
   private recordTimer: unknown;
-  private recordAfter = 0;
 
   constructor(options: OutboxOptions) {
     this.db = options.store;
-    this.store = new OutboxStore(options.store);
+    this.ledger = new OutboxLedger(options.store);
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? realTimers;
@@ -135,15 +120,11 @@ export class Outbox {
     const names = [...new Set(notifierNames)];
     const unknown = names.filter((name) => !this.lanes.has(name));
     if (unknown.length) throw new Error(`no notifier named ${unknown.map((n) => JSON.stringify(n)).join(', ')}`);
-    const now = this.now();
-    if (this.db.inTransaction) {
-      this.store.enqueue(notification, names, now);
-      queueMicrotask(() => names.forEach((name) => this.kick(this.lanes.get(name) as Lane)));
-      return;
-    }
-    const stored = guardedWrite(this.db, 'outbox', () => (this.store.enqueue(notification, names, now), true), false);
-    if (!stored) this.hold(notification, names);
-    for (const name of names) this.kick(this.lanes.get(name) as Lane);
+    const inTransaction = this.db.inTransaction;
+    this.ledger.enqueue(notification, names, this.now());
+    const wake = () => names.forEach((name) => this.kick(this.lanes.get(name) as Lane));
+    if (inTransaction) queueMicrotask(wake);
+    else wake();
   }
 
   /**
@@ -155,11 +136,7 @@ export class Outbox {
     const now = this.now();
     for (const name of new Set(notifierNames)) {
       const lane = this.lanes.get(name);
-      if (!lane) continue;
-      const key = deliveryKey(notification.id, name);
-      if (this.memory.answer(key) || this.store.seqOf(notification.id, name) !== undefined) continue;
-      this.memory.hold(key, { notifier: name, notification, enqueuedAt: now, nextAttemptAt: now });
-      this.kick(lane);
+      if (lane && this.ledger.hold(notification, name, now)) this.kick(lane);
     }
   }
 
@@ -167,8 +144,7 @@ export class Outbox {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const now = this.now();
-    guardedWrite(this.db, 'outbox', () => this.store.makeAllDue(now), undefined);
+    this.ledger.makeAllDue(this.now());
     this.sweep();
     this.reportOrphans();
     this.scheduleSweep();
@@ -177,7 +153,7 @@ export class Outbox {
 
   /**
    * Stops delivering; waits for requests in flight (aborting them after the grace period, leaving them pending);
-   * writes the records still owed, and says what the store could not take.
+   * writes the records still owed, and says what the store could not take or record.
    */
   async stop(): Promise<void> {
     this.running = false;
@@ -194,29 +170,16 @@ export class Outbox {
       await Promise.all(inFlight.map((f) => f.done));
       this.timers.clearTimeout(abort);
     }
-    this.recordAfter = 0;
-    this.recordAnswers();
+    this.ledger.recordAnswers(this.now(), true);
     this.reportUnrecorded();
   }
 
   /** Results since this outbox was built (every configured notifier and outcome, zeros included) and what is pending. */
   metrics(): OutboxMetrics {
     const now = this.now();
-    const by = new Map<string, { count: number; oldest: number }>();
-    const add = (notifier: string, count: number, oldest: number) => {
-      const p = by.get(notifier) ?? { count: 0, oldest };
-      by.set(notifier, { count: p.count + count, oldest: Math.min(p.oldest, oldest) });
-    };
-    for (const p of this.store.pending()) add(p.notifier, p.count, p.oldestEnqueuedAt);
-    for (const [notifier, p] of this.memory.unstoredByNotifier()) add(notifier, p.count, p.oldestEnqueuedAt);
-    for (const key of this.memory.answerKeys()) {
-      const a = this.memory.answer(key) as Answer;
-      if (a.seq !== undefined && by.has(a.notifier)) add(a.notifier, -1, Infinity);
-    }
-    const pending = [...by]
-      .filter(([, p]) => p.count > 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([notifier, p]) => ({ notifier, count: p.count, oldestAgeMs: Math.max(0, now - p.oldest) }));
+    const pending = this.ledger
+      .pending()
+      .map((p) => ({ notifier: p.notifier, count: p.count, oldestAgeMs: Math.max(0, now - p.oldestEnqueuedAt) }));
     return {
       results: this.counters.values(),
       pending,
@@ -240,11 +203,12 @@ export class Outbox {
   private advance(lane: Lane): void {
     this.recordAnswers();
     for (;;) {
-      const next = this.next(lane.notifier.name);
+      const next = this.ledger.next(lane.notifier.name);
       if (!next) return;
       const now = this.now();
       if (next.enqueuedAt <= now - this.maxAgeMs) {
-        this.expire(next);
+        this.sweep();
+        if (this.ledger.droppedInMemory(next)) this.count(next.notifier, 'expired');
         continue;
       }
       if (next.dueAt > now) {
@@ -263,27 +227,13 @@ export class Outbox {
     }, ms);
   }
 
-  /** The oldest delivery of a notifier not yet answered: the stored head, or an older one held in memory. */
-  private next(notifier: string): Candidate | undefined {
-    let row: Candidate | undefined;
-    for (const head of this.store.heads(notifier, this.memory.answersOf(notifier) + 1)) {
-      const key = deliveryKey(head.notification.id, notifier);
-      if (this.memory.answer(key)) continue;
-      const dueAt = Math.max(head.nextAttemptAt, this.memory.retryAt(key) ?? 0);
-      row = { key, notifier, seq: head.seq, notification: head.notification, enqueuedAt: head.enqueuedAt, dueAt };
-      break;
-    }
-    for (let held = this.memory.oldestUnstored(notifier); held; held = this.memory.oldestUnstored(notifier)) {
-      const { key, delivery } = held;
-      if (this.store.seqOf(delivery.notification.id, notifier) !== undefined) {
-        this.memory.dropUnstored(key);
-        continue;
-      }
-      if (row && row.enqueuedAt <= delivery.enqueuedAt) break;
-      const { notification, enqueuedAt, nextAttemptAt } = delivery;
-      return { key, notifier, notification, enqueuedAt, dueAt: nextAttemptAt };
-    }
-    return row;
+  /** Writes the records the ledger owes the store; when the store refuses, every lane looks again later. */
+  private recordAnswers(): void {
+    if (this.ledger.recordAnswers(this.now()) || !this.running) return;
+    this.timers.clearTimeout(this.recordTimer);
+    this.recordTimer = this.timers.setTimeout(() => {
+      for (const lane of this.lanes.values()) this.kick(lane);
+    }, STORE_RETRY_MS);
   }
 
   private send(lane: Lane, next: Candidate): void {
@@ -315,7 +265,8 @@ export class Outbox {
     const name = lane.notifier.name;
     const now = this.now();
     if (result.ok) {
-      this.answer(next, { outcome: 'sent' });
+      this.ledger.answer(next, 'sent');
+      this.recordAnswers();
       this.count(name, 'sent');
       lane.backoff.reset();
       lane.goneReported = false;
@@ -329,7 +280,7 @@ export class Outbox {
       return;
     }
     if (result.retry) {
-      this.retryLater(next, now + (result.retryAfterMs ?? lane.backoff.next()), result.error);
+      this.ledger.retryLater(next, now + (result.retryAfterMs ?? lane.backoff.next()), result.error);
       this.count(name, 'retried');
       lane.failedAttempts += 1;
       if (lane.failingSince === undefined) {
@@ -338,7 +289,8 @@ export class Outbox {
       }
       return;
     }
-    this.answer(next, { outcome: 'failed', error: result.error });
+    this.ledger.answer(next, 'failed', result.error);
+    this.recordAnswers();
     if (result.gone) {
       this.count(name, 'gone');
       if (!lane.goneReported) {
@@ -356,71 +308,9 @@ export class Outbox {
     });
   }
 
-  /** Remembers a final answer, then records it (now, or when the store takes writes again). */
-  private answer(next: Candidate, answer: Pick<Answer, 'outcome' | 'error'>): void {
-    const { key, notifier, seq } = next;
-    this.memory.answered(key, { ...answer, notificationId: next.notification.id, notifier, seq });
-    this.recordAnswers();
-  }
-
-  private retryLater(next: Candidate, at: number, error: string): void {
-    const seq = next.seq;
-    if (seq === undefined) {
-      this.memory.heldRetry(next.key, at);
-      return;
-    }
-    const stored = guardedWrite(this.db, 'outbox', () => (this.store.reschedule(seq, at, error), true), false);
-    this.memory.setRetryAt(next.key, stored ? undefined : at);
-  }
-
-  /** Writes the records of answers kept in memory, oldest first; stops at the first failure and tries again later. */
-  private recordAnswers(): void {
-    if (this.now() < this.recordAfter) return;
-    for (const key of this.memory.answerKeys()) {
-      const answer = this.memory.answer(key) as Answer;
-      const seq = this.store.seqOf(answer.notificationId, answer.notifier);
-      if (seq === undefined) {
-        if (answer.seq !== undefined) this.memory.recorded(key);
-        continue;
-      }
-      if (guardedWrite(this.db, 'outbox', () => (this.record(seq, answer), true), false)) {
-        this.memory.recorded(key);
-        continue;
-      }
-      this.recordAfter = this.now() + STORE_RETRY_MS;
-      if (this.running) {
-        this.timers.clearTimeout(this.recordTimer);
-        this.recordTimer = this.timers.setTimeout(() => {
-          for (const lane of this.lanes.values()) this.kick(lane);
-        }, STORE_RETRY_MS);
-      }
-      return;
-    }
-  }
-
-  private record(seq: number, answer: Answer): void {
-    if (answer.outcome === 'sent') this.store.delivered(seq);
-    else if (answer.outcome === 'failed') this.store.fail(seq, answer.error ?? 'rejected');
-    else this.store.drop(seq);
-  }
-
-  /** A delivery older than the max age: swept from the store (or memory), else dropped in memory and recorded later. */
-  private expire(next: Candidate): void {
-    this.sweep();
-    const { key, notifier, seq } = next;
-    const notificationId = next.notification.id;
-    const kept = seq === undefined ? this.memory.isHeld(key) : this.store.seqOf(notificationId, notifier) !== undefined;
-    if (!kept) return;
-    this.memory.answered(key, { outcome: 'expired', notificationId, notifier, seq });
-    this.count(notifier, 'expired');
-  }
-
   private sweep(): void {
-    const cutoff = this.now() - this.maxAgeMs;
     const age = formatDuration(this.maxAgeMs);
-    const fromStore = guardedWrite(this.db, 'outbox', () => this.store.expire(cutoff), []);
-    const fromMemory = [...this.memory.expire(cutoff)].map(([notifier, count]) => ({ notifier, count }));
-    for (const { notifier, count } of [...fromStore, ...fromMemory]) {
+    for (const { notifier, count } of this.ledger.sweep(this.now() - this.maxAgeMs)) {
       this.count(notifier, 'expired', count);
       this.logger.warn(`notifier ${notifier}: dropped undelivered notifications older than ${age}`, {
         notifier,
@@ -442,7 +332,7 @@ export class Outbox {
   }
 
   private reportOrphans(): void {
-    for (const { notifier, count } of this.store.pending()) {
+    for (const { notifier, count } of this.ledger.pending()) {
       if (this.lanes.has(notifier)) continue;
       const message = `notifier ${notifier} is no longer configured; its pending notifications will expire`;
       this.logger.warn(message, { notifier, count });
@@ -451,12 +341,11 @@ export class Outbox {
 
   /** At stop: says what the store could not take or record, since memory is about to go. */
   private reportUnrecorded(): void {
-    const { unstored } = this.memory.sizes();
+    const { unstored, owed } = this.ledger.unrecorded();
     if (unstored > 0) {
       const message = `outbox: ${unstored} deliveries the store could not take were not delivered before stop`;
       this.logger.error(`${message}; they are kept only if the last commit stores them`, { count: unstored });
     }
-    const owed = this.memory.answerKeys().filter((key) => this.memory.answer(key)?.seq !== undefined).length;
     if (owed > 0) {
       const message = `outbox: the store could not record ${owed} answered deliveries; they are sent again after a restart`;
       this.logger.error(message, { count: owed });

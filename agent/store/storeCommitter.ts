@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { Store } from './database';
-import { storeHealthOf } from './storeHealth';
+import { storeHealthOf, totalChanges } from './storeHealth';
 
 /** A part whose progress is stored atomically with the others' (log checkpoints, alert state, outbox). */
 export interface CommitParticipant {
@@ -20,7 +20,6 @@ export interface CommitParticipant {
 export class StoreCommitter {
   private timer: NodeJS.Timeout | undefined;
   private soon = false;
-  private readonly totalChanges;
 
   constructor(
     private readonly db: Store,
@@ -28,9 +27,7 @@ export class StoreCommitter {
     private readonly logger: Logger,
     private readonly intervalMs = 250,
     private readonly now: () => number = Date.now,
-  ) {
-    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
-  }
+  ) {}
 
   /** Starts the periodic commit. */
   start(): void {
@@ -57,11 +54,11 @@ export class StoreCommitter {
     const health = storeHealthOf(this.db);
     try {
       const now = this.now();
-      const before = this.totalChanges.get() as number;
+      const before = totalChanges(this.db);
       this.db.transaction(() => {
         for (const p of this.participants) p.commit(now);
       })();
-      if ((this.totalChanges.get() as number) !== before) health.succeeded();
+      if (totalChanges(this.db) !== before) health.succeeded();
     } catch (err) {
       health.failed('commit', err);
       for (const p of this.participants) this.call(() => p.uncommitted?.(), 'uncommitted');

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Store } from './database';
 
 /**
@@ -55,7 +56,7 @@ export class StoreHealth {
     const total = [...this.unreported.values()].reduce((sum, n) => sum + n, 0);
     this.unreported = new Map();
     this.lastReportAt = now;
-    this.logger?.error(`store writes fail: ${total} failed since the last report; kept in memory and retried`, {
+    this.logger?.error(`store writes fail: ${total} failed since the last report; carrying on from memory`, {
       error: messageOf(err),
       failed,
     });
@@ -83,6 +84,7 @@ export class StoreHealth {
 }
 
 const health = new WeakMap<Store, StoreHealth>();
+const totals = new WeakMap<Store, Statement>();
 
 /** The health of one open store, shared by every writer holding the same handle (created on first use). */
 export function storeHealthOf(store: Store): StoreHealth {
@@ -94,11 +96,25 @@ export function storeHealthOf(store: Store): StoreHealth {
   return h;
 }
 
-/** Runs one store write; a failure is counted under `operation` and `fallback` returned instead of throwing. */
+/** Rows changed on this connection since it opened (SQLite's total_changes()): did a write write anything? */
+export function totalChanges(store: Store): number {
+  let statement = totals.get(store);
+  if (!statement) {
+    statement = store.prepare('SELECT total_changes()').pluck();
+    totals.set(store, statement);
+  }
+  return statement.get() as number;
+}
+
+/**
+ * Runs one store write; a failure is counted under `operation` and `fallback` returned instead of throwing. Only a
+ * write that changed rows tells the health the store is writable again (a delete of nothing succeeds on a full disk).
+ */
 export function guardedWrite<T>(store: Store, operation: StoreOperation, write: () => T, fallback: T): T {
   try {
+    const before = totalChanges(store);
     const result = write();
-    storeHealthOf(store).succeeded();
+    if (totalChanges(store) !== before) storeHealthOf(store).succeeded();
     return result;
   } catch (err) {
     storeHealthOf(store).failed(operation, err);

@@ -21,9 +21,9 @@ describe('StoreHealth: failed store writes, counted and logged once a minute', (
       health.failed('outbox', diskFull);
     }
     expect(lines).toEqual([
-      'error store writes fail: 1 failed since the last report; kept in memory and retried {"error":"SQLITE_FULL: database or disk is full","failed":{"commit":1}}',
-      'error store writes fail: 120 failed since the last report; kept in memory and retried {"error":"SQLITE_FULL: database or disk is full","failed":{"outbox":60,"commit":60}}',
-      'error store writes fail: 120 failed since the last report; kept in memory and retried {"error":"SQLITE_FULL: database or disk is full","failed":{"outbox":60,"commit":60}}',
+      'error store writes fail: 1 failed since the last report; carrying on from memory {"error":"SQLITE_FULL: database or disk is full","failed":{"commit":1}}',
+      'error store writes fail: 120 failed since the last report; carrying on from memory {"error":"SQLITE_FULL: database or disk is full","failed":{"outbox":60,"commit":60}}',
+      'error store writes fail: 120 failed since the last report; carrying on from memory {"error":"SQLITE_FULL: database or disk is full","failed":{"outbox":60,"commit":60}}',
     ]);
     expect(health.failing).toBe(true);
     now = 200_000;
