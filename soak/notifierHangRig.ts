@@ -19,6 +19,8 @@ export type HangRigOptions = {
   /** How fast the trickling endpoints send: one byte per this many ms (1000 as the fault describes). */
   byteEveryMs?: number;
   progress?: (message: string) => void;
+  /** False: only the healthy notifier (the baseline its latency is compared with). Default true. */
+  hungLanes?: boolean;
 };
 
 /** What one hanging lane came to. */
@@ -88,15 +90,16 @@ export async function runNotifierHangRig(opts: HangRigOptions): Promise<HangRigR
   const progress = opts.progress ?? (() => undefined);
   const runId = randomBytes(4).toString('hex');
   const endpoints: HangingEndpoint[] = [];
+  const hungLanes = opts.hungLanes === false ? [] : HUNG_LANES;
   let healthy: HealthyEndpoint | undefined;
   let agent: HangAgent | undefined;
   const markers: MarkerContainer[] = [];
   try {
-    for (const lane of HUNG_LANES) endpoints.push(await startHangingEndpoint(lane.mode, opts.byteEveryMs));
+    for (const lane of hungLanes) endpoints.push(await startHangingEndpoint(lane.mode, opts.byteEveryMs));
     healthy = await startHealthyEndpoint();
     const lanes: HangLaneConfig[] = [
       { name: HEALTHY_LANE, type: 'webhook', url: `${healthy.url}/hook`, timeout: '10s' },
-      ...HUNG_LANES.map((l, i) => ({ ...l, url: `${endpoints[i]?.url}${PATHS[l.type]}`, timeout: opts.hangTimeout })),
+      ...hungLanes.map((l, i) => ({ ...l, url: `${endpoints[i]?.url}${PATHS[l.type]}`, timeout: opts.hangTimeout })),
     ];
     agent = await startHangAgent(opts.cliPath, runId, lanes);
     for (let i = 0; i < (opts.containers ?? 1); i++) markers.push(await startMarkerContainer(`${runId}-${i}`, runId));
@@ -122,7 +125,7 @@ export async function runNotifierHangRig(opts: HangRigOptions): Promise<HangRigR
     await waitUntil(() => endpoints.every((e) => e.open() === 0), 2_000);
     const count = (name: string, result: string) => deliveries.get(`${name}/${result}`) ?? 0;
     return {
-      hung: HUNG_LANES.map((lane, i) => hungReport(lane, endpoints[i] as HangingEndpoint, count)),
+      hung: hungLanes.map((lane, i) => hungReport(lane, endpoints[i] as HangingEndpoint, count)),
       healthy: healthyReport(healthy, sentAt, count),
       rssKb: { start: rss[Math.min(2, rss.length - 1)] ?? 0, end: rssEnd, max: Math.max(rssEnd, ...rss) },
       socketFds: { start: fds[Math.min(2, fds.length - 1)] ?? 0, end: fdsEnd, max: Math.max(fdsEnd, ...fds) },

@@ -6,7 +6,7 @@ import { runNotifierHangRig, percentile, type HangRigReport } from './notifierHa
 import { soakProgress, type SoakScenario } from './soakScenario';
 
 const NAME = 'notifier-hang';
-const USAGE = `usage: npm run soak -- ${NAME} [--duration 3m] [--marker-every 500ms] [--containers 4] [--timeout 10s]`;
+const USAGE = `usage: npm run soak -- ${NAME} [--duration 3m] [--baseline 1m] [--marker-every 500ms] [--containers 4] [--timeout 10s]`;
 
 /** Whether the run held: each hung lane bounded to one socket and retried, the healthy lane complete and on time. */
 function held(report: HangRigReport, timeoutMs: number): string[] {
@@ -26,7 +26,7 @@ function held(report: HangRigReport, timeoutMs: number): string[] {
   return problems;
 }
 
-function render(report: HangRigReport): string {
+function render(report: HangRigReport, baseline: HangRigReport | undefined): string {
   const mb = (kb: number) => (kb / 1024).toFixed(1);
   const lanes = markdownTable(
     [
@@ -70,10 +70,8 @@ function render(report: HangRigReport): string {
     ['figure', 'value'],
     [
       ['healthy lane: markers delivered', `${healthy.delivered} / ${healthy.markers} (${healthy.duplicates} twice)`],
-      [
-        'healthy lane: latency p50 / p99 / max',
-        ['50', '99', '100'].map((p) => `${percentile(healthy.latenciesMs, Number(p))} ms`).join(' / '),
-      ],
+      ['healthy lane: latency p50 / p99 / max', latencies(healthy.latenciesMs)],
+      ...(baseline ? [['the same with no hung notifier (baseline run)', latencies(baseline.healthy.latenciesMs)]] : []),
       [
         'agent RSS start / end / max',
         `${mb(report.rssKb.start)} / ${mb(report.rssKb.end)} / ${mb(report.rssKb.max)} MB`,
@@ -88,6 +86,10 @@ function render(report: HangRigReport): string {
   return `${lanes.join('\n')}\n\n${figures.join('\n')}\n`;
 }
 
+function latencies(ms: readonly number[]): string {
+  return [50, 99, 100].map((p) => `${percentile(ms, p)} ms`).join(' / ');
+}
+
 /** `npm run soak -- notifier-hang`: the long variant of test/integration/notifierHang.test.ts. */
 export const soak: SoakScenario = {
   name: NAME,
@@ -98,17 +100,30 @@ export const soak: SoakScenario = {
       args: [...args],
       options: {
         duration: { type: 'string', default: '3m' },
+        baseline: { type: 'string', default: '1m' },
         'marker-every': { type: 'string', default: '500ms' },
         containers: { type: 'string', default: '4' },
         timeout: { type: 'string', default: '10s' },
       },
     });
-    const durationMs = parseDuration(values.duration);
-    const markerEveryMs = parseDuration(values['marker-every']);
-    const timeoutMs = parseDuration(values.timeout);
+    const { duration, baseline, 'marker-every': markerEvery, timeout } = values;
+    const parsed = Object.entries({ duration, baseline, 'marker-every': markerEvery, timeout }).map(
+      ([k, v]) => [k, parseDuration(v)] as const,
+    );
+    const bad = parsed.filter(([, ms]) => ms === undefined).map(([k]) => `--${k}`);
+    if (bad.length > 0) {
+      console.error(`${NAME}: ${bad.join(', ')} must be a duration (e.g. 3m, 500ms)\n${USAGE}`);
+      return 2;
+    }
+    const [durationMs, baselineMs, markerEveryMs, timeoutMs] = parsed.map(([, ms]) => ms as number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const containers = Number(values.containers);
-    if (durationMs === undefined || markerEveryMs === undefined || timeoutMs === undefined || timeoutMs < 100) {
-      console.error(`${NAME}: --duration, --marker-every and --timeout take durations (3m, 1s, 10s)\n${USAGE}`);
+    if (timeoutMs < 100) {
+      console.error(`${NAME}: --timeout must be at least 100ms, as the config's notifier timeout\n${USAGE}`);
       return 2;
     }
     if (!Number.isInteger(containers) || containers < 1) {
@@ -117,15 +132,17 @@ export const soak: SoakScenario = {
       );
       return 2;
     }
-    const report = await runNotifierHangRig({
+    const rig = {
       cliPath: join(__dirname, '..', 'cli.js'),
-      durationMs,
       markerEveryMs,
       containers,
-      hangTimeout: values.timeout,
-      progress: (message) => soakProgress(NAME, message),
-    });
-    process.stdout.write(render(report));
+      hangTimeout: timeout,
+      progress: (message: string) => soakProgress(NAME, message),
+    };
+    const baselineReport =
+      baselineMs > 0 ? await runNotifierHangRig({ ...rig, durationMs: baselineMs, hungLanes: false }) : undefined;
+    const report = await runNotifierHangRig({ ...rig, durationMs });
+    process.stdout.write(render(report, baselineReport));
     const problems = held(report, timeoutMs);
     for (const problem of problems) process.stdout.write(`FAILED: ${problem}\n`);
     return problems.length === 0 ? 0 : 1;
