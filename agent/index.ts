@@ -289,6 +289,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     forgetAfterMs: revisionsConfig.forgetAfter,
     watched,
     logger,
+    storeFailed: (err) => storeHealth.counted('revisions', err),
   });
   recorder.follow(inventory);
   const recovery = new ReplacementRecovery({

@@ -31,6 +31,8 @@ export type RevisionRecorderDeps = {
   /** Containers that get revisions (the agent's `containers` selection). */
   watched: (record: ContainerRecord) => boolean;
   logger: Logger;
+  /** Takes a failed store write (disk full) to count and log once a minute; false for other errors, logged here. */
+  storeFailed?: (err: Error) => boolean;
   now?: () => number;
   /** How long a container runs before its revision is recorded: networks connected right after the start belong to it. */
   settleMs?: number;
@@ -86,9 +88,7 @@ export class RevisionRecorder {
     this.sweeper = setInterval(() => {
       if (!this.deps.docker()) return;
       const present = new Set(inventory.all().map((r) => r.name));
-      this.enqueue(() => this.sweep(present)).catch((err: Error) =>
-        this.deps.logger.warn('revision sweep failed', { error: err.message }),
-      );
+      this.enqueue(() => this.sweep(present)).catch((err: Error) => this.warn('revision sweep failed', err));
     }, every);
     this.sweeper.unref();
     this.upkeeper = setInterval(() => this.upkeep(), this.deps.upkeepMs ?? DEFAULT_UPKEEP_MS);
@@ -113,7 +113,7 @@ export class RevisionRecorder {
   /** Follows network connects and disconnects and notes how revisions' containers run (health, exits, OOM kills). */
   onEngineEvent(e: EngineEvent): void {
     if (!this.isWriter()) return;
-    const fail = (err: Error) => this.deps.logger.warn('revision not updated', { error: err.message });
+    const fail = (err: Error) => this.warn('revision not updated', err);
     if (e.Type === 'network' && (e.Action === 'connect' || e.Action === 'disconnect')) {
       const id = e.Actor.Attributes?.container;
       if (id) this.enqueue(() => followNetworks(this.followDeps(), id)).catch(fail);
@@ -222,7 +222,7 @@ export class RevisionRecorder {
         .settleable()
         .map((marker) =>
           this.enqueue(() => this.settle(marker)).catch((err: Error) =>
-            this.deps.logger.warn('rollback not settled', { container: marker.name, error: err.message }),
+            this.warn('rollback not settled', err, { container: marker.name }),
           ),
         ),
     );
@@ -245,6 +245,11 @@ export class RevisionRecorder {
       current = this.queue;
       await current.catch(() => undefined);
     } while (current !== this.queue);
+  }
+
+  private warn(message: string, err: Error, meta: Record<string, unknown> = {}): void {
+    if (this.deps.storeFailed?.(err)) return;
+    this.deps.logger.warn(message, { ...meta, error: err.message });
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -284,7 +289,7 @@ export class RevisionRecorder {
         const info = await this.inspect(record.id);
         return info && this.check(info, undefined, false);
       }).catch((err: Error) => {
-        this.deps.logger.warn('revision not recorded', { container: record.name, error: err.message });
+        this.warn('revision not recorded', err, { container: record.name });
       });
     }, this.settleMs);
     timer.unref();

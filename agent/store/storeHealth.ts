@@ -4,10 +4,10 @@ import type { Store } from './database';
 /**
  * What a failed store write was for, the label of `dockwatch_store_errors_total`: `commit` the shared transaction
  * (log checkpoints, alert state and silences, queued notifications, event position, digest counts), `outbox` a
- * delivery's record (sent, retry, rejected, expired), `lease` the writer lease of the data dir, `audit` the bot's
- * audit trail, `alert_posts` the bot's record of the alerts it posted to chat.
+ * delivery's record (sent, retry, rejected, expired), `revisions` revision history and rollback markers, `lease` the
+ * writer lease of the data dir, `audit` the bot's audit trail, `alert_posts` the bot's record of the alerts it posted.
  */
-export const STORE_OPERATIONS = ['commit', 'outbox', 'lease', 'audit', 'alert_posts'] as const;
+export const STORE_OPERATIONS = ['commit', 'outbox', 'revisions', 'lease', 'audit', 'alert_posts'] as const;
 
 /** One of {@link STORE_OPERATIONS}. */
 export type StoreOperation = (typeof STORE_OPERATIONS)[number];
@@ -60,6 +60,13 @@ export class StoreHealth {
       error: messageOf(err),
       failed,
     });
+  }
+
+  /** Counts `err` as a failed write when it came from the store (SQLite); false for any other error. */
+  counted(operation: StoreOperation, err: unknown): boolean {
+    if (!String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_')) return false;
+    this.failed(operation, err);
+    return true;
   }
 
   /** A write that changed the store succeeded: logs once that the store is writable again after failures. */

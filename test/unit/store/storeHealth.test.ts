@@ -33,6 +33,7 @@ describe('StoreHealth: failed store writes, counted and logged once a minute', (
     expect(health.errors()).toEqual([
       { operation: 'commit', count: 150 },
       { operation: 'outbox', count: 150 },
+      { operation: 'revisions', count: 0 },
       { operation: 'lease', count: 0 },
       { operation: 'audit', count: 0 },
       { operation: 'alert_posts', count: 0 },
