@@ -34,8 +34,6 @@ export type ControlApiDeps = {
   /** The agent as the bot sees it, serving the container endpoints (absent: those answer 404). */
   agent?: AgentClient;
   now?: () => number;
-  /** Slows down addresses that keep failing authentication (default: a fresh one with the default limits). */
-  throttle?: AuthFailureThrottle;
 };
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -50,11 +48,11 @@ export class ControlApi {
   private readonly access: (req: AccessRequest) => AccessDecision;
   private readonly now: () => number;
   private readonly containers: ContainerRoutes | undefined;
-  private readonly throttle: AuthFailureThrottle;
+  /** Slows down addresses that keep sending wrong tokens. */
+  private readonly throttle = new AuthFailureThrottle();
 
   constructor(private readonly deps: ControlApiDeps) {
     this.access = accessPolicy(deps.token);
-    this.throttle = deps.throttle ?? new AuthFailureThrottle();
     this.now = deps.now ?? Date.now;
     this.containers = deps.agent ? new ContainerRoutes(deps.agent, deps.logger) : undefined;
   }

@@ -19,26 +19,23 @@ const DEFERRED = 'slack_bolt_http_receiver_deferred_request_error';
 export type SlackHttpServerDeps = {
   receiver: Pick<HTTPReceiver, 'requestListener'>;
   logger: Logger;
-  throttle?: AuthFailureThrottle;
-  now?: () => number;
 };
 
 /**
  * The HTTP server in front of bolt's receiver, with the limits of every dockwatch server (timeouts, header size,
  * connection caps), a body read to at most {@link SLACK_MAX_BODY_BYTES} before bolt sees it (bolt would buffer any
  * size), and the auth-failure throttle: an address whose requests keep failing bolt's signature check is answered
- * 429 for the rest of the window, and logged twice a window at most.
+ * 429 for the rest of the window (logged once; bolt logs each failure before that).
  */
 export function createSlackHttpServer(deps: SlackHttpServerDeps): http.Server {
   const { receiver, logger } = deps;
-  const throttle = deps.throttle ?? new AuthFailureThrottle();
-  const now = deps.now ?? Date.now;
+  const throttle = new AuthFailureThrottle();
   const server = http.createServer(serverLimitOptions(), (req, res) => void handle(req, res));
   applyServerLimits(server, 'slack endpoint', logger);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const remote = clientKey(req.socket.remoteAddress);
-    const gate = throttle.check(remote, now());
+    const gate = throttle.check(remote, Date.now());
     if (!gate.allowed) {
       const retry = String(gate.retryAfterSeconds);
       return answer(res, 429, `too many requests with a bad signature: retry in ${retry} s\n`, {
@@ -52,12 +49,10 @@ export function createSlackHttpServer(deps: SlackHttpServerDeps): http.Server {
         if (err instanceof BodyTooLargeError) return answer(res, 413, `${err.message}\n`);
         return void req.socket.destroy();
       }
+      // No reset on success: bolt answers an unsigned ssl_check 200, which would let a guesser clear its count.
       res.once('finish', () => {
-        if (res.statusCode !== 401) {
-          if (res.statusCode < 400) throttle.succeeded(remote);
-          return;
-        }
-        const note = throttle.failed(remote, now());
+        if (res.statusCode !== 401) return;
+        const note = throttle.failed(remote, Date.now());
         if (note.log === 'blocked') {
           logger.warn('slack endpoint: too many requests with a bad signature from one address, answering it 429', {
             remote,
