@@ -272,6 +272,13 @@ describe('hostile clients against the control API, /metrics and the Slack endpoi
       expect(await client.closesWithin(5000)).toBe(true);
       expect({ head, status: client.status }).toEqual({ head, status: 400 });
     }
+    const smuggled = await rawStatus(agentPort, 'POST /api/v1/silences HTTP/1.1', [
+      `Authorization: Bearer ${TOKEN}`,
+      'Content-Type: application/json',
+      'Content-Length: 4',
+      'Transfer-Encoding: chunked',
+    ]);
+    expect(smuggled).toBe(400);
     const connect = await RawClient.connect(agentPort);
     await connect.write(`CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n`);
     expect(await connect.closesWithin(5000)).toBe(true);
