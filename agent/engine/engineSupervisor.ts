@@ -28,6 +28,9 @@ export type EngineInfo = {
 /** `docker.stallTimeout`'s default: how long the engine may leave `GET /_ping` unanswered before it counts as down. */
 export const DEFAULT_STALL_TIMEOUT_MS = 10_000;
 
+/** How often the watchdog pings an engine that is down, at most. */
+const DOWN_PING_INTERVAL_MS = 1_000;
+
 /** Hooks the supervisor calls; each may fail without taking the supervisor down. */
 export type EngineHooks = {
   /** After every (re)connection, before the event stream opens: a full resync. */
@@ -82,7 +85,8 @@ export class EngineSupervisor {
     this.connections = new EngineConnections(endpoint, tls, MAX_UNANSWERED_REQUESTS, () => this.watchdog.probeNow());
     this.pings = new EngineConnections(endpoint, tls, Number.POSITIVE_INFINITY);
     this.watchdog = new EngineWatchdog({
-      intervalMs: stallTimeoutMs / 2,
+      // While down, a ping a second (a refused one costs nothing; a stalled one waits its timeout) finds it back soon.
+      intervalMs: () => (this.isUp ? stallTimeoutMs / 2 : Math.min(stallTimeoutMs / 2, DOWN_PING_INTERVAL_MS)),
       timeoutMs: stallTimeoutMs / 2,
       probe: (signal) => this.ping(signal),
       onAnswer: () => this.answered(),

@@ -8,8 +8,8 @@ export class EngineNoAnswerError extends Error {
 
 /** What the watchdog asks and whom it tells. */
 export type EngineWatchdogOptions = {
-  /** Pause between the end of one probe and the start of the next. */
-  intervalMs: number;
+  /** Pause between the end of one probe and the start of the next (asked again before each pause). */
+  intervalMs: number | (() => number);
   /** How long one probe may go unanswered. */
   timeoutMs: number;
   /** One `GET /_ping`; it should give up when `signal` aborts (the watchdog stops waiting for it then anyway). */
@@ -30,7 +30,8 @@ export function seconds(ms: number): string {
 /**
  * Asks the engine whether it is there, one probe at a time for as long as it runs, whatever the connection's state:
  * an engine that stops answering (accepts, then says nothing, as a hung dockerd does) is reported within
- * `intervalMs + timeoutMs` of its last answer, and one that answers again within `intervalMs` plus a round trip.
+ * `intervalMs + timeoutMs` of its last answer, and one that answers again at once when a probe is in flight (the
+ * engine answers it), else within `intervalMs` plus a round trip.
  */
 export class EngineWatchdog {
   private running = false;
@@ -92,7 +93,8 @@ export class EngineWatchdog {
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => void this.round(), this.options.intervalMs);
+    const { intervalMs } = this.options;
+    this.timer = setTimeout(() => void this.round(), typeof intervalMs === 'number' ? intervalMs : intervalMs());
     this.timer.unref();
   }
 }

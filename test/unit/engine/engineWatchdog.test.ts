@@ -36,6 +36,17 @@ describe('EngineWatchdog', () => {
     expect(new Set(r.seen)).toEqual(new Set(['answer']));
   });
 
+  it('asks for the pause before each one', async () => {
+    const r = recorder();
+    let probes = 0;
+    let pause = 10_000;
+    dog = new EngineWatchdog({ intervalMs: () => pause, timeoutMs: 200, probe: async () => void probes++, ...r });
+    pause = 10;
+    dog.start();
+    await sleep(100);
+    expect(probes).toBeGreaterThanOrEqual(3);
+  });
+
   it('reports an unanswered probe as no answer, aborting it, and keeps probing', async () => {
     const r = recorder();
     const signals: AbortSignal[] = [];
