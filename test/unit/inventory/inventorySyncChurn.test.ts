@@ -25,7 +25,7 @@ function slowEngine() {
 }
 
 const event = (Action: string): EngineEvent =>
-  ({ Type: 'container', Action, Actor: { ID: info.Id, Attributes: {} }, time: 1, timeNano: 1 }) as EngineEvent;
+  ({ Type: 'container', Action, Actor: { ID: info.Id, Attributes: {} }, time: 1, timeNano: 1n }) as EngineEvent;
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('inventory sync under churn', () => {
