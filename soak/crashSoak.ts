@@ -33,6 +33,9 @@ export const soak: SoakScenario = {
       progress: (m) => soakProgress('crash', m),
     });
     console.log(crashSoakTable(run.tally));
+    if (run.repeatWindowsMs.length) {
+      console.log(`same-id repeats: first POST ${run.repeatWindowsMs.join(', ')} ms before the kill that followed`);
+    }
     for (const p of run.problems) console.log(`problem: ${p}`);
     const enoughKills = seconds < 180 || run.tally.kills >= MIN_KILLS;
     if (!enoughKills) console.log(`problem: only ${run.tally.kills} kills (at least ${MIN_KILLS} expected)`);

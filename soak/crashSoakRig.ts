@@ -30,7 +30,13 @@ export type CrashSoakOptions = {
 };
 
 /** What one crash soak saw: the tally, what went wrong on the way, and the tail of the agent's log. */
-export type CrashSoakRun = { tally: CrashSoakTally; problems: string[]; agentLog: string };
+export type CrashSoakRun = {
+  tally: CrashSoakTally;
+  problems: string[];
+  agentLog: string;
+  /** For each repeated notification id: ms from its first POST to the kill that followed (the outbox's window). */
+  repeatWindowsMs: number[];
+};
 
 type Logger = LoggerTally & { id: string; removed: boolean; detail?: string };
 
@@ -95,6 +101,7 @@ export async function runCrashSoak(opts: CrashSoakOptions): Promise<CrashSoakRun
   let counts: Database.Database | undefined;
   const loggers: Logger[] = [];
   let kills = 0;
+  const killedAt: number[] = [];
   try {
     // The first start creates the store and sets when tailing began, before any container logs.
     final = await startAgentProcess(configFile, port);
@@ -120,6 +127,7 @@ export async function runCrashSoak(opts: CrashSoakOptions): Promise<CrashSoakRun
         const exited = new Promise((resolve) => child.once('exit', resolve));
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGKILL');
+          killedAt.push(Date.now());
           kills += 1;
         } else problems.push(`the agent exited by itself (code ${child.exitCode}): ${agentLog.slice(-2000)}`);
         await exited;
@@ -176,7 +184,7 @@ export async function runCrashSoak(opts: CrashSoakOptions): Promise<CrashSoakRun
     }
     const integrity = integrityOf(join(dataDir, STORE_FILE));
     const tally = tallyCrashSoak(kills, loggers, notifications(hook), integrity);
-    return { tally, problems, agentLog };
+    return { tally, problems, agentLog, repeatWindowsMs: repeatWindows(hook, killedAt, problems) };
   } finally {
     killed?.kill('SIGKILL');
     await final?.stop();
@@ -233,6 +241,27 @@ function writtenBy(info: { Config: { Cmd?: string[] | string }; State: { ExitCod
   const lines = Number(/-lt (\d+)/.exec(cmd)?.[1] ?? 0);
   if (info.State.ExitCode !== 0) throw new Error(`a logger exited with code ${info.State.ExitCode}`);
   return lines + Math.floor(lines / 10);
+}
+
+/**
+ * Where each repeated id falls: a repeat is only explained by a kill after its first POST and before the repeat
+ * (the agent died between the 2xx and recording it); a repeat within one agent's life is a problem.
+ */
+function repeatWindows(hook: RecordingServer, killedAt: readonly number[], problems: string[]): number[] {
+  const firstAt = new Map<string, number>();
+  const windows: number[] = [];
+  for (const r of hook.requestsTo('/hook')) {
+    const id = (JSON.parse(r.body) as { id: string }).id;
+    const first = firstAt.get(id);
+    if (first === undefined) {
+      firstAt.set(id, r.at);
+      continue;
+    }
+    const kill = killedAt.find((k) => k >= first && k <= r.at);
+    if (kill === undefined) problems.push(`notification ${id} was POSTed again without a kill in between`);
+    else windows.push(kill - first);
+  }
+  return windows;
 }
 
 /** The webhook POSTs as notifications: id, rule, status and the containers of their alerts. */
