@@ -34,7 +34,7 @@ function get(connections: EngineConnections, path: string): Promise<Error> {
 }
 
 async function until(ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 1_000 && !ok(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('EngineConnections', () => {

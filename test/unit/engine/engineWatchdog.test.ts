@@ -2,6 +2,11 @@ import { EngineNoAnswerError, EngineWatchdog, seconds } from '../../../agent/eng
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `ok` holds (5 s at most: a loaded machine delays timers, the order of events stays the same). */
+async function until(ok: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 5_000 && !ok(); waited += 5) await sleep(5);
+}
+
 /** What a watchdog reported, in order. */
 function recorder() {
   const seen: string[] = [];
@@ -29,9 +34,8 @@ describe('EngineWatchdog', () => {
     let probes = 0;
     dog = new EngineWatchdog({ intervalMs: 20, timeoutMs: 200, probe: async () => void probes++, ...r });
     dog.start();
-    await sleep(5);
     expect(probes).toBe(1);
-    await sleep(100);
+    await until(() => probes >= 3);
     expect(probes).toBeGreaterThanOrEqual(3);
     expect(new Set(r.seen)).toEqual(new Set(['answer']));
   });
@@ -43,7 +47,7 @@ describe('EngineWatchdog', () => {
     dog = new EngineWatchdog({ intervalMs: () => pause, timeoutMs: 200, probe: async () => void probes++, ...r });
     pause = 10;
     dog.start();
-    await sleep(100);
+    await until(() => probes >= 3);
     expect(probes).toBeGreaterThanOrEqual(3);
   });
 
@@ -52,7 +56,7 @@ describe('EngineWatchdog', () => {
     const signals: AbortSignal[] = [];
     dog = new EngineWatchdog({ intervalMs: 10, timeoutMs: 30, probe: hanging(signals), ...r });
     dog.start();
-    await sleep(120);
+    await until(() => r.seen.length >= 2);
     expect(r.seen.length).toBeGreaterThanOrEqual(2);
     expect(new Set(r.seen)).toEqual(new Set(['no answer: no answer to GET /_ping within 0.03s']));
     expect(signals.slice(0, 2).every((s) => s.aborted && s.reason instanceof EngineNoAnswerError)).toBe(true);
@@ -67,15 +71,15 @@ describe('EngineWatchdog', () => {
       ...r,
     });
     dog.start();
-    await sleep(20);
+    await until(() => r.seen.length >= 1);
     expect(r.seen).toEqual(['error: connect ECONNREFUSED']);
   });
 
   it('never waits longer than timeoutMs, even for a probe that ignores its signal', async () => {
     const r = recorder();
-    dog = new EngineWatchdog({ intervalMs: 1_000, timeoutMs: 20, probe: () => new Promise(() => {}), ...r });
+    dog = new EngineWatchdog({ intervalMs: 10_000, timeoutMs: 20, probe: () => new Promise(() => {}), ...r });
     dog.start();
-    await sleep(80);
+    await until(() => r.seen.length >= 1);
     expect(r.seen).toEqual(['no answer: no answer to GET /_ping within 0.02s']);
   });
 
@@ -84,7 +88,6 @@ describe('EngineWatchdog', () => {
     const signals: AbortSignal[] = [];
     dog = new EngineWatchdog({ intervalMs: 10, timeoutMs: 30, probe: hanging(signals), ...r });
     dog.start();
-    await sleep(5);
     dog.stop();
     await sleep(60);
     expect(r.seen).toEqual([]);
@@ -97,17 +100,15 @@ describe('EngineWatchdog', () => {
     let probes = 0;
     dog = new EngineWatchdog({ intervalMs: 10_000, timeoutMs: 1_000, probe: async () => void probes++, ...r });
     dog.start();
-    await sleep(5);
     expect(probes).toBe(1);
+    await until(() => r.seen.length === 1);
     dog.probeNow();
-    await sleep(5);
     expect(probes).toBe(2);
 
     const signals: AbortSignal[] = [];
     const slow = new EngineWatchdog({ intervalMs: 10_000, timeoutMs: 50, probe: hanging(signals), ...recorder() });
     slow.start();
     slow.probeNow();
-    await sleep(5);
     expect(signals).toHaveLength(1);
     slow.stop();
   });
