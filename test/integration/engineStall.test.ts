@@ -107,7 +107,10 @@ afterAll(async () => {
 
 describe('an engine that stops answering (no error, no close) for 20 s', () => {
   it('goes down within the stall timeout, bounds what waits on it, says so, and loses nothing when it answers again', async () => {
-    await waitFor(async () => (await ask('ps')).text.includes(steady.name), { what: 'ps to list the container' });
+    await waitFor(async () => (await ask('ps')).text.includes(steady.name), {
+      what: 'ps to list the container',
+      timeoutMs: 30_000,
+    });
     expect(await rig.metric('dockwatch_engine_up')).toBe(1);
 
     rig.proxy.stall();
@@ -177,7 +180,7 @@ describe('an engine that stops answering (no error, no close) for 20 s', () => {
       intervalMs: 250,
     });
 
-    expect(reads.length).toBeGreaterThan(40);
+    expect(reads.length).toBeGreaterThan(20);
     // At most the reads asked before it counted as down (plus its own ping, stream, reconnect and ctl's), then a few.
     expect(peak).toBeLessThanOrEqual(readsBeforeDown + 6);
     expect(Math.max(...settled)).toBeLessThanOrEqual(6);
