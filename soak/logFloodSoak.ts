@@ -23,7 +23,7 @@ export function logFloodTable(r: LogFloodResult): string[] {
       ['figure', 'value'],
       [
         ['lines written (the last number)', String(r.linesWritten)],
-        ['lines the engine kept (docker logs | wc -l)', String(r.engineKept)],
+        ['lines the engine kept (docker logs, counted as wc -l does)', String(r.engineKept)],
         ['lines processed (dockwatch_log_lines_total)', String(r.processed)],
         ['lines/s processed during the flood', (r.processed / (r.floodMs / 1000)).toFixed(0)],
         ...(dropped.length
