@@ -167,9 +167,9 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       timeoutMs: config.logs.multiline.timeout,
     },
     onEntry: (entry) => {
-      processedLines.count(entry);
       alerts.onLogEntry(entry);
       plugins.onLogEntry?.(entry);
+      processedLines.count(entry);
     },
     logger,
   });

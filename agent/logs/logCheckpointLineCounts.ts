@@ -42,7 +42,7 @@ export class LogCheckpointLineCounts implements CommitParticipant {
     );
   }
 
-  /** Counts one entry handed over (call it where the entry is handed to the consumers). */
+  /** Counts one entry once the consumers took it (a consumer that throws leaves it behind the checkpoint, uncounted). */
   count(entry: LogEntry): void {
     let p = this.pending.get(entry.containerId);
     if (!p) {
