@@ -16,6 +16,9 @@ export type SecretFinding = { file: string; line: number; path: string; source: 
 export type ScanResult = {
   files: number;
   lines: number;
+  /** Of these, lines of in-process loggers (files named {@link IN_PROCESS_PREFIX}…) and of dockwatch processes. */
+  inProcessLines: number;
+  processLines: number;
   /** Distinct secret values scanned for, and the configs they came from. */
   secrets: number;
   sources: number;
@@ -26,6 +29,9 @@ export type ScanResult = {
 
 /** The file, in the capture directory, that holds the recorded secrets (one JSON object a line). */
 export const SECRETS_FILE = 'secrets.jsonl';
+
+/** How the capture files of in-process loggers are named (the others hold what dockwatch processes wrote). */
+export const IN_PROCESS_PREFIX = 'jest-';
 
 /** Marks the path-and-query part of a secret URL in a finding. */
 const PATH_SUFFIX = ' (its path)';
@@ -70,11 +76,13 @@ export function scanLogs(dir: string): ScanResult {
   const files = readdirSync(dir).filter((f) => f.endsWith('.log'));
   const findings: SecretFinding[] = [];
   let lines = 0;
+  let inProcessLines = 0;
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8');
     text.split('\n').forEach((line, i) => {
       if (line === '') return;
       lines += 1;
+      if (file.startsWith(IN_PROCESS_PREFIX)) inProcessLines += 1;
       const held = needles.filter((secret) => line.includes(secret.value));
       const paths = new Set(held.map((secret) => secret.path));
       for (const secret of held) {
@@ -85,7 +93,16 @@ export function scanLogs(dir: string): ScanResult {
     });
   }
   const sources = new Set(recorded.map((s) => s.source)).size;
-  return { files: files.length, lines, secrets: byValue.size, sources, tooShort: [...new Set(tooShort)], findings };
+  return {
+    files: files.length,
+    lines,
+    inProcessLines,
+    processLines: lines - inProcessLines,
+    secrets: byValue.size,
+    sources,
+    tooShort: [...new Set(tooShort)],
+    findings,
+  };
 }
 
 function readRecordedSecrets(dir: string): RecordedSecret[] {
