@@ -175,6 +175,8 @@ describe('a full disk under the data dir (a 2 MB tmpfs, filled to the last byte)
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(during.every((name) => postedFor(name).length === 1)).toBe(true);
     expect(running.child.exitCode).toBeNull();
+    expect(running.log()).not.toMatch(/uncaught exception|unhandled rejection/);
+    if (process.env.STORE_FULL_LOG) console.log(running.log());
     expect(failLines).toBeGreaterThanOrEqual(1);
     expect(failLines).toBeLessThanOrEqual(1 + Math.ceil(fullForMs / 60_000));
 
