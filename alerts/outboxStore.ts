@@ -74,12 +74,6 @@ export class OutboxStore {
     })();
   }
 
-  /** The oldest pending delivery of a notifier, due or not. */
-  head(notifier: string): PendingDelivery | undefined {
-    const row = this.statements.head.get(notifier) as DeliveryRow | undefined;
-    return row && toPending(row);
-  }
-
   /** The oldest `limit` pending deliveries of a notifier, due or not, oldest first. */
   heads(notifier: string, limit: number): PendingDelivery[] {
     return (this.statements.heads.all(notifier, limit) as DeliveryRow[]).map(toPending);
@@ -159,11 +153,6 @@ function prepareStatements(db: Store) {
     insertDelivery: db.prepare(
       `INSERT OR IGNORE INTO outbox_deliveries (notification_id, notifier, state, enqueued_at, next_attempt_at)
        VALUES (?, ?, 'pending', ?, ?)`,
-    ),
-    head: db.prepare(
-      `SELECT d.seq, d.notifier, n.body, d.attempts, d.enqueued_at, d.next_attempt_at
-       FROM outbox_deliveries d JOIN outbox_notifications n ON n.id = d.notification_id
-       WHERE d.notifier = ? AND d.state = 'pending' ORDER BY d.seq LIMIT 1`,
     ),
     heads: db.prepare(
       `SELECT d.seq, d.notifier, n.body, d.attempts, d.enqueued_at, d.next_attempt_at
