@@ -1,4 +1,5 @@
 import { LogFrameDecoder, type LogStreamName } from './logFrameDecoder';
+import type { LogDropReason } from './logDropCounts';
 import type { LogEntry } from './logEntry';
 import { LogLineAssembler, type AssembledLine } from './logLineAssembler';
 import { isBefore, resumeFrom, type LogCheckpoint, type LogPosition } from './logPosition';
@@ -20,6 +21,8 @@ export type ContainerLogTailOptions = {
   maxLineBytes: number;
   multiline?: MultilineOptions;
   onEntry: (entry: LogEntry) => void;
+  /** A line that will not be handed over, and why. */
+  onDrop?: (reason: LogDropReason) => void;
   now: () => number;
 };
 
@@ -151,7 +154,7 @@ export class ContainerLogTail {
 
   private streamState(at: LogPosition): StreamState {
     return {
-      assembler: new LogLineAssembler(at, this.opts.maxLineBytes),
+      assembler: new LogLineAssembler(at, this.opts.maxLineBytes, () => this.opts.onDrop?.('out_of_order')),
       joiner: new MultilineJoiner(this.opts.multiline),
     };
   }

@@ -1,12 +1,11 @@
 /**
  * Why a log line was not handed to the rules: `removed` — part of a line (a line without its newline, or the lines
  * of a multi-line event still waiting for their end) was held when the container's log became unreadable for good
- * (removed, or dead and marked for removal), so its end can never arrive.
+ * (removed, or dead and marked for removal), so its end can never arrive; `out_of_order` — stamped before a line
+ * already taken from the same stream (dockerd 20.10 re-sends a rotated log's newest file when the container exits,
+ * or the host's clock stepped back), skipped as a resume would skip it.
  */
-export type LogDropReason = 'removed';
-
-/** Every {@link LogDropReason}, in the order /metrics lists them. */
-export const LOG_DROP_REASONS: readonly LogDropReason[] = ['removed'];
+export type LogDropReason = 'removed' | 'out_of_order';
 
 /** Containers whose dropped counts are kept after they are gone; the oldest is forgotten past this. */
 const MAX_NAMES = 500;
@@ -19,7 +18,7 @@ export class LogDropCounts {
   private readonly byName = new Map<string, Map<LogDropReason, number>>();
 
   /** Counts `lines` dropped lines of container `name`. */
-  add(name: string, reason: LogDropReason, lines: number): void {
+  add(name: string, reason: LogDropReason, lines = 1): void {
     if (lines <= 0) return;
     let counts = this.byName.get(name);
     if (counts) this.byName.delete(name);

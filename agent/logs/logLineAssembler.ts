@@ -36,9 +36,11 @@ export class LogLineAssembler {
   private ttyLong: 'no' | 'take' | 'skip' = 'no';
   private lastTs = 0n;
 
+  /** `onOutOfOrder`: a line stamped before the one taken last on this stream was skipped (see pushMessage). */
   constructor(
     resumeAt: LogPosition,
     private readonly maxLineBytes: number,
+    private readonly onOutOfOrder: () => void = () => undefined,
   ) {
     this.cursor = new StreamCursor(resumeAt);
   }
@@ -58,7 +60,10 @@ export class LogLineAssembler {
     return this.lastTs;
   }
 
-  /** Takes one framed message (non-TTY: one frame is one message). */
+  /**
+   * Takes one framed message (non-TTY: one frame is one message); one stamped before the last message this stream
+   * numbered is skipped and reported to `onOutOfOrder`.
+   */
   pushMessage(message: Buffer, out: AssembledLine[]): void {
     let ts: bigint | undefined;
     let content = message;
@@ -66,8 +71,14 @@ export class LogLineAssembler {
     if (space > 0 && space <= 40) ts = parseLogTimestamp(message.toString('latin1', 0, space));
     if (ts === undefined) ts = this.lastTs;
     else content = message.subarray(space + 1);
+    const { position, skip, outOfOrder } = this.cursor.next(ts);
+    if (outOfOrder) {
+      // Stamped before what this stream already took: dockerd 20.10 sends a rotated log's newest file again from its
+      // start when the container exits; a resume would skip these too. Counted, never taken twice.
+      if (message[message.length - 1] === NEWLINE) this.onOutOfOrder();
+      return;
+    }
     this.lastTs = ts;
-    const { position, skip } = this.cursor.next(ts);
     if (skip) {
       this.resetPartial();
       return;

@@ -34,8 +34,12 @@ export class StreamCursor {
 
   constructor(private readonly resumeAt: LogPosition) {}
 
-  /** The position just after a message stamped `ts`; `skip` when the checkpoint already covers it. */
-  next(ts: bigint): { position: LogPosition; skip: boolean } {
+  /**
+   * The position just after a message stamped `ts`; `skip` when the checkpoint already covers it, `outOfOrder` (and
+   * `skip`) when it is stamped before the message numbered last (nothing numbered, no position moved).
+   */
+  next(ts: bigint): { position: LogPosition; skip: boolean; outOfOrder?: true } {
+    if (ts < this.lastTs) return { position: { ts: this.lastTs, n: this.countAtTs }, skip: true, outOfOrder: true };
     if (ts === this.lastTs) this.countAtTs++;
     else {
       this.lastTs = ts;

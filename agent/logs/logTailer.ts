@@ -176,6 +176,7 @@ export class LogTailer {
       maxLineBytes: this.opts.maxLineBytes,
       multiline: this.opts.multiline,
       onEntry: this.opts.onEntry,
+      onDrop: (reason) => this.drops.add(record.name, reason),
       now: this.now,
     });
     const backoff = new Backoff(500, 30_000);

@@ -62,6 +62,8 @@ export type TestContainerOptions = {
   ports?: TestPort[];
   /** Bind mounts and volumes, as in `docker run -v`. */
   binds?: string[];
+  /** The log driver and its options, as in `docker run --log-driver/--log-opt` (the engine's default if unset). */
+  logConfig?: { Type: string; Config: Record<string, string> };
   user?: string;
   stopTimeoutSeconds?: number;
   /** Create only (state "created") when false; default true. */
@@ -160,6 +162,7 @@ export async function runTestContainer(opts: TestContainerOptions): Promise<Test
       NetworkMode: opts.networkMode,
       PortBindings,
       Binds: opts.binds,
+      LogConfig: opts.logConfig,
     },
   };
   let container: Docker.Container;

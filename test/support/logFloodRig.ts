@@ -15,6 +15,8 @@ export type LogFloodOptions = {
   markerEveryMs: number;
   /** Longest wait for the agent to have taken every flood line after the flood ended. */
   catchUpTimeoutMs: number;
+  /** json-file options of the flood container (`max-size`, `max-file`): the engine's defaults (no rotation) if unset. */
+  floodLogOptions?: Record<string, string>;
   progress?: (message: string) => void;
 };
 
@@ -129,6 +131,7 @@ export async function runLogFlood(opts: LogFloodOptions): Promise<LogFloodResult
     }
     const flood = await runTestContainer({
       name: 'flood',
+      logConfig: opts.floodLogOptions && { Type: 'json-file', Config: opts.floodLogOptions },
       cmd: [
         'sh',
         '-c',

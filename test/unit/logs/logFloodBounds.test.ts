@@ -47,6 +47,22 @@ describe('log tailing under a flood: nothing buffered without bound, nothing dro
     expect(j.hasPending).toBe(false);
   });
 
+  it('skips, and reports, a line stamped before one the stream already took (never takes it twice)', () => {
+    let outOfOrder = 0;
+    const a = new LogLineAssembler({ ts: 0n, n: 0 }, 256, () => outOfOrder++);
+    const later = '2026-11-29T03:13:29.000000001Z';
+    const out: AssembledLine[] = [];
+    for (const m of [`${T} one\n`, `${later} two\n`, `${T} one\n`, `${later} three\n`]) {
+      a.pushMessage(Buffer.from(m), out);
+    }
+    expect(out.map((l) => [l.text, l.end.n])).toEqual([
+      ['one', 1],
+      ['two', 1],
+      ['three', 2],
+    ]);
+    expect(outOfOrder).toBe(1);
+  });
+
   it('refuses a frame over the limit instead of waiting for gigabytes', () => {
     const d = new LogFrameDecoder();
     const header = Buffer.alloc(8);
