@@ -1,29 +1,26 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../agent/logger';
-import { openStore, type Store } from '../../agent/store/database';
-import { buildCommandCore } from '../../bot';
-import type { CommandCore } from '../../bot/core/commandCore';
-import { renderText } from '../../bot/core/renderText';
-import { RemoteAgentClient } from '../../bot/remoteAgentClient';
-import { StaticFleet } from '../../bot/staticFleet';
-import { loadConfig } from '../../config/load';
-import { runCtl } from '../support/ctlProcess';
+import { BUILT_CLI, runCtl } from '../support/ctlProcess';
 import { removeTestContainers, runTestContainer, testDocker, waitFor, type TestContainer } from '../support/engine';
 import { startEngineStallRig, type EngineStallRig } from '../support/engineStallRig';
+import { FakeDiscord, textOf, type FakeMember } from '../support/fakeDiscord';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 
 /*
  * A stalled engine (issue 12, item 4): dockerd behind a proxy that stops answering without an error or a close. The
- * agent is a `dockwatch agent` process with `docker.stallTimeout: 4s`; the bot is the command core over the control
- * API (as `dockwatch bot` runs it). The long variant is `npm run soak -- engine-stall` (60 s, 100 containers).
+ * agent is a `dockwatch agent` process with `docker.stallTimeout: 4s`; the bot a `dockwatch bot` process on a fake
+ * Discord that reaches it over its control API. The long variant is `npm run soak -- engine-stall` (60 s, 100
+ * containers).
  */
 
 const HOST = 'stall-host';
 const STALL_MS = 20_000;
 const NO_ANSWER = 'the Docker engine does not answer';
-const logger = createLogger({ level: 'error', format: 'text', silent: !process.env.DOCKWATCH_TEST_LOG });
+const DISCORD_TOKEN = 'engine-stall-discord-token';
+const ADMINS = { id: '830000000000000001', name: 'Admins' };
+const alice: FakeMember = { id: '730000000000000001', username: 'alice', roles: [ADMINS.id] };
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-engine-stall-'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,14 +29,23 @@ type Sent = { rule: string; status: string; alerts: { labels: Record<string, str
 let rig: EngineStallRig;
 let hook: RecordingServer;
 let steady: TestContainer;
-let store: Store;
-let remote: RemoteAgentClient;
-let core: CommandCore;
+let discord: FakeDiscord;
+let bot: ChildProcess | undefined;
 
-/** `text` as alice on the console of a bot that reaches the agent over its control API: the reply as text. */
-async function ask(text: string): Promise<{ status: string; text: string }> {
-  const reply = await core.handle({ identity: { platform: 'console', userId: 'alice' }, text });
-  return { status: reply.status, text: renderText(reply) };
+/** Sends `/name options` as alice on Discord; `reply()` waits (15 s at most) for the text she sees. */
+async function slash(name: string, options: Record<string, string> = {}): Promise<{ reply(): Promise<string> }> {
+  const id = await discord.sendSlashCommand(alice, name, options);
+  return {
+    async reply() {
+      const seen = await discord.waitForReply(id, (r) => textOf(r.message ?? r.followUps[0]) !== '', 15_000);
+      return textOf(seen.message ?? seen.followUps[0]);
+    },
+  };
+}
+
+/** `/name options` on Discord: the reply's text. */
+async function onDiscord(name: string, options: Record<string, string> = {}): Promise<string> {
+  return (await slash(name, options)).reply();
 }
 
 /** GET on the agent's control API (a loopback client needs no token). */
@@ -75,31 +81,41 @@ beforeAll(async () => {
       `  - { name: hook, type: webhook, url: "${hook.url}/hook" }`,
     ],
   });
+  discord = await FakeDiscord.start({ token: DISCORD_TOKEN, roles: [ADMINS], members: [alice] });
   const botFile = join(dir, 'bot.yaml');
   writeFileSync(
     botFile,
     [
+      'agent:',
+      `  dataDir: ${join(dir, 'bot-data')}`,
+      '  logLevel: warn',
       'bot:',
+      `  agents: [{ name: ${HOST}, url: "${rig.url}" }]`,
       '  commandTimeout: 10s',
       '  rateLimit: { commands: 1000, per: 1m }',
+      '  discord:',
+      `    token: ${DISCORD_TOKEN}`,
+      `    guilds: ["${discord.guildId}"]`,
+      `    apiUrl: ${discord.apiUrl}`,
       '  roles: { admin: { commands: ["*"] } }',
-      '  members: [{ role: admin, consoleUsers: [alice] }]',
+      `  members: [{ role: admin, discordRoles: ["${ADMINS.id}"] }]`,
     ].join('\n'),
   );
-  store = openStore(join(dir, 'bot-data'));
-  remote = new RemoteAgentClient({ url: rig.url, name: HOST });
-  core = buildCommandCore({
-    bot: loadConfig({ file: botFile, env: {} }).bot,
-    fleet: new StaticFleet([remote]),
-    store,
-    logger,
+  bot = spawn('node', [BUILT_CLI, '--config', botFile, 'bot'], { stdio: 'ignore' });
+  await waitFor(async () => discord.requests.some((r) => r.method === 'PUT'), {
+    what: 'the bot to register its slash commands',
+    timeoutMs: 30_000,
   });
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
-  remote?.close();
+  if (bot && bot.exitCode === null && bot.signalCode === null) {
+    const exited = new Promise((resolve) => bot?.once('exit', resolve));
+    bot.kill('SIGTERM');
+    await exited;
+  }
+  await discord?.close();
   await rig?.stop();
-  store?.close();
   await hook?.stop();
   await removeTestContainers();
   rmSync(dir, { recursive: true, force: true });
@@ -107,7 +123,7 @@ afterAll(async () => {
 
 describe('an engine that stops answering (no error, no close) for 20 s', () => {
   it('goes down within the stall timeout, bounds what waits on it, says so, and loses nothing when it answers again', async () => {
-    await waitFor(async () => (await ask('ps')).text.includes(steady.name), {
+    await waitFor(async () => (await onDiscord('ps')).includes(steady.name), {
       what: 'ps to list the container',
       timeoutMs: 30_000,
     });
@@ -117,6 +133,8 @@ describe('an engine that stops answering (no error, no close) for 20 s', () => {
     rig.proxy.resetPeak();
     const stalledAt = Date.now();
     let resumed = false;
+    // Asked as the engine stops answering: answered within bot.commandTimeout (10 s), saying so.
+    const earlyInspect = await slash('inspect', { container: steady.name });
 
     // Readers that keep asking while it hangs: the control API (one engine request per read today) and /metrics.
     const reads: Promise<number>[] = [];
@@ -147,13 +165,13 @@ describe('an engine that stops answering (no error, no close) for 20 s', () => {
     const readsBeforeDown = reads.length;
 
     // While down: chat and ctl say the engine does not answer, never a list that may be wrong.
-    const ps = await ask('ps');
-    expect(ps.status).toBe('failed');
-    expect(ps.text).toContain(`${HOST}: ${NO_ANSWER}`);
-    expect(ps.text).not.toContain(steady.name);
-    const inspect = await ask(`inspect ${steady.name}`);
-    expect(inspect.status).toBe('failed');
-    expect(inspect.text).toContain(NO_ANSWER);
+    expect(await earlyInspect.reply()).toContain(NO_ANSWER);
+    const ps = await onDiscord('ps');
+    expect(ps).toContain(`${HOST}: ${NO_ANSWER}`);
+    expect(ps).not.toContain(steady.name);
+    const inspect = await onDiscord('inspect', { container: steady.name });
+    expect(inspect).toContain(NO_ANSWER);
+    expect(inspect).not.toContain('did not finish');
     const list = await api('/containers');
     expect(list.status).toBe(503);
     expect(list.body.error).toContain(`${NO_ANSWER} (${rig.proxy.host}: no answer to GET /_ping within 2s)`);
@@ -195,9 +213,9 @@ describe('an engine that stops answering (no error, no close) for 20 s', () => {
     // Resumed with `since`: the crash that happened meanwhile is alerted exactly once, the reads work again.
     await waitFor(async () => crashedFor(crash.name).length > 0, { what: 'the crash alert', timeoutMs: 30_000 });
     expect((await api(`/containers/${steady.id}/inspect`)).status).toBe(200);
-    await waitFor(async () => (await ask('ps --all')).text.includes(crash.name), {
-      what: 'ps --all to list the crash',
-    });
+    expect(await onDiscord('ps')).toContain(steady.name);
+    const listed = (await api('/containers')).body.containers as { name: string; state: string }[];
+    expect(listed.find((c) => c.name === crash.name)?.state).toBe('exited');
     await sleep(2_000);
     expect(crashedFor(crash.name)).toEqual(['firing']);
   }, 120_000);
