@@ -40,6 +40,13 @@ export function churnTables(r: ChurnResult): string[] {
           pct(r.later.rssBytes, r.baseline.rssBytes),
         ],
         [
+          'JS heap held by V8 after a GC, MiB',
+          mib(r.baseline.heapTotalBytes),
+          '-',
+          mib(r.later.heapTotalBytes),
+          pct(r.later.heapTotalBytes, r.baseline.heapTotalBytes),
+        ],
+        [
           'JS heap used after a GC, MiB',
           mib(r.baseline.heapUsedBytes),
           '-',

@@ -22,7 +22,7 @@ export type MemorySample = { atMs: number; containers: number; rssBytes: number;
 export type EventCounts = Record<string, number>;
 
 /** The agent's state at one moment: process figures, its open log streams, its JS heap after a full GC. */
-export type AgentSnapshot = ProcessStats & { logStreams: number; heapUsedBytes?: number };
+export type AgentSnapshot = ProcessStats & { logStreams: number; heapUsedBytes?: number; heapTotalBytes?: number };
 
 /** What a churn run showed. */
 export type ChurnResult = {

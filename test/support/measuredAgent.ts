@@ -28,6 +28,9 @@ export function builtFile(path: string): string {
   throw new Error(`no package.json above ${__dirname}`);
 }
 
+/** The JS heap of a process after a full GC: what is in use, and what V8 holds for it (part of the RSS). */
+export type HeapAfterGc = { heapUsedBytes: number; heapTotalBytes: number };
+
 /** A `dockwatch agent` child process whose memory, descriptors and /metrics a test or soak reads. */
 export type MeasuredAgent = {
   pid: number;
@@ -38,7 +41,7 @@ export type MeasuredAgent = {
   /** Its stderr (the last 64 KB). */
   log(): string;
   /** Runs a full garbage collection in the agent (SIGUSR2 to gcOnSignalPreload); resolves to its heap after it. */
-  collectGarbage(): Promise<{ heapUsedBytes: number }>;
+  collectGarbage(): Promise<HeapAfterGc>;
   /** SIGTERM, wait for the exit, remove its temporary dir. */
   stop(): Promise<void>;
 };
@@ -94,7 +97,8 @@ export async function startMeasuredAgent(configFor: (dataDir: string, port: numb
         timeoutMs: 10_000,
         intervalMs: 50,
       });
-      return { heapUsedBytes: (JSON.parse(report) as { heapUsed: number }).heapUsed };
+      const usage = JSON.parse(report) as { heapUsed: number; heapTotal: number };
+      return { heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal };
     },
     log: () => log,
     stop,
