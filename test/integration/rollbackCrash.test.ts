@@ -30,7 +30,8 @@ const deployName = `dwtest-dpc-${suffix}`;
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-rbc-'));
 const configFile = join(dir, 'dockwatch.yaml');
 const storeFile = join(dir, 'data', STORE_FILE);
-const RUNS = 6;
+/** Kills swept over 0-3 s of a rollback; `DOCKWATCH_ROLLBACK_KILLS=20` for a longer sweep by hand. */
+const RUNS = Math.max(2, Number(process.env.DOCKWATCH_ROLLBACK_KILLS ?? 6));
 const SWEEP_MS = 3000;
 
 type Held = { id: string; names: string[]; running: boolean };
@@ -116,81 +117,91 @@ describe('a SIGKILL during a rollback or a deploy (dockwatch ctl, then the next 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('rollback: killed at moments swept across it, the next agent or ctl finishes or undoes it', async () => {
-    const runApp = (image: string) =>
-      dockerRun(
-        name,
-        image,
-        ['--stop-timeout', '1', '--health-cmd', 'true', '--health-interval', '1s', '--health-retries', '1'],
-        ['sh', '-c', 'exec sleep 3600'],
-      );
-    const agent = await startAgentProcess(configFile, port);
-    try {
-      await runApp(TEST_IMAGE_V1);
-      await ctlHistoryUntil(configFile, 'alice', name, 'v1 recorded', (h) => h.length === 1);
-      await docker('rm', '-f', name);
-      await runApp(TEST_IMAGE_V2);
-      await ctlHistoryUntil(configFile, 'alice', name, 'v2 recorded', (h) => h.length === 2 && h[0]?.current === true);
-    } finally {
-      await agent.stop();
-    }
+  it(
+    'rollback: killed at moments swept across it, the next agent or ctl finishes or undoes it',
+    async () => {
+      const runApp = (image: string) =>
+        dockerRun(
+          name,
+          image,
+          ['--stop-timeout', '1', '--health-cmd', 'true', '--health-interval', '1s', '--health-retries', '1'],
+          ['sh', '-c', 'exec sleep 3600'],
+        );
+      const agent = await startAgentProcess(configFile, port);
+      try {
+        await runApp(TEST_IMAGE_V1);
+        await ctlHistoryUntil(configFile, 'alice', name, 'v1 recorded', (h) => h.length === 1);
+        await docker('rm', '-f', name);
+        await runApp(TEST_IMAGE_V2);
+        await ctlHistoryUntil(
+          configFile,
+          'alice',
+          name,
+          'v2 recorded',
+          (h) => h.length === 2 && h[0]?.current === true,
+        );
+      } finally {
+        await agent.stop();
+      }
 
-    let revisions = 2;
-    let kills = 0;
-    const seen: string[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const before = (await testDocker().getContainer(name).inspect()).Id;
-      const afterMs = Math.round((run / (RUNS - 1)) * SWEEP_MS);
-      const killed = await killDuring(afterMs, 'rollback', name);
-      const phase = killed === true ? await phaseOf(name, before) : killed;
-      if (killed === true) kills += 1;
-      const nextStart = run % 2 === 0 ? 'agent' : 'ctl';
-      if (nextStart === 'agent') await (await startAgentProcess(configFile, port)).stop();
-      const history = await ctlHistory(configFile, 'alice', name);
-      const context = `run ${run}: killed ${afterMs} ms into the rollback (${phase}), then the ${nextStart}`;
-      const now = await expectSettled(name, context);
-      const finished = now.id !== before;
-      if (finished) revisions += 1;
-      seen.push(`${context}: ${finished ? 'finished' : 'undone'}`);
-      const current = history.find((r) => r.current);
-      const info = await testDocker().getContainer(name).inspect();
-      expect({ context, revisions: history.length, newest: history[0]?.revision, current: current?.image }).toEqual({
-        context,
-        revisions,
-        newest: revisions,
-        current: info.Config.Image,
-      });
-      if (finished)
-        expect({ context, note: history[0]?.changes }).toEqual({
+      let revisions = 2;
+      let kills = 0;
+      const seen: string[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const before = (await testDocker().getContainer(name).inspect()).Id;
+        const afterMs = Math.round((run / (RUNS - 1)) * SWEEP_MS);
+        const killed = await killDuring(afterMs, 'rollback', name);
+        const phase = killed === true ? await phaseOf(name, before) : killed;
+        if (killed === true) kills += 1;
+        const nextStart = run % 2 === 0 ? 'agent' : 'ctl';
+        if (nextStart === 'agent') await (await startAgentProcess(configFile, port)).stop();
+        const history = await ctlHistory(configFile, 'alice', name);
+        const context = `run ${run}: killed ${afterMs} ms into the rollback (${phase}), then the ${nextStart}`;
+        const now = await expectSettled(name, context);
+        const finished = now.id !== before;
+        if (finished) revisions += 1;
+        seen.push(`${context}: ${finished ? 'finished' : 'undone'}`);
+        const current = history.find((r) => r.current);
+        const info = await testDocker().getContainer(name).inspect();
+        expect({ context, revisions: history.length, newest: history[0]?.revision, current: current?.image }).toEqual({
           context,
-          note: expect.stringMatching(/rollback to revision \d/),
+          revisions,
+          newest: revisions,
+          current: info.Config.Image,
         });
-    }
-    process.stdout.write(`${seen.join('\n')}\n`);
-    // Killed mid-way in (nearly) every run; the latest kill may come after the rollback ended by itself.
-    expect({ killedMidWay: kills >= RUNS - 1, seen }).toEqual({ killedMidWay: true, seen });
-    expect(seen.filter((s) => s.endsWith('undone')).length).toBeGreaterThan(0);
+        if (finished)
+          expect({ context, note: history[0]?.changes }).toEqual({
+            context,
+            note: expect.stringMatching(/rollback to revision \d/),
+          });
+      }
+      process.stdout.write(`${seen.join('\n')}\n`);
+      // Killed mid-way in (nearly) every run; the latest kill may come after the rollback ended by itself.
+      expect({ killedMidWay: kills >= RUNS - 1, seen }).toEqual({ killedMidWay: true, seen });
+      expect(seen.filter((s) => s.endsWith('undone')).length).toBeGreaterThan(0);
 
-    // The moment the sweep rarely hits: killed between the rename and the create, nothing under the name.
-    const current = await testDocker().getContainer(name).inspect();
-    const dead = spawnSync('true').pid;
-    const aside = `${name}-dockwatch-old-${Date.now()}`;
-    const db = new Database(storeFile, { fileMustExist: true });
-    db.prepare(
-      `INSERT INTO container_replacements
+      // The moment the sweep rarely hits: killed between the rename and the create, nothing under the name.
+      const current = await testDocker().getContainer(name).inspect();
+      const dead = spawnSync('true').pid;
+      const aside = `${name}-dockwatch-old-${Date.now()}`;
+      const db = new Database(storeFile, { fileMustExist: true });
+      db.prepare(
+        `INSERT INTO container_replacements
        (name, holder, target_revision, old_container_id, aside_name, started_at, expires_at, old_running)
        VALUES (?, ?, 1, ?, ?, ?, ?, 1)`,
-    ).run(name, `${hostname()}/${dead}/deadbeef`, current.Id, aside, Date.now(), Date.now() + 600_000);
-    db.close();
-    await docker('stop', '-t', '1', name);
-    await docker('rename', name, aside);
-    expect((await holders(name)).map((h) => h.names)).toEqual([[aside]]);
-    const ps = await runCtl(configFile, 'alice', 'ps', '--all');
-    expect(ps.stdout).toContain(name);
-    const back = await expectSettled(name, 'killed between the rename and the create, then ctl ps');
-    expect(back.id).toBe(current.Id);
-    expect((await ctlHistory(configFile, 'alice', name)).length).toBe(revisions);
-  }, 240_000);
+      ).run(name, `${hostname()}/${dead}/deadbeef`, current.Id, aside, Date.now(), Date.now() + 600_000);
+      db.close();
+      await docker('stop', '-t', '1', name);
+      await docker('rename', name, aside);
+      expect((await holders(name)).map((h) => h.names)).toEqual([[aside]]);
+      const ps = await runCtl(configFile, 'alice', 'ps', '--all');
+      expect(ps.stdout).toContain(name);
+      const back = await expectSettled(name, 'killed between the rename and the create, then ctl ps');
+      expect(back.id).toBe(current.Id);
+      expect((await ctlHistory(configFile, 'alice', name)).length).toBe(revisions);
+    },
+    60_000 + RUNS * 20_000,
+  );
 
   it('deploy: killed half way, the next agent start finishes or undoes it', async () => {
     registry = await startRegistry();
