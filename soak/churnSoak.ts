@@ -1,6 +1,6 @@
 import { markdownTable } from '../bench/markdownTable';
 import { runChurn, type ChurnResult } from '../test/support/churnRig';
-import { soakProgress, type SoakScenario } from './soakScenario';
+import { reportProblems, soakIntegers, soakProgress, type SoakScenario } from './soakScenario';
 
 const USAGE = 'usage: npm run soak -- churn [--seconds N] [--parallel N] (defaults: 120 s, 8 loops at once)';
 
@@ -87,30 +87,21 @@ export function churnProblems(r: ChurnResult): string[] {
   return problems;
 }
 
-function option(args: readonly string[], name: string, fallback: number): number {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(args[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer\n${USAGE}`);
-  return value;
-}
-
 /** `npm run soak -- churn`: the long variant of test/integration/churn.test.ts. */
 export const soak: SoakScenario = {
   name: 'churn',
   description: 'containers created, started and removed for 2 min: inventory, events, streams, fds, memory',
   async run(args) {
     if (args.includes('--help')) return (void console.log(USAGE), 0);
+    const options = soakIntegers(args, { seconds: 120, parallel: 8 }, USAGE);
+    if (!options) return 2;
     const result = await runChurn({
-      seconds: option(args, 'seconds', 120),
-      parallel: option(args, 'parallel', 8),
+      ...options,
       settleTimeoutMs: 60_000,
       sampleEveryMs: 30_000,
       progress: (m) => soakProgress('churn', m),
     });
     for (const line of churnTables(result)) console.log(line);
-    const problems = churnProblems(result);
-    for (const p of problems) console.log(`FAILED: ${p}`);
-    return problems.length ? 1 : 0;
+    return reportProblems(churnProblems(result));
   },
 };

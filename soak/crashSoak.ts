@@ -1,6 +1,6 @@
 import { runCrashSoak } from './crashSoakRig';
 import { crashSoakHeld, crashSoakTable } from './crashSoakTally';
-import { soakProgress, type SoakScenario } from './soakScenario';
+import { soakIntegers, soakProgress, type SoakScenario } from './soakScenario';
 
 const USAGE = 'usage: npm run soak -- crash [--seconds N] (default 180; at least 30 kills are expected over 180 s)';
 
@@ -16,14 +16,9 @@ export const soak: SoakScenario = {
   name: 'crash',
   description: 'agent SIGKILLed every 2-7 s for 3 min under 2,000 lines/s: lines and alerts exactly once',
   async run(args) {
-    let seconds = 180;
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--seconds' && /^\d+$/.test(args[i + 1] ?? '')) seconds = Number(args[++i]);
-      else {
-        console.error(`unknown argument ${JSON.stringify(args[i])}\n${USAGE}`);
-        return 2;
-      }
-    }
+    const options = soakIntegers(args, { seconds: 180 }, USAGE);
+    if (!options) return 2;
+    const { seconds } = options;
     const run = await runCrashSoak({
       durationMs: seconds * 1000,
       loggers: 10,

@@ -1,7 +1,7 @@
 import { markdownTable } from '../bench/markdownTable';
 import { percentile } from '../bench/passTiming';
 import { runEngineStallSoak, type EngineStallFigures, type ScrapeSample } from './engineStallRun';
-import { soakProgress, type SoakScenario } from './soakScenario';
+import { reportProblems, soakIntegers, soakProgress, type SoakScenario } from './soakScenario';
 
 const USAGE =
   'usage: npm run soak -- engine-stall [--seconds N] [--containers N] (defaults: a 60 s stall at 100 containers)';
@@ -84,26 +84,15 @@ export const soak: SoakScenario = {
   name: 'engine-stall',
   description: 'dockerd stops answering for 60 s at 100 containers: scrapes unaffected, engine_up 0, bounded, recovers',
   async run(args) {
-    let seconds = 60;
-    let containers = 100;
-    for (let i = 0; i < args.length; i++) {
-      const value = args[i + 1] ?? '';
-      if (args[i] === '--seconds' && /^\d+$/.test(value)) seconds = Number(args[++i]);
-      else if (args[i] === '--containers' && /^\d+$/.test(value)) containers = Number(args[++i]);
-      else {
-        console.error(`unknown argument ${JSON.stringify(args[i])}\n${USAGE}`);
-        return 2;
-      }
-    }
+    const options = soakIntegers(args, { seconds: 60, containers: 100 }, USAGE);
+    if (!options) return 2;
     const figures = await runEngineStallSoak({
-      containers,
-      stallMs: seconds * 1000,
+      containers: options.containers,
+      stallMs: options.seconds * 1000,
       phaseMs: 15_000,
       progress: (m) => soakProgress('engine-stall', m),
     });
     console.log(engineStallTables(figures).join('\n'));
-    const problems = engineStallProblems(figures);
-    for (const p of problems) console.log(`problem: ${p}`);
-    return problems.length === 0 ? 0 : 1;
+    return reportProblems(engineStallProblems(figures));
   },
 };

@@ -1,6 +1,6 @@
 import { markdownTable } from '../bench/markdownTable';
 import { quantile, runLogFlood, type LogFloodResult } from '../test/support/logFloodRig';
-import { soakProgress, type SoakScenario } from './soakScenario';
+import { reportProblems, soakIntegers, soakProgress, type SoakScenario } from './soakScenario';
 
 const USAGE =
   'usage: npm run soak -- log-flood [--seconds N] [--markers N] (defaults: a 60 s flood, 2 marker containers)';
@@ -55,30 +55,22 @@ export function logFloodProblems(r: LogFloodResult): string[] {
   return problems;
 }
 
-function option(args: readonly string[], name: string, fallback: number): number {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(args[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer\n${USAGE}`);
-  return value;
-}
-
 /** `npm run soak -- log-flood`: the long variant of test/integration/logFlood.test.ts. */
 export const soak: SoakScenario = {
   name: 'log-flood',
   description: 'a container floods 1 KB lines for 60 s: agent RSS, lines processed/dropped, marker latency',
   async run(args) {
     if (args.includes('--help')) return (void console.log(USAGE), 0);
+    const options = soakIntegers(args, { seconds: 60, markers: 2 }, USAGE);
+    if (!options) return 2;
     const result = await runLogFlood({
-      floodSeconds: option(args, 'seconds', 60),
-      markerContainers: option(args, 'markers', 2),
+      floodSeconds: options.seconds,
+      markerContainers: options.markers,
       markerEveryMs: 1000,
       catchUpTimeoutMs: 120_000,
       progress: (m) => soakProgress('log-flood', m),
     });
     for (const line of logFloodTable(result)) console.log(line);
-    const problems = logFloodProblems(result);
-    for (const p of problems) console.log(`FAILED: ${p}`);
-    return problems.length ? 1 : 0;
+    return reportProblems(logFloodProblems(result));
   },
 };

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { markdownTable } from '../bench/markdownTable';
 import { parseDuration } from '../config/duration';
 import { runNotifierHangRig, percentile, type HangRigReport } from './notifierHangRig';
-import { soakProgress, type SoakScenario } from './soakScenario';
+import { reportProblems, soakProgress, type SoakScenario } from './soakScenario';
 
 const NAME = 'notifier-hang';
 const USAGE = `usage: npm run soak -- ${NAME} [--duration 3m] [--baseline 1m] [--marker-every 500ms] [--containers 4] [--timeout 10s]`;
@@ -143,8 +143,6 @@ export const soak: SoakScenario = {
       baselineMs > 0 ? await runNotifierHangRig({ ...rig, durationMs: baselineMs, hungLanes: false }) : undefined;
     const report = await runNotifierHangRig({ ...rig, durationMs });
     process.stdout.write(render(report, baselineReport));
-    const problems = held(report, timeoutMs);
-    for (const problem of problems) process.stdout.write(`FAILED: ${problem}\n`);
-    return problems.length === 0 ? 0 : 1;
+    return reportProblems(held(report, timeoutMs));
   },
 };
