@@ -12,7 +12,7 @@ export function storeFamilies(health: StoreErrorSource | undefined): MetricFamil
       name: 'dockwatch_store_errors_total',
       help:
         'Store writes that failed (disk full, I/O error, read-only), by operation: commit (checkpoints, alert state, ' +
-        'queued notifications), outbox (delivery records), revisions, lease, audit, alert_posts (what the bot posted to chat).',
+        'queued notifications), outbox (delivery records), revisions, lease, audit, alert_posts (what the bot posted to chat), expected_stops (stops ctl asked for).',
       type: 'counter',
       collect: () => health.errors().map((e) => ({ value: e.count, labels: { operation: e.operation } })),
     },

@@ -1,4 +1,5 @@
 import { migrate, type Store } from './database';
+import { guardedWrite } from './storeHealth';
 
 const MIGRATIONS = [
   {
@@ -20,8 +21,15 @@ export class ExpectedStops {
     migrate(db, MIGRATIONS);
   }
 
-  /** The container's exits until `until` (ms) are the operator's; old entries are dropped on the way. */
+  /**
+   * The container's exits until `until` (ms) are the operator's; old entries are dropped on the way. A store that
+   * refuses the write (disk full) is counted, not thrown: the stop goes ahead, and the agent may then alert on it.
+   */
   expect(containerId: string, until: number): void {
+    guardedWrite(this.db, 'expected_stops', () => this.write(containerId, until), undefined);
+  }
+
+  private write(containerId: string, until: number): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM expected_stops WHERE until < ?').run(this.now());
       this.db

@@ -5,9 +5,18 @@ import type { Store } from './database';
  * What a failed store write was for, the label of `dockwatch_store_errors_total`: `commit` the shared transaction
  * (log checkpoints, alert state and silences, queued notifications, event position, digest counts), `outbox` a
  * delivery's record (sent, retry, rejected, expired), `revisions` revision history and rollback markers, `lease` the
- * writer lease of the data dir, `audit` the bot's audit trail, `alert_posts` the bot's record of the alerts it posted.
+ * writer lease of the data dir, `audit` the bot's audit trail, `alert_posts` the bot's record of the alerts it posted,
+ * `expected_stops` the stops `ctl` asked for.
  */
-export const STORE_OPERATIONS = ['commit', 'outbox', 'revisions', 'lease', 'audit', 'alert_posts'] as const;
+export const STORE_OPERATIONS = [
+  'commit',
+  'outbox',
+  'revisions',
+  'lease',
+  'audit',
+  'alert_posts',
+  'expected_stops',
+] as const;
 
 /** One of {@link STORE_OPERATIONS}. */
 export type StoreOperation = (typeof STORE_OPERATIONS)[number];

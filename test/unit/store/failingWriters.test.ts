@@ -1,5 +1,6 @@
 import { createLogger } from '../../../agent/logger';
 import { openStore } from '../../../agent/store/database';
+import { ExpectedStops } from '../../../agent/store/expectedStops';
 import { storeHealthOf } from '../../../agent/store/storeHealth';
 import { WriterLease } from '../../../agent/store/writerLease';
 import { AlertPostStore } from '../../../bot/alertPostStore';
@@ -77,5 +78,17 @@ describe('store writers on a store that refuses writes: counted, never thrown', 
     posts.ofHost('h');
     expect(db.prepare('SELECT key, state FROM bot_alert_posts').all()).toEqual([{ key: 'k', state: 'firing' }]);
     expect(new AlertPostStore(db).ofHost('h').get('k')?.state).toBe('firing');
+  });
+
+  it('a stop ctl asks for on a store that refuses it is counted, not thrown (the stop goes ahead)', () => {
+    const db = openStore(':memory:');
+    const stops = new ExpectedStops(db, () => 1_000);
+    const allow = refuseWrites(db, ['expected_stops']);
+    expect(() => stops.expect('c1', 5_000)).not.toThrow();
+    expect(errorsOf(db, 'expected_stops')).toBe(1);
+    expect(stops.until('c1')).toBeUndefined();
+    allow();
+    stops.expect('c1', 5_000);
+    expect(stops.until('c1')).toBe(5_000);
   });
 });

@@ -37,6 +37,7 @@ describe('StoreHealth: failed store writes, counted and logged once a minute', (
       { operation: 'lease', count: 0 },
       { operation: 'audit', count: 0 },
       { operation: 'alert_posts', count: 0 },
+      { operation: 'expected_stops', count: 0 },
     ]);
   });
 
