@@ -119,12 +119,18 @@ function readRecordedSecrets(dir: string): RecordedSecret[] {
 }
 
 /** The path and query of an http(s) URL when there is more to it than `/`, else undefined. */
+/**
+ * The path and query of a secret URL when they hold something token-like (a part of 8 or more characters with both
+ * letters and digits, as a webhook's token is): `https://hooks.example/dockwatch` is secret as a whole, but its path
+ * `/dockwatch` is an ordinary word that every data dir path holds.
+ */
 function urlSecretPart(value: string): string | undefined {
   if (!/^https?:\/\//i.test(value)) return undefined;
   try {
     const { pathname, search } = new URL(value);
     const part = pathname + search;
-    return part.length >= MIN_SECRET_LENGTH ? part : undefined;
+    const tokenLike = part.split(/[/?&=]/).some((p) => p.length >= 8 && /[a-z]/i.test(p) && /\d/.test(p));
+    return part.length >= MIN_SECRET_LENGTH && tokenLike ? part : undefined;
   } catch {
     return undefined;
   }

@@ -10,6 +10,7 @@ registries: [{ host: 127.0.0.1:5000, username: ci, password: registry-pass-42 }]
 notifiers:
   - { name: hook, type: webhook, url: "http://127.0.0.1:9/hook/tok-5ecret", headers: { X-Key: header-key-777 } }
   - { name: am, type: alertmanager, url: "http://127.0.0.1:9093" }
+  - { name: plain, type: webhook, url: "https://hooks.example/dockwatch" }
 bot:
   discord: { token: "\${DISCORD_TOKEN}", guilds: ["1"] }
   slack: { token: xoxb-slack-token, signingSecret: shh }
@@ -32,6 +33,7 @@ describe('the secret scan (test/support/secretScan.ts)', () => {
       { path: 'notifiers[0].url (its path)', value: '/hook/tok-5ecret' },
       { path: 'notifiers[0].headers.X-Key', value: 'header-key-777' },
       { path: 'notifiers[1].url', value: 'http://127.0.0.1:9093' },
+      { path: 'notifiers[2].url', value: 'https://hooks.example/dockwatch' },
       { path: 'registries[0].password', value: 'registry-pass-42' },
       { path: 'bot.discord.token', value: 'discord-token-from-env' },
       { path: 'bot.slack.token', value: 'xoxb-slack-token' },
@@ -41,7 +43,10 @@ describe('the secret scan (test/support/secretScan.ts)', () => {
 
   it('names the file, line and config path of each line holding a secret, never the value', () => {
     recordSecrets(dir, config(), 'a test');
-    writeFileSync(join(dir, 'a.log'), 'agent listening\nwarn failing error="POST /hook/tok-5ecret"\nshh, quiet\n');
+    writeFileSync(
+      join(dir, 'a.log'),
+      'agent listening\nwarn failing error="POST /hook/tok-5ecret"\nshh, quiet\nstore /var/lib/dockwatch/dockwatch.sqlite\n',
+    );
     writeFileSync(join(dir, 'b.log'), 'info url=http://127.0.0.1:9/hook/tok-5ecret\ninfo header-key-777\n');
     writeFileSync(join(dir, 'c.txt'), 'not a log: xoxb-slack-token\n');
     const result = scanLogs(dir);
@@ -57,8 +62,8 @@ describe('the secret scan (test/support/secretScan.ts)', () => {
     ]);
     expect({ files: result.files, lines: result.lines, secrets: result.secrets }).toEqual({
       files: 2,
-      lines: 5,
-      secrets: 9,
+      lines: 6,
+      secrets: 10,
     });
     // Too short to scan for without matching ordinary words: listed, not matched.
     expect(result.tooShort).toEqual(['bot.slack.signingSecret']);
