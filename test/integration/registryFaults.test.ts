@@ -1,76 +1,38 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ctlHistory, runCtl, startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';
-import { dockerRun } from '../support/dockerRun';
-import { removeTestContainers, testDocker, waitFor } from '../support/engine';
+import { ctlHistory, runCtl, startAgentProcess, type AgentProcess } from '../support/ctlProcess';
+import { testDocker, waitFor } from '../support/engine';
 import { agentMetric } from '../support/exposition';
-import { freePort } from '../support/freePort';
-import { removeKeepTags } from '../support/keepTags';
-import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
-import { pushTestApp, pushTestAppAs, startRegistry, type RunningRegistry } from '../support/registry';
+import { pushTestAppAs } from '../support/registry';
+import { startUpdateNoticeRig, type UpdateNoticeRig } from '../support/updateNoticeRig';
 
 // With the registry stalled (SIGSTOP: it accepts and never answers) and then down: an update notice already sent
 // stays up and is not resolved (dockwatch cannot know the tag did not move), the failed checks are counted, and a
 // deploy fails naming the registry, leaving the container and its history as they were.
 
-type Sent = { status: string };
-
-const suffix = randomBytes(3).toString('hex');
-const name = `dwtest-rgf-${suffix}`;
-const repo = `dwtest/registry-faults-${suffix}`;
-const dir = mkdtempSync(join(tmpdir(), 'dockwatch-rgf-'));
-const configFile = join(dir, 'dockwatch.yaml');
-
 describe('the update check and deploy with the registry stalled, then down (agent process, ctl)', () => {
-  let hook: RecordingServer;
-  let registry: RunningRegistry;
+  let rig: UpdateNoticeRig;
   let agent: AgentProcess | undefined;
-  let port: number;
 
-  const statuses = () => hook.requestsTo('/hook').map((r) => (JSON.parse(r.body) as Sent).status);
-  const updateAvailable = () => agentMetric(port, 'dockwatch_image_update_available', { name });
+  const updateAvailable = () => agentMetric(rig.port, 'dockwatch_image_update_available', { name: rig.name });
   const failedChecks = async () =>
-    (await agentMetric(port, 'dockwatch_image_update_checks_total', { result: 'error' })) ?? 0;
-  const rounds = async () => (await agentMetric(port, 'dockwatch_image_update_rounds_total')) ?? 0;
+    (await agentMetric(rig.port, 'dockwatch_image_update_checks_total', { result: 'error' })) ?? 0;
+  const rounds = async () => (await agentMetric(rig.port, 'dockwatch_image_update_rounds_total')) ?? 0;
 
-  /** The container under `name` as `ctl deploy` must leave it when the registry cannot be reached. */
+  /** The container under the name as `ctl deploy` must leave it when the registry cannot be reached. */
   const expectUnchanged = async (id: string, image: string) => {
-    const now = await testDocker().getContainer(name).inspect();
+    const now = await testDocker().getContainer(rig.name).inspect();
     expect(now.Id).toBe(id);
     expect(now.Image).toBe(image);
     expect(now.State.Running).toBe(true);
   };
 
   beforeAll(async () => {
-    hook = await startRecordingServer();
-    registry = await startRegistry();
-    await pushTestApp(registry, repo);
-    const latest = (await pushTestAppAs(registry, repo, 'v1', 'latest')).ref;
-    await dockerRun(name, latest, ['-e', 'GREETING=hello', '--stop-timeout', '1']);
-    port = await freePort();
-    writeAgentConfig(configFile, { dataDir: join(dir, 'store'), port }, [
-      'images: { updateCheck: { interval: 10s } }',
-      'alerts:',
-      '  groupWait: 0s',
-      '  rules: [{ name: update, kind: event, event: update-available }]',
-      '  routes: [{ notifiers: [hook] }]',
-      `notifiers: [{ name: hook, type: webhook, url: "${hook.url}/hook" }]`,
-    ]);
+    rig = await startUpdateNoticeRig('rgf');
   }, 120_000);
 
-  afterAll(async () => {
-    if (process.env.DOCKWATCH_TEST_LOG) process.stderr.write(agent?.log() ?? '');
-    await agent?.stop();
-    await removeTestContainers();
-    await removeKeepTags([name]);
-    await registry?.stop();
-    await hook?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.stop(agent));
 
   it('keeps the notice, counts the failures and refuses the deploy, stalled and down', async () => {
+    const { name, registry, repo, configFile, port, statuses } = rig;
     agent = await startAgentProcess(configFile, port);
     await waitFor(async () => (await rounds()) >= 1, { what: 'the first update round', timeoutMs: 40_000 });
     await pushTestAppAs(registry, repo, 'v2', 'latest');

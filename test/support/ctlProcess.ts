@@ -107,11 +107,24 @@ export function writeAgentConfig(file: string, { dataDir, port, hostName }: Agen
 /** A `dockwatch agent` process of the built CLI, ready (its /readyz answers) on `port`. */
 export type AgentProcess = { process: ChildProcess; log: () => string; stop: () => Promise<void> };
 
-/** Starts `dockwatch agent` with a config file and waits until it is ready; `stop` sends SIGTERM and waits. */
-export async function startAgentProcess(configFile: string, port: number): Promise<AgentProcess> {
+/** How {@link startAgentProcess} runs node: flags before the CLI (default none), the environment (default this one's). */
+export type AgentProcessOptions = { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv };
+
+/**
+ * Starts `dockwatch agent` with a config file and waits until it is ready; keeps the last 64 KB of its stderr; `stop`
+ * sends SIGTERM and waits.
+ */
+export async function startAgentProcess(
+  configFile: string,
+  port: number,
+  options: AgentProcessOptions = {},
+): Promise<AgentProcess> {
   let log = '';
-  const child = spawn('node', [CLI, '--config', configFile, 'agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, '--config', configFile, 'agent'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-65_536)));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startAgentProcess } from './ctlProcess';
 import { parseExposition, type Series } from './exposition';
 import { freePort } from './freePort';
 import { waitFor } from './waitFor';
@@ -28,6 +28,13 @@ export function builtFile(path: string): string {
   throw new Error(`no package.json above ${__dirname}`);
 }
 
+/** The node flags of the built CLI's `#!/usr/bin/env -S node …` line: how the `dockwatch` binary runs, so measured the same. */
+export function shebangNodeFlags(cli: string): string[] {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = /^#!\/usr\/bin\/env -S node(.*)$/.exec(first)?.[1]?.trim();
+  return flags ? flags.split(/\s+/) : [];
+}
+
 /** The JS heap of a process after a full GC: what is in use, and what V8 holds for it (part of the RSS). */
 export type HeapAfterGc = { heapUsedBytes: number; heapTotalBytes: number };
 
@@ -47,8 +54,8 @@ export type MeasuredAgent = {
 };
 
 /**
- * Starts the built CLI as `dockwatch agent` (with gcOnSignalPreload) on a free loopback port with a data dir in a temporary dir and the config
- * `configFor(dataDir, port)`; resolves once /readyz answers.
+ * Starts the built CLI as `dockwatch agent` with the binary's node flags (and gcOnSignalPreload) on a free loopback
+ * port, with a data dir in a temporary dir and the config `configFor(dataDir, port)`; resolves once /readyz answers.
  */
 export async function startMeasuredAgent(configFor: (dataDir: string, port: number) => string): Promise<MeasuredAgent> {
   const dir = mkdtempSync(join(tmpdir(), 'dockwatch-measured-'));
@@ -56,31 +63,19 @@ export async function startMeasuredAgent(configFor: (dataDir: string, port: numb
   const file = join(dir, 'agent.yaml');
   writeFileSync(file, configFor(join(dir, 'data'), port));
   const preload = builtFile('test/support/gcOnSignalPreload.js');
-  const args = ['--expose-gc', '--require', preload, builtFile('cli.js'), '--config', file, 'agent'];
   const gcReport = join(dir, 'gc.json');
-  const child: ChildProcess = spawn(process.execPath, args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const agent = await startAgentProcess(file, port, {
+    nodeArgs: [...shebangNodeFlags(builtFile('cli.js')), '--expose-gc', '--require', preload],
     env: { ...process.env, DOCKWATCH_GC_REPORT: gcReport },
+  }).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   });
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-65_536)));
+  const child = agent.process;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await agent.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, {
-      what: 'the agent to be ready',
-      timeoutMs: 30_000,
-    });
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}; its log:\n${log}`);
-  }
   const pid = child.pid as number;
   return {
     pid,
@@ -100,7 +95,7 @@ export async function startMeasuredAgent(configFor: (dataDir: string, port: numb
       const usage = JSON.parse(report) as { heapUsed: number; heapTotal: number };
       return { heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal };
     },
-    log: () => log,
+    log: agent.log,
     stop,
   };
 }
