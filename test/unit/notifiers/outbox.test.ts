@@ -3,64 +3,10 @@ import { openStore } from '../../../agent/store/database';
 import type { Notification } from '../../../alerts/alert';
 import type { DeliveryResult, Notifier } from '../../../alerts/notifiers/notifier';
 import type { DeliveryOutcome } from '../../../alerts/deliveryCounters';
-import type { OutboxOptions, OutboxTimers } from '../../../alerts/outbox';
+import type { OutboxOptions } from '../../../alerts/outbox';
 import { Outbox } from '../../../alerts/outbox';
-import { T0, alertNotification, logAlert } from './sampleNotifications';
-
-/** A clock and timers that move only when the test says so. */
-class ManualTime implements OutboxTimers {
-  now = T0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private nextId = 1;
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  /** Delays of the timers now set, soonest first. */
-  pendingDelays(): number[] {
-    return [...this.timers.values()].map((t) => t.at - this.now).sort((a, b) => a - b);
-  }
-
-  /** Moves time forward, firing due timers in order and letting deliveries settle after each. */
-  async advance(ms: number): Promise<void> {
-    const target = this.now + ms;
-    await settle();
-    for (;;) {
-      const due = [...this.timers.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.now = Math.max(this.now, due[1].at);
-      due[1].fn();
-      await settle();
-    }
-    this.now = target;
-  }
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/** A notifier that answers from a script (then ok) and records what it was asked to send. */
-function scripted(name: string, ...answers: DeliveryResult[]): Notifier & { sent: string[] } {
-  const sent: string[] = [];
-  return {
-    name,
-    type: 'webhook',
-    sent,
-    deliver: async (notification) => {
-      sent.push(notification.id);
-      return answers.shift() ?? { ok: true, status: 204 };
-    },
-  };
-}
+import { ManualTime, scripted } from './outboxTestKit';
+import { alertNotification, logAlert } from './sampleNotifications';
 
 const down = (error = 'hook: HTTP 503'): Extract<DeliveryResult, { ok: false }> => ({
   ok: false,
