@@ -255,10 +255,12 @@ export async function runChurn(opts: ChurnOptions): Promise<ChurnResult> {
       inventoryMissing = [...want].filter((id) => !have.has(id));
       inventoryExtra = [...have].filter((id) => !want.has(id));
       const engineSeen = difference(engineEvents, {});
+      // An AutoRemove container's die and destroy come after the rig has moved on: wait until the engine sent them.
+      const allCaused = Object.entries(caused).every(([key, n]) => (engineSeen[key] ?? 0) >= n);
       const same = JSON.stringify(Object.entries(counted).sort()) === JSON.stringify(Object.entries(engineSeen).sort());
       const now = (await snapshot(measured)).at;
       const back = now.logStreams === baseline.logStreams && now.fds === baseline.fds;
-      return same && !inventoryMissing.length && !inventoryExtra.length && back;
+      return allCaused && same && !inventoryMissing.length && !inventoryExtra.length && back;
     };
     await waitFor(settledCheck, {
       what: 'the agent to settle',
