@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { Store } from './database';
-import { storeHealthOf, totalChanges } from './storeHealth';
+import { guardedWrite } from './storeHealth';
 
 /** A part whose progress is stored atomically with the others' (log checkpoints, alert state, outbox). */
 export interface CommitParticipant {
@@ -51,20 +51,15 @@ export class StoreCommitter {
    */
   commitNow(): void {
     if (!this.db.open) return;
-    const health = storeHealthOf(this.db);
-    try {
-      const now = this.now();
-      const before = totalChanges(this.db);
-      this.db.transaction(() => {
-        for (const p of this.participants) p.commit(now);
-      })();
-      if (totalChanges(this.db) !== before) health.succeeded();
-    } catch (err) {
-      health.failed('commit', err);
+    const now = this.now();
+    const commit = this.db.transaction(() => {
+      for (const p of this.participants) p.commit(now);
+    });
+    if (guardedWrite(this.db, 'commit', () => (commit(), true), false)) {
+      for (const p of this.participants) this.call(() => p.committed?.(), 'committed');
+    } else {
       for (const p of this.participants) this.call(() => p.uncommitted?.(), 'uncommitted');
-      return;
     }
-    for (const p of this.participants) this.call(() => p.committed?.(), 'committed');
   }
 
   /** Stops the timer after a last commit. */
