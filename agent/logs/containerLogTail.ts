@@ -140,8 +140,8 @@ export class ContainerLogTail {
   discardHeld(): number {
     if (!this.streams) return 0;
     let held = 0;
-    for (const name of ['stdout', 'stderr'] as const) held += this.streams[name].assembler.discardPartial();
-    for (const name of ['stdout', 'stderr'] as const) held += this.streams[name].joiner.discard();
+    for (const { assembler, joiner } of Object.values(this.streams))
+      held += assembler.discardPartial() + joiner.discard();
     return held;
   }
 
