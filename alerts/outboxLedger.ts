@@ -160,7 +160,7 @@ export class OutboxLedger {
   /** What memory holds that the store does not: held deliveries, and stored ones answered but not recorded. */
   unrecorded(): { unstored: number; owed: number } {
     const owed = this.memory.answerKeys().filter((key) => this.memory.answer(key)?.seq !== undefined).length;
-    return { unstored: this.memory.sizes().unstored, owed };
+    return { unstored: this.memory.heldCount(), owed };
   }
 
   private record(seq: number, answer: Answer): void {

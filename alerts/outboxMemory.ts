@@ -141,8 +141,8 @@ export class OutboxMemory {
     return dropped;
   }
 
-  /** How many deliveries are held, and how many answers wait for their record. */
-  sizes(): { unstored: number; answers: number } {
-    return { unstored: this.unstored.size, answers: this.answers.size };
+  /** How many deliveries are held. */
+  heldCount(): number {
+    return this.unstored.size;
   }
 }
