@@ -89,14 +89,15 @@ export class Outbox {
   private readonly maxAgeMs: number;
   private readonly stopGraceMs: number;
   private readonly sweepIntervalMs: number;
+  private overflows = 0;
   private running = false;
   private sweepTimer: unknown;
   private recordTimer: unknown;
 
   constructor(options: OutboxOptions) {
     this.db = options.store;
-    this.ledger = new OutboxLedger(options.store);
     this.logger = options.logger;
+    this.ledger = new OutboxLedger(options.store, (notifier) => this.overflowed(notifier));
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? realTimers;
     this.maxAgeMs = options.maxAgeMs ?? 24 * 3_600_000;
@@ -349,6 +350,18 @@ export class Outbox {
     if (owed > 0) {
       const message = `outbox: the store could not record ${owed} answered deliveries; they are sent again after a restart`;
       this.logger.error(message, { count: owed });
+    }
+  }
+
+  /** A delivery dropped because neither the store nor memory could hold it: counted as failed, logged per 1000. */
+  private overflowed(notifier: string): void {
+    this.count(notifier, 'failed');
+    this.overflows += 1;
+    if (this.overflows % 1000 === 1) {
+      this.logger.error('outbox: the store refuses writes and memory is full; notifications are dropped', {
+        notifier,
+        dropped: this.overflows,
+      });
     }
   }
 

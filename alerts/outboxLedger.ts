@@ -27,7 +27,11 @@ export class OutboxLedger {
   private readonly memory = new OutboxMemory();
   private recordAfter = 0;
 
-  constructor(private readonly db: Store) {
+  /** `onOverflow` hears of each delivery neither the store nor memory (full) could take: dropped, to be counted. */
+  constructor(
+    private readonly db: Store,
+    private readonly onOverflow: (notifier: string) => void = () => undefined,
+  ) {
     this.store = new OutboxStore(db);
   }
 
@@ -51,7 +55,9 @@ export class OutboxLedger {
     const key = deliveryKey(notification.id, notifier);
     if (this.memory.answer(key) || this.memory.isHeld(key)) return false;
     if (this.store.seqOf(notification.id, notifier) !== undefined) return false;
-    return this.memory.hold(key, { notifier, notification, enqueuedAt: now, nextAttemptAt: now });
+    const held = this.memory.hold(key, { notifier, notification, enqueuedAt: now, nextAttemptAt: now });
+    if (!held) this.onOverflow(notifier);
+    return held;
   }
 
   /** The oldest delivery of a notifier not yet answered: the stored head, or an older one held in memory. */

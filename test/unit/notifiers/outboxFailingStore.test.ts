@@ -47,6 +47,17 @@ describe('Outbox on a store that refuses writes (disk full)', () => {
       .errors()
       .find((e) => e.operation === 'outbox')?.count ?? 0;
 
+  it('counts and logs a delivery neither the store nor memory (10,000 held) can take, never drops it silently', () => {
+    const outbox = start([scripted('hook', ...Array.from({ length: 10_001 }, () => down))]);
+    refuseWrites(store, OUTBOX_TABLES);
+    for (let i = 0; i < 10_001; i++) outbox.enqueue(notification(`n-${i}`), ['hook']);
+    const failed = outbox.metrics().results.find((r) => r.notifier === 'hook' && r.outcome === 'failed');
+    expect(failed?.count).toBe(1);
+    expect(logs.filter((l) => l.startsWith('error outbox: the store refuses writes and memory is full'))).toHaveLength(
+      1,
+    );
+  });
+
   it('sends a delivery answered 2xx once while its record fails, and writes only the record when it can', async () => {
     const hook = scripted('hook');
     start([hook]).enqueue(notification('n-1'), ['hook']);
