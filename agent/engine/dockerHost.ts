@@ -1,7 +1,6 @@
 import type { DockerOptions } from 'dockerode';
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import { Agent } from 'node:https';
 
 /** TLS files for a `tcp://` engine, as in DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem). */
 export type DockerTls = { ca?: string; cert?: string; key?: string; verify?: boolean };
@@ -32,7 +31,7 @@ export function isLocalEndpoint(ep: DockerEndpoint): boolean {
 
 /**
  * dockerode options for an endpoint and an optional API version (`1.41`); `agent` carries every request (see
- * EngineConnections, which also handles `verify: false`).
+ * EngineConnections, which also handles `verify: false`: the agent always passes one; the benches use no TLS).
  */
 export function dockerOptions(
   ep: DockerEndpoint,
@@ -49,15 +48,6 @@ export function dockerOptions(
     if (tls.ca) opts.ca = readFileSync(tls.ca);
     if (tls.cert) opts.cert = readFileSync(tls.cert);
     if (tls.key) opts.key = readFileSync(tls.key);
-    if (tls.verify === false && !agent) {
-      // docker-modem has no switch for this; an agent of our own carries the client certificate without verification.
-      (opts as { agent?: Agent }).agent = new Agent({
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        rejectUnauthorized: false,
-      });
-    }
   }
   if (agent) (opts as { agent?: http.Agent }).agent = agent;
   return opts;
