@@ -1,5 +1,5 @@
-import type { Registry } from 'prom-client';
 import type { SelfStats } from '../agent/selfStats';
+import { familyHeader, familySamples } from './familyText';
 import type { MetricFamily } from './metricFamily';
 import { buildRegistries, type MetricsRegistries } from './metricsRegistry';
 
@@ -11,7 +11,7 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && /application\/openmetrics-text/.test(accept);
 }
 
-/** How long a format counts as wanted after a scrape asked for it, for rendering ahead. */
+/** How long after a scrape (or the start, when scrapers come first) the cached part is rendered ahead. */
 const WANTED_FOR_MS = 10 * 60_000;
 
 /**
@@ -31,32 +31,35 @@ function openMetricsHeader(header: string, name: string, type: string): string {
   return header.replace(`# HELP ${name} `, `# HELP ${base} `).replace(`# TYPE ${name} `, `# TYPE ${base} `);
 }
 
+/** How long a render may hold the event loop before it yields to other requests. */
+const SLICE_MS = 8;
+
 /**
- * Renders the cached families family by family with prom-client's Prometheus-text registry, yielding to the event
- * loop between families so a render of thousands of series never holds up other requests. Headers depend only on
- * the family and are made once (`headers`); the sample lines are encoded once and shared by both formats.
+ * Renders the cached families family by family, yielding to the event loop whenever a slice has run `SLICE_MS`, so a
+ * render of tens of thousands of series never holds up other requests and a small one runs in one go. Headers depend only on the family and are made once (`headers`); the
+ * sample lines are encoded once and shared by both formats.
  */
 async function renderInSlices(
-  registry: Registry,
   families: readonly MetricFamily[],
   headers: Map<string, Record<ExpositionFormat, Buffer>>,
 ): Promise<RenderedFamily[]> {
   const out: RenderedFamily[] = [];
+  let sliceStart = performance.now();
   for (const family of families) {
-    const text = await registry.getSingleMetricAsString(family.name);
-    // `# HELP …\n# TYPE …` then `\n<sample>` per series.
-    const end = text.indexOf('\n', text.indexOf('\n') + 1);
-    const header = end === -1 ? text : text.slice(0, end);
     let familyHeaders = headers.get(family.name);
     if (!familyHeaders) {
+      const header = familyHeader(family);
       familyHeaders = {
         prometheus: Buffer.from(header, 'utf8'),
         openmetrics: Buffer.from(openMetricsHeader(header, family.name, family.type), 'utf8'),
       };
       headers.set(family.name, familyHeaders);
     }
-    out.push({ headers: familyHeaders, samples: Buffer.from(end === -1 ? '' : text.slice(end), 'utf8') });
-    await new Promise((resolve) => setImmediate(resolve));
+    out.push({ headers: familyHeaders, samples: Buffer.from(familySamples(family), 'utf8') });
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
   }
   return out;
 }
@@ -76,20 +79,19 @@ function layOut(families: readonly RenderedFamily[], format: ExpositionFormat): 
 }
 
 /**
- * The /metrics body. Per-container families change only when the inventory or a sampling pass does, so prom-client
- * renders them once per data version, ahead of time right after each pass while a format is being scraped, and the
+ * The /metrics body. Per-container families change only when the inventory or a sampling pass does, so they are
+ * rendered once per data version, ahead of time right after each pass while a format is being scraped, and the
  * bytes are kept, sample lines shared by both formats. A scrape sends those bytes plus the few live families (engine
  * state, the agent's own cost), so its cost does not grow with the number of containers; while a newer version is
  * being rendered, scrapes get the previous one (at most one sampling interval old) instead of waiting.
  */
 export class Exposition {
-  private readonly cachedRegistry: Registry;
   private readonly live: MetricsRegistries;
   private readonly headers = new Map<string, Record<ExpositionFormat, Buffer>>();
   private done: Rendered | undefined;
   private pending: { version: string; rendered: Promise<Rendered> } | undefined;
   private readonly laidOut = new Map<ExpositionFormat, { version: string; parts: Buffer[] }>();
-  private readonly wantedAt = new Map<ExpositionFormat, number>();
+  private lastWanted: number;
 
   constructor(
     private readonly cachedFamilies: readonly MetricFamily[],
@@ -98,8 +100,8 @@ export class Exposition {
     private readonly self: SelfStats,
     private readonly now: () => number = Date.now,
   ) {
-    this.cachedRegistry = buildRegistries(cachedFamilies).prometheus;
     this.live = buildRegistries(liveFamilies);
+    this.lastWanted = now();
   }
 
   /**
@@ -109,7 +111,7 @@ export class Exposition {
   async render(accept: string | undefined): Promise<{ parts: readonly Buffer[]; contentType: string }> {
     const started = process.hrtime.bigint();
     const format: ExpositionFormat = wantsOpenMetrics(accept) ? 'openmetrics' : 'prometheus';
-    this.wantedAt.set(format, this.now());
+    this.lastWanted = this.now();
     const registries = format === 'openmetrics' ? this.live.openMetrics : this.live.prometheus;
     const cached = this.partsOf(await this.rendered(), format);
     // The live part is small: rendered in one go, so a scrape never waits behind slices of a background render.
@@ -118,10 +120,12 @@ export class Exposition {
     return { parts: [...cached, live], contentType: registries.contentType };
   }
 
-  /** Renders the cached part ahead when a format was scraped recently; call after each sampling pass. */
+  /**
+   * Renders the cached part ahead when anything scraped in the last ten minutes, or the agent started then; call after
+   * each sampling pass. Both formats share the rendered samples, so a first OpenMetrics scrape finds them ready too.
+   */
   prerender(): void {
-    const now = this.now();
-    if ([...this.wantedAt.values()].some((at) => now - at <= WANTED_FOR_MS)) void this.rendered();
+    if (this.now() - this.lastWanted <= WANTED_FOR_MS) void this.rendered();
   }
 
   /** The current version once rendered; meanwhile the previous one, or the first render itself when there is none. */
@@ -129,7 +133,7 @@ export class Exposition {
     const version = this.version();
     if (this.done?.version === version) return Promise.resolve(this.done);
     if (this.pending?.version !== version) {
-      const rendered = renderInSlices(this.cachedRegistry, this.cachedFamilies, this.headers).then((families) => {
+      const rendered = renderInSlices(this.cachedFamilies, this.headers).then((families) => {
         const result = { version, families };
         if (this.pending?.version === version) this.pending = undefined;
         this.done = result;
