@@ -1,0 +1,279 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Docker from 'dockerode';
+import { waitForExit } from './agentProcess';
+import { engineCpuMs, engineProcesses, processCpuMs } from './engineCpu';
+import { startLogPathAgent, sumSeries, type LogPathAgent } from './logPathAgent';
+import { removeLogBenchContainers, startLogWriters, type LogWriters } from './logPathContainers';
+import { markdownTable } from './markdownTable';
+
+/**
+ * The log path bench (issue 13, target 2): N containers each write L numbered 100-byte lines while the real agent
+ * (two log rules) follows them; the agent's CPU for taking every line is compared with the engine's CPU for
+ * producing them (dockerd, containerd, the containers' shims) over the same window. A second row does the same with
+ * a minimal reader (plain http, no decoding) to show what merely reading costs. Prints a markdown table.
+ *
+ *     npm run build && node dist/bench/logPathBench.js [--containers 5] [--lines 200000] [--rounds 1]
+ *       [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out FILE]
+ */
+
+const TARGET_RATIO = 0.3;
+const IDLE_MS = 2000;
+const POLL_MS = 250;
+
+type Options = { containers: number; lines: number; rounds: number; agentNodeArgs: string[]; out?: string };
+
+/** One measured window: the reader's CPU and the engine's over the same wall time. */
+type Window = {
+  reader: string;
+  lines: number;
+  wallMs: number;
+  writeMs: number;
+  readerCpuMs: number;
+  engineCpuMs: number;
+  /** The engine's CPU rate just before the window (nothing written), times the window: other work on the engine. */
+  engineIdleCpuMs: number;
+  /** The same for the reader (the agent's timers, sampling and scrapes by the bench). */
+  readerIdleCpuMs: number;
+  load: string;
+};
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { containers: 5, lines: 200_000, rounds: 1, agentNodeArgs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [key, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${key} needs a value`);
+      return v;
+    };
+    const count = () => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${key} must be a positive integer, not ${JSON.stringify(v)}`);
+      return n;
+    };
+    if (key === '--containers') opts.containers = count();
+    else if (key === '--lines') opts.lines = count();
+    else if (key === '--rounds') opts.rounds = count();
+    else if (key === '--agent-node-args') opts.agentNodeArgs = value().split(' ').filter(Boolean);
+    else if (key === '--out') opts.out = value();
+    else throw new Error(`unknown option ${arg} (known: --containers, --lines, --rounds, --agent-node-args, --out)`);
+  }
+  return opts;
+}
+
+function engineSocket(): string {
+  const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  if (!host.startsWith('unix://')) throw new Error(`DOCKER_HOST must be a local unix socket, not ${host}`);
+  return host.slice('unix://'.length);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const loadAvg = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0] as string;
+
+/** CPU ms of the reader and the engine while `ms` pass with nothing written. */
+async function idleCpu(readerPid: number, enginePids: number[], ms: number) {
+  const r0 = processCpuMs(readerPid);
+  const e0 = engineCpuMs(enginePids);
+  await sleep(ms);
+  return { readerPerMs: (processCpuMs(readerPid) - r0) / ms, enginePerMs: (engineCpuMs(enginePids) - e0) / ms };
+}
+
+/** Lets the writers go and waits for `done`; measures the reader's and the engine's CPU in between. */
+async function measureWindow(
+  reader: string,
+  readerPid: number,
+  writers: LogWriters,
+  lines: number,
+  done: () => Promise<void>,
+): Promise<Window> {
+  const enginePids = engineProcesses(new Set(writers.ids));
+  const idle = await idleCpu(readerPid, enginePids, IDLE_MS);
+  const r0 = processCpuMs(readerPid);
+  const e0 = engineCpuMs(enginePids);
+  const t0 = Date.now();
+  let writeMs = 0;
+  writers.go();
+  const exited = writers.exited().then(() => (writeMs = Date.now() - t0));
+  await done();
+  const wallMs = Date.now() - t0;
+  const readerCpu = processCpuMs(readerPid) - r0;
+  const engineCpu = engineCpuMs(enginePids) - e0;
+  await exited;
+  return {
+    reader,
+    lines,
+    wallMs,
+    writeMs,
+    readerCpuMs: readerCpu,
+    engineCpuMs: engineCpu,
+    engineIdleCpuMs: idle.enginePerMs * wallMs,
+    readerIdleCpuMs: idle.readerPerMs * wallMs,
+    load: loadAvg(),
+  };
+}
+
+async function agentRound(docker: Docker, opts: Options, cliPath: string, round: number): Promise<Window> {
+  let agent: LogPathAgent | undefined;
+  let writers: LogWriters | undefined;
+  try {
+    agent = await startLogPathAgent(cliPath, opts.agentNodeArgs);
+    writers = await startLogWriters(docker, opts.containers, opts.lines, `a${round}`);
+    const names = new Set(writers.names);
+    const a = agent;
+    const total = opts.containers * opts.lines;
+    await pollUntil(
+      async () => sumSeries(await a.metrics(), 'dockwatch_log_streams_open') >= opts.containers,
+      30_000,
+      () => `the agent to open ${opts.containers} log streams:\n${a.output()}`,
+    );
+    const w = writers;
+    return await measureWindow('agent (2 log rules)', a.pid, w, total, async () => {
+      await pollUntil(
+        async () => {
+          const text = await a.metrics();
+          const taken = sumSeries(text, 'dockwatch_log_lines_total', names);
+          const dropped = sumSeries(text, 'dockwatch_log_lines_dropped_total', names);
+          if (taken + dropped > total)
+            throw new Error(`the agent counted ${taken} lines and dropped ${dropped} of ${total}`);
+          if (dropped > 0 && taken + dropped === total) throw new Error(`the agent dropped ${dropped} lines`);
+          return taken === total;
+        },
+        600_000,
+        () => `the agent to take ${total} lines:\n${a.output()}`,
+      );
+    });
+  } finally {
+    await agent?.stop();
+    await writers?.remove();
+  }
+}
+
+async function readerRound(docker: Docker, opts: Options, round: number): Promise<Window> {
+  let writers: LogWriters | undefined;
+  let child: ChildProcessWithoutNullStreams | undefined;
+  try {
+    writers = await startLogWriters(docker, opts.containers, opts.lines, `r${round}`);
+    child = spawn(process.execPath, [join(__dirname, 'logPathReader.js'), engineSocket(), ...writers.ids]);
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const messages = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const next = async (): Promise<{ ready?: boolean; done?: boolean; newlines?: number }> => {
+      const { value, done } = await messages.next();
+      if (done) throw new Error(`the minimal reader exited: ${stderr}`);
+      return JSON.parse(value as string) as { ready?: boolean; done?: boolean; newlines?: number };
+    };
+    if (!(await next()).ready) throw new Error('the minimal reader did not say ready');
+    const total = opts.containers * opts.lines;
+    let newlines = 0;
+    const w = await measureWindow(
+      'minimal reader (http, no decoding)',
+      child.pid as number,
+      writers,
+      total,
+      async () => {
+        newlines = (await next()).newlines ?? 0;
+      },
+    );
+    if (newlines < total) throw new Error(`the minimal reader saw ${newlines} newlines, expected ${total}`);
+    return w;
+  } finally {
+    if (child) {
+      child.stdin.end();
+      if (!(await waitForExit(child, 5000))) child.kill('SIGKILL');
+    }
+    await writers?.remove();
+  }
+}
+
+async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await sleep(POLL_MS);
+  }
+}
+
+const s = (ms: number) => (ms / 1000).toFixed(2);
+
+/** The markdown table of the windows, and the verdict on the agent's rows. */
+export function logPathReport(windows: readonly Window[]): string[] {
+  const rows = windows.map((w) => [
+    w.reader,
+    String(w.lines),
+    `${s(w.wallMs)} (${s(w.writeMs)})`,
+    s(w.readerCpuMs),
+    s(w.engineCpuMs),
+    (w.readerCpuMs / w.engineCpuMs).toFixed(2),
+    `${s(w.readerIdleCpuMs)} / ${s(w.engineIdleCpuMs)}`,
+    ((w.lines / w.readerCpuMs) * 1000).toFixed(0),
+    w.load,
+  ]);
+  const table = markdownTable(
+    [
+      'reader',
+      'lines',
+      'wall s (writing)',
+      'reader CPU-s',
+      'engine CPU-s',
+      'reader / engine',
+      'idle CPU-s in window (reader / engine)',
+      'lines per reader CPU-s',
+      'load (1 min)',
+    ],
+    rows,
+  );
+  const verdicts = windows
+    .filter((w) => w.reader.startsWith('agent'))
+    .map((w) => {
+      const ratio = w.readerCpuMs / w.engineCpuMs;
+      const verdict = ratio <= TARGET_RATIO ? 'PASS' : 'MISS';
+      return `- ${verdict} agent CPU ≤ ${TARGET_RATIO}× the engine's for the same lines: ${ratio.toFixed(2)}× (${s(w.readerCpuMs)} / ${s(w.engineCpuMs)} CPU-s, load ${w.load})`;
+    });
+  return [...table, '', ...verdicts];
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const docker = new Docker({ socketPath: engineSocket() });
+  const cliPath = join(__dirname, '..', 'cli.js');
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('interrupted: removing the bench containers\n');
+    void removeLogBenchContainers(docker).finally(() => process.exit(130));
+  });
+  const left = await removeLogBenchContainers(docker);
+  if (left) process.stderr.write(`removed ${left} containers left over by an earlier run\n`);
+  const windows: Window[] = [];
+  try {
+    for (let round = 1; round <= opts.rounds; round++) {
+      process.stderr.write(`round ${round}: agent\n`);
+      windows.push(await agentRound(docker, opts, cliPath, round));
+      process.stderr.write(`round ${round}: minimal reader\n`);
+      windows.push(await readerRound(docker, opts, round));
+    }
+  } finally {
+    await removeLogBenchContainers(docker);
+  }
+  const report = [
+    `${opts.containers} containers × ${opts.lines} lines of 100 bytes, ${new Date().toISOString()}; engine CPU =` +
+      " dockerd + containerd + the writers' shims; wall s from the first line to the last line taken.",
+    '',
+    ...logPathReport(windows),
+  ];
+  process.stdout.write(`${report.join('\n')}\n`);
+  if (opts.out) writeFileSync(opts.out, `${report.join('\n')}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
