@@ -80,7 +80,7 @@ export class EngineSupervisor {
     private readonly logger: Logger,
     private readonly tickIntervalMs: number,
     private readonly onApiError: (operation: string) => void,
-    stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
+    private readonly stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
   ) {
     this.connections = new EngineConnections(endpoint, tls, MAX_UNANSWERED_REQUESTS, () => this.watchdog.probeNow());
     this.pings = new EngineConnections(endpoint, tls, Number.POSITIVE_INFINITY);
@@ -170,14 +170,14 @@ export class EngineSupervisor {
     try {
       const Dockerode = loadDockerode();
       const bare = new Dockerode(dockerOptions(this.endpoint, this.tls, undefined, this.connections.agent));
-      const version = (await bare.version()) as unknown as {
+      const version = (await this.handshake(bare, 'version')) as {
         ApiVersion: string;
         MinAPIVersion?: string;
         Version: string;
       };
       const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion);
       const docker = new Dockerode(dockerOptions(this.endpoint, this.tls, apiVersion, this.connections.agent));
-      const info = (await docker.info()) as Record<string, unknown>;
+      const info = (await this.handshake(docker, 'info')) as Record<string, unknown>;
       this.docker = docker;
       this.engineInfo = {
         version: version.Version,
@@ -209,6 +209,22 @@ export class EngineSupervisor {
       this.fail(err as Error);
     } finally {
       this.connecting = false;
+    }
+  }
+
+  /**
+   * One request of the connect handshake, bounded by the stall timeout: a dockerd that answers `/_ping` but hangs on
+   * `/info` (dockerd 20.10's networking deadlock does) fails the attempt with a clear error, retried with backoff,
+   * instead of holding the agent unconnected and silent for good.
+   */
+  private async handshake(docker: Docker, request: 'version' | 'info'): Promise<unknown> {
+    const signal = AbortSignal.timeout(this.stallTimeoutMs);
+    const call = docker[request].bind(docker) as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
+    try {
+      return await call({ abortSignal: signal });
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      throw new Error(`the Docker engine did not answer GET /${request} within ${this.stallTimeoutMs / 1000}s`);
     }
   }
 

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 type Held = { chunks: Buffer[]; ended: boolean; closed: boolean };
 
 /** One client connection and its upstream twin (opened at accept, or at `resume()` when accepted during a stall). */
-type Pair = { client: net.Socket; upstream?: net.Socket; fromClient: Held; fromEngine: Held; done: boolean };
+type Pair = {
+  client: net.Socket;
+  upstream?: net.Socket;
+  fromClient: Held;
+  fromEngine: Held;
+  done: boolean;
+  /** Its request matched the hang pattern: nothing is forwarded either way, ever. */
+  hung?: boolean;
+};
 
 const held = (): Held => ({ chunks: [], ended: false, closed: false });
 
@@ -20,6 +28,7 @@ const held = (): Held => ({ chunks: [], ended: false, closed: false });
 export class EngineStallProxy {
   private readonly pairs = new Set<Pair>();
   private stalled = false;
+  private hangPattern: RegExp | undefined;
   private clientsOpen = 0;
   private peak = 0;
   private accepted = 0;
@@ -93,6 +102,15 @@ export class EngineStallProxy {
     for (const pair of [...this.pairs]) this.release(pair);
   }
 
+  /**
+   * Requests whose request line (`GET /v1.41/info HTTP/1.1`) matches `pattern` are never answered, the others flow:
+   * dockerd 20.10's networking deadlock, where `/_ping` answers and `/info` hangs for good. `undefined` ends it for
+   * requests made from now on.
+   */
+  hangRequests(pattern: RegExp | undefined): void {
+    this.hangPattern = pattern;
+  }
+
   /** Closes every connection and the listener, and removes the temp dir. */
   async close(): Promise<void> {
     for (const pair of [...this.pairs]) this.drop(pair);
@@ -136,6 +154,11 @@ export class EngineStallProxy {
   }
 
   private pass(pair: Pair, from: Held, to: net.Socket | undefined, chunk: Buffer): void {
+    if (from === pair.fromClient && this.hangPattern && !pair.hung) {
+      const requestLine = chunk.toString('latin1', 0, Math.min(chunk.length, 512)).split('\r\n', 1)[0] ?? '';
+      if (this.hangPattern.test(requestLine)) pair.hung = true;
+    }
+    if (pair.hung) return;
     if (this.stalled || !to || from.chunks.length > 0) from.chunks.push(chunk);
     else to.write(chunk);
     if (!this.stalled) this.release(pair);
@@ -148,12 +171,13 @@ export class EngineStallProxy {
 
   private closed(pair: Pair, from: Held): void {
     from.closed = true;
+    if (pair.hung) return this.drop(pair);
     if (!this.stalled) this.release(pair);
   }
 
   /** Hands over what each side holds for the other, then its end or close; forgets the pair once both are gone. */
   private release(pair: Pair): void {
-    if (pair.done) return;
+    if (pair.done || pair.hung) return;
     if (!pair.upstream) {
       if (pair.fromClient.closed) return this.drop(pair);
       this.connect(pair);
