@@ -155,7 +155,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   const logs = new LogTailer({
     inventory,
     checkpoints,
-    selected: (r) => watched(r) && isWatched(r, config.logs) && wantsLines(r),
+    selected: (r) => wantsLines(r) && watched(r) && isWatched(r, config.logs),
     opener: () => {
       const docker = connected;
       return docker ? (id, since) => openLogStream(docker, id, since) : undefined;
@@ -204,6 +204,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       },
       onEvent(docker, e) {
         events.record(e);
+        eventPosition.moved();
         const record = inventory.get(e.Actor.ID);
         if (!plugins.passive && e.Type === 'container' && (!record || watched(record))) {
           const expectedUntil = STOP_ACTIONS.has(e.Action) ? expectedStops.until(e.Actor.ID) : undefined;
@@ -216,6 +217,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       },
       onStateChange(up) {
         if (!up) connected = undefined;
+        eventPosition.moved();
         if (!plugins.passive) alerts.onEngineState(up);
         plugins.onEngineState?.(up);
         if (up) updates.resume();

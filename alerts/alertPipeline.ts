@@ -52,6 +52,9 @@ export class AlertPipeline implements CommitParticipant {
   private readonly digestSchedule: DigestSchedule | undefined;
   private savedRevision = -1;
   private savingRevision = -1;
+  private savedState = '';
+  private savingState = '';
+  private wake: (() => void) | undefined;
   private readonly saveState: Statement<[string, string]>;
   private readonly runner: AlertRunner;
   private readonly resends: ResendSchedule;
@@ -77,7 +80,10 @@ export class AlertPipeline implements CommitParticipant {
       hostName: host,
       now,
       isInMaintenance: maintenanceCheck(config.alerts.maintenance),
-      onLogMatch: (line, rules) => this.digest.logMatch(line.container.name, rules),
+      onLogMatch: (line, rules) => {
+        this.digest.logMatch(line.container.name, rules);
+        this.wake?.();
+      },
     });
     const digestTo = config.alerts.digest.notifiers;
     this.digestSchedule = digestTo.length
@@ -102,9 +108,13 @@ export class AlertPipeline implements CommitParticipant {
     const row = store.prepare('SELECT json FROM alert_state WHERE key = ?').get(STATE_KEY) as
       { json: string } | undefined;
     if (row) this.engine.restore(JSON.parse(row.json));
+    this.savedState = row?.json ?? '';
     this.runner = new AlertRunner(this.engine, (outputs) => this.take(outputs), now, {
       maxIdleMs: MAX_IDLE_MS,
       timers,
+      evaluated: () => {
+        if (this.engine.revision !== this.savedRevision) this.wake?.();
+      },
     });
     this.resends = new ResendSchedule(
       this.notifiers.flatMap((n) =>
@@ -137,6 +147,7 @@ export class AlertPipeline implements CommitParticipant {
     const input = toContainerEvent(event, this.sources.record(event.Actor.ID));
     if (!input) return;
     this.digest.event(input);
+    this.wake?.();
     this.runner.feed((e) => e.event(input));
   }
 
@@ -169,14 +180,34 @@ export class AlertPipeline implements CommitParticipant {
     this.sources.requestCommit();
   }
 
-  /** Queues the decided notifications and stores the engine's state (inside the agent's transaction). */
+  /** Keeps the committer's wake-up: called when a notification, the digest or the engine's state may have changed. */
+  watch(changed: () => void): void {
+    this.wake = changed;
+  }
+
+  /** Whether nothing waits to be queued and the stored digest and engine state are the current ones. */
+  idle(): boolean {
+    if (this.pending.length > 0 || !this.digestState.idle()) return false;
+    const revision = this.engine.revision;
+    if (revision === this.savedRevision) return true;
+    if (JSON.stringify(this.engine.snapshot()) !== this.savedState) return false;
+    this.savedRevision = revision;
+    return true;
+  }
+
+  /** Queues the decided notifications and stores the engine's state when it changed (inside the agent's transaction). */
   commit(): void {
     for (const out of this.pending) {
       if (out.notifiers.length) this.outbox.enqueue(out.notification, out.notifiers);
     }
     this.digestState.commit();
     const revision = this.engine.revision;
-    if (revision !== this.savedRevision) this.saveState.run(STATE_KEY, JSON.stringify(this.engine.snapshot()));
+    this.savingState = this.savedState;
+    if (revision !== this.savedRevision) {
+      const state = JSON.stringify(this.engine.snapshot());
+      if (state !== this.savedState) this.saveState.run(STATE_KEY, state);
+      this.savingState = state;
+    }
     this.savingRevision = revision;
   }
 
@@ -190,6 +221,7 @@ export class AlertPipeline implements CommitParticipant {
     this.digestState.committed();
     this.pending = [];
     this.savedRevision = this.savingRevision;
+    this.savedState = this.savingState;
   }
 
   /** Stops the clock and delivery (waits for requests in flight). */

@@ -11,6 +11,8 @@ export type AlertRunnerOptions = {
   /** Longest time between ticks, for what has no deadline (maintenance windows opening or closing). Default 1 s. */
   maxIdleMs?: number;
   timers?: Timers;
+  /** Called after every feed and tick, once what they returned was emitted (the engine's state may have changed). */
+  evaluated?: () => void;
 };
 
 /** Shortest wait between ticks, so a deadline that stays in the past cannot spin the event loop. */
@@ -32,6 +34,7 @@ export class AlertRunner {
   private running = false;
   private readonly maxIdleMs: number;
   private readonly timers: Timers;
+  private readonly evaluated: (() => void) | undefined;
 
   constructor(
     private readonly engine: AlertEngine,
@@ -41,6 +44,7 @@ export class AlertRunner {
   ) {
     this.maxIdleMs = options.maxIdleMs ?? 1000;
     this.timers = options.timers ?? realTimers;
+    this.evaluated = options.evaluated;
   }
 
   /** Starts ticking. */
@@ -62,6 +66,7 @@ export class AlertRunner {
     const outputs = call(this.engine);
     if (outputs.length > 0) this.emit(outputs);
     if (this.engine.revision !== this.seenRevision) this.arm();
+    this.evaluated?.();
   }
 
   private tick(): void {
@@ -71,6 +76,7 @@ export class AlertRunner {
     const outputs = this.engine.tick();
     if (outputs.length > 0) this.emit(outputs);
     this.arm();
+    this.evaluated?.();
   }
 
   private arm(): void {

@@ -36,6 +36,11 @@ export class DigestStateStore implements CommitParticipant {
     }
   }
 
+  /** Whether the stored counts are the current ones. */
+  idle(): boolean {
+    return JSON.stringify(this.digest.snapshot()) === this.written;
+  }
+
   /** Writes the counts when they changed. */
   commit(): void {
     const json = JSON.stringify(this.digest.snapshot());

@@ -8,6 +8,7 @@ const KEY = 'events.position';
 export class EventPositionStore implements CommitParticipant {
   private written = '';
   private writing = '';
+  private changed: (() => void) | undefined;
 
   constructor(
     private readonly db: Store,
@@ -27,12 +28,26 @@ export class EventPositionStore implements CommitParticipant {
     return { timeNano: BigInt(stored.timeNano), keys: stored.keys, ...floor };
   }
 
+  /** Keeps the committer's wake-up for {@link moved}. */
+  watch(changed: () => void): void {
+    this.changed = changed;
+  }
+
+  /** The position may have moved (an event was delivered, the stream was opened): it is committed if it did. */
+  moved(): void {
+    this.changed?.();
+  }
+
+  /** Whether the stored position is the current one. */
+  idle(): boolean {
+    const value = this.current();
+    return value === undefined || value === this.written;
+  }
+
   /** Stores the current position when it moved. */
   commit(): void {
-    const at = this.position();
-    if (at === undefined) return;
-    const value = JSON.stringify({ timeNano: at.timeNano.toString(), keys: at.keys, floor: at.floor?.toString() });
-    if (value === this.written) return;
+    const value = this.current();
+    if (value === undefined || value === this.written) return;
     this.db
       .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run(KEY, value);
@@ -42,5 +57,11 @@ export class EventPositionStore implements CommitParticipant {
   /** Remembers what the committed transaction stored. */
   committed(): void {
     this.written = this.writing;
+  }
+
+  private current(): string | undefined {
+    const at = this.position();
+    if (at === undefined) return undefined;
+    return JSON.stringify({ timeNano: at.timeNano.toString(), keys: at.keys, floor: at.floor?.toString() });
   }
 }

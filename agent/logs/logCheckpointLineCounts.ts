@@ -27,6 +27,7 @@ type Pending = { name: string; stdout: number; stderr: number };
  */
 export class LogCheckpointLineCounts implements CommitParticipant {
   private pending = new Map<string, Pending>();
+  private changed: (() => void) | undefined;
   private readonly add;
   private readonly prune;
 
@@ -50,6 +51,17 @@ export class LogCheckpointLineCounts implements CommitParticipant {
       this.pending.set(entry.containerId, p);
     }
     p[entry.stream] += entry.lines;
+    this.changed?.();
+  }
+
+  /** Keeps the committer's wake-up, called with every count. */
+  watch(changed: () => void): void {
+    this.changed = changed;
+  }
+
+  /** Whether nothing was counted since the last commit. */
+  idle(): boolean {
+    return this.pending.size === 0;
   }
 
   /** Adds what was counted since the last commit; runs after the checkpoints' participant in the same transaction. */

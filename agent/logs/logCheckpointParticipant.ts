@@ -13,6 +13,16 @@ export class LogCheckpointParticipant implements CommitParticipant {
     private readonly store: LogCheckpointStore,
   ) {}
 
+  /** Asks the tailer to call `changed` whenever a checkpoint may come to move. */
+  watch(changed: () => void): void {
+    this.tailer.watch(changed);
+  }
+
+  /** Whether no checkpoint is held or can move (no container is followed: a followed one's may move any time). */
+  idle(): boolean {
+    return this.pending.size === 0 && this.removed.size === 0 && this.tailer.quiet;
+  }
+
   /** Writes the checkpoints that moved and forgets those of removed containers. */
   commit(now: number): void {
     const { save, remove } = this.tailer.takeCheckpoints();

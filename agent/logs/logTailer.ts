@@ -54,6 +54,7 @@ export class LogTailer {
   private swept = false;
   private stopped = false;
   private tickTimer: NodeJS.Timeout | undefined;
+  private changed: (() => void) | undefined;
   private readonly now: () => number;
 
   constructor(private readonly opts: LogTailerOptions) {
@@ -68,10 +69,16 @@ export class LogTailer {
       if (change.kind === 'remove') this.onRemoved(change.record.id);
       this.queueReconcile();
     });
-    this.tickTimer = setInterval(() => {
-      for (const f of this.follows.values()) f.tail.tick();
-    }, 100);
-    this.tickTimer.unref();
+  }
+
+  /** Calls `changed` whenever a checkpoint may come to move: a container is followed, or one is removed. */
+  watch(changed: () => void): void {
+    this.changed = changed;
+  }
+
+  /** Whether no checkpoint can move: no container is followed and no removal waits to be taken. */
+  get quiet(): boolean {
+    return this.follows.size === 0 && this.removedIds.length === 0;
   }
 
   /**
@@ -85,6 +92,7 @@ export class LogTailer {
     if (!this.swept) {
       this.swept = true;
       for (const id of this.stored.keys()) if (!this.opts.inventory.get(id)) this.removedIds.push(id);
+      if (this.removedIds.length) this.changed?.();
     }
   }
 
@@ -150,6 +158,19 @@ export class LogTailer {
     for (const f of this.follows.values()) f.tail.close();
   }
 
+  /** Ticks the tails (multi-line timeouts) every 100 ms while any container is followed, and only then. */
+  private armTicks(): void {
+    if (this.tickTimer || this.stopped) return;
+    this.tickTimer = setInterval(() => {
+      if (this.follows.size === 0) {
+        clearInterval(this.tickTimer);
+        this.tickTimer = undefined;
+      }
+      for (const f of this.follows.values()) f.tail.tick();
+    }, 100);
+    this.tickTimer.unref();
+  }
+
   private queueReconcile(): void {
     if (this.reconcileQueued) return;
     this.reconcileQueued = true;
@@ -182,6 +203,8 @@ export class LogTailer {
     const backoff = new Backoff(500, 30_000);
     const follow = { tail, looping: false, drained: false, backoff, removed: false, gone: false };
     this.follows.set(record.id, follow);
+    this.armTicks();
+    this.changed?.();
     return follow;
   }
 
@@ -241,6 +264,7 @@ export class LogTailer {
     const follow = this.follows.get(id);
     this.stored.delete(id);
     this.removedIds.push(id);
+    this.changed?.();
     if (!follow) return;
     follow.removed = true;
     if (!follow.looping) this.follows.delete(id);
