@@ -16,7 +16,8 @@ import { unmountedAttachedControllers } from './engineStatsCheck';
 import { asyncFloorReader, groupByContainer, preadFloorReader, syncFloorReader } from './floorReader';
 import { compareInterleaved } from './passTiming';
 import { detailTable, mainTable, targetLines, type BenchRow } from './resultTable';
-import { benchScrapes } from './scrapeBench';
+import { benchScrapes, type ScrapeCost } from './scrapeBench';
+import { measureStartup, type StartupCost } from './startupBench';
 
 /** Command-line options of the bench. */
 type BenchOptions = {
@@ -27,6 +28,8 @@ type BenchOptions = {
   scrapes: number;
   scrapePeriodMs: number;
   openMetricsScrapes: number;
+  /** Scrapes of a second agent started as plain `node dist/cli.js` (no flags), for its memory; 0 skips it. */
+  plainScrapes: number;
   apiConcurrency: number;
   skipApi: boolean;
   keep: boolean;
@@ -38,7 +41,7 @@ type BenchOptions = {
 const REPO_ROOT = join(__dirname, '..', '..');
 const CLI_PATH = join(__dirname, '..', 'cli.js');
 const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--network none|bridge] [--passes 20] [--warmups 3] [--scrapes 300]
-  [--openmetrics-scrapes 50] [--scrape-period-ms 100] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
+  [--openmetrics-scrapes 50] [--plain-scrapes 100] [--scrape-period-ms 100] [--api-concurrency 8] [--skip-api] [--keep] [--settle-seconds 5]
   [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out bench/results/latest.md]`;
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -52,6 +55,7 @@ function parseOptions(argv: string[]): BenchOptions {
       scrapes: { type: 'string', default: '300' },
       'scrape-period-ms': { type: 'string', default: '100' },
       'openmetrics-scrapes': { type: 'string', default: '50' },
+      'plain-scrapes': { type: 'string', default: '100' },
       'api-concurrency': { type: 'string', default: String(defaultConfig().stats.apiConcurrency) },
       'skip-api': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -65,17 +69,19 @@ function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const counts = [...new Set(values.counts.split(',').map((c) => integerOption('counts', c.trim(), 1, USAGE)))];
+  const counts = [...new Set(values.counts.split(',').map((c) => integerOption('counts', c.trim(), 0, USAGE)))];
   if (values.network !== 'none' && values.network !== 'bridge') {
     throw new Error(`--network must be none or bridge, got "${values.network}"\n${USAGE}`);
   }
   return {
-    counts: counts.sort((a, b) => a - b),
+    // Largest first: containers are created once, and each smaller count only removes some.
+    counts: counts.sort((a, b) => b - a),
     network: values.network,
     passes: integerOption('passes', values.passes, 1, USAGE),
     warmups: Number(values.warmups) || 0,
     scrapes: integerOption('scrapes', values.scrapes, 1, USAGE),
     openMetricsScrapes: integerOption('openmetrics-scrapes', values['openmetrics-scrapes'], 1, USAGE),
+    plainScrapes: integerOption('plain-scrapes', values['plain-scrapes'], 0, USAGE),
     scrapePeriodMs: integerOption('scrape-period-ms', values['scrape-period-ms'], 1, USAGE),
     apiConcurrency: integerOption('api-concurrency', values['api-concurrency'], 1, USAGE),
     skipApi: values['skip-api'],
@@ -86,24 +92,24 @@ function parseOptions(argv: string[]): BenchOptions {
   };
 }
 
-/** Everything measured at one container count, in an order that keeps one measurement from disturbing the next. */
-async function measure(
-  engine: BenchEngine,
-  records: ContainerRecord[],
-  opts: BenchOptions,
-  track: (agent: AgentProcess | undefined) => void,
-): Promise<BenchRow> {
+const NOT_MEASURED = { cpuMs: NaN, wallMs: NaN };
+
+/** One cgroup pass against the floors that read the same files; nothing to measure without containers. */
+async function measureCollector(records: ContainerRecord[], opts: BenchOptions) {
   const n = records.length;
   const collector = await hostCgroupCollector();
+  if (n === 0) {
+    const none = { cgroup: NOT_MEASURED, floorPread: NOT_MEASURED, floorSync: NOT_MEASURED, floorAsync: NOT_MEASURED };
+    return { collector: collector.name, filesPerPass: 0, passes: none };
+  }
   progress(`  tracing which files one ${collector.name} pass opens (strace)`);
   const trace = await traceCollectorFiles(records);
   const sampled = (await collectorPass(collector, records)).length;
   if (sampled !== n) progress(`  warning: the ${collector.name} collector sampled ${sampled} of ${n} containers`);
   progress(`  ${collector.name} pass vs floors (${trace.paths.length} files), ${opts.warmups}+${opts.passes} rounds`);
   const preadFloor = preadFloorReader(trace.paths);
-  let passes;
   try {
-    passes = await compareInterleaved(
+    const passes = await compareInterleaved(
       {
         cgroup: () => collectorPass(collector, records),
         floorPread: preadFloor.run,
@@ -112,51 +118,81 @@ async function measure(
       },
       opts,
     );
+    return { collector: collector.name, filesPerPass: trace.paths.length, passes };
   } finally {
     preadFloor.close();
   }
+}
 
-  const enginePids = engineProcesses(new Set(records.map((r) => r.id)));
-  progress(`  docker stats --no-stream over ${n} containers`);
-  const dockerStats = await dockerStatsNoStream(
-    records.map((r) => r.id),
-    enginePids,
+/** The agent as a process with `nodeArgs`: its start-up, then `scrapes` scrapes and its memory after them. */
+async function measureAgent(
+  n: number,
+  opts: BenchOptions,
+  nodeArgs: string[],
+  scrapes: number,
+  track: (agent: AgentProcess | undefined) => void,
+): Promise<{ startup: StartupCost; scrape: ScrapeCost }> {
+  const flags = nodeArgs.length > 0 ? nodeArgs.join(' ') : 'no node flags';
+  progress(
+    `  agent process (${flags}): start-up, ${scrapes} scrapes of /metrics (+${opts.openMetricsScrapes} OpenMetrics)`,
   );
-  if (dockerStats.rows !== n || dockerStats.emptyRows > 0) {
-    progress(
-      `  warning: docker stats printed ${dockerStats.rows} rows (${dockerStats.emptyRows} empty) for ${n} containers`,
-    );
-  }
-
-  let api;
-  if (!opts.skipApi) {
-    progress(`  API collector pass (concurrency ${opts.apiConcurrency}; ~${Math.ceil(n / opts.apiConcurrency)} s)`);
-    api = await measureApiPass(engine, records, enginePids, opts.apiConcurrency);
-    if (api.samples !== n) progress(`  warning: API pass sampled ${api.samples} of ${n} (${api.errors} errors)`);
-  }
-
-  progress(`  agent process: ${opts.scrapes} scrapes of /metrics (+${opts.openMetricsScrapes} OpenMetrics)`);
-  const agent = await startAgentProcess({ cliPath: CLI_PATH, nodeArgs: opts.agentNodeArgs });
+  const agent = await startAgentProcess({ cliPath: CLI_PATH, nodeArgs });
   track(agent);
-  let scrape;
   try {
-    scrape = await benchScrapes(agent, n, {
-      scrapes: opts.scrapes,
+    const startup = await measureStartup(agent);
+    const scrape = await benchScrapes(agent, n, {
+      scrapes,
       openMetricsScrapes: opts.openMetricsScrapes,
       warmups: 5,
       periodMs: opts.scrapePeriodMs,
       settleMs: 5000,
     });
+    return { startup, scrape };
   } catch (err) {
     throw new Error(`${(err as Error).message}\nagent output:\n${agent.output()}`);
   } finally {
     await agent.stop();
     track(undefined);
   }
+}
+
+/** Everything measured at one container count, in an order that keeps one measurement from disturbing the next. */
+async function measure(
+  engine: BenchEngine,
+  records: ContainerRecord[],
+  opts: BenchOptions,
+  track: (agent: AgentProcess | undefined) => void,
+): Promise<BenchRow> {
+  const n = records.length;
+  const { collector, filesPerPass, passes } = await measureCollector(records, opts);
+
+  let dockerStats;
+  let api;
+  if (n > 0) {
+    const enginePids = engineProcesses(new Set(records.map((r) => r.id)));
+    progress(`  docker stats --no-stream over ${n} containers`);
+    dockerStats = await dockerStatsNoStream(
+      records.map((r) => r.id),
+      enginePids,
+    );
+    if (dockerStats.rows !== n || dockerStats.emptyRows > 0) {
+      progress(
+        `  warning: docker stats printed ${dockerStats.rows} rows (${dockerStats.emptyRows} empty) for ${n} containers`,
+      );
+    }
+    if (!opts.skipApi) {
+      progress(`  API collector pass (concurrency ${opts.apiConcurrency}; ~${Math.ceil(n / opts.apiConcurrency)} s)`);
+      api = await measureApiPass(engine, records, enginePids, opts.apiConcurrency);
+      if (api.samples !== n) progress(`  warning: API pass sampled ${api.samples} of ${n} (${api.errors} errors)`);
+    }
+  }
+
+  const { startup, scrape } = await measureAgent(n, opts, opts.agentNodeArgs, opts.scrapes, track);
+  const plain = opts.plainScrapes > 0 ? await measureAgent(n, opts, [], opts.plainScrapes, track) : undefined;
   return {
     containers: n,
-    collector: collector.name,
-    filesPerPass: trace.paths.length,
+    collector,
+    filesPerPass,
     cgroup: passes.cgroup,
     floorPread: passes.floorPread,
     floorSync: passes.floorSync,
@@ -164,6 +200,12 @@ async function measure(
     api,
     dockerStats,
     scrape,
+    startup,
+    plain: plain && {
+      rssBytes: plain.scrape.rssBytes,
+      peakBytes: plain.scrape.peakBytes,
+      readyMs: plain.startup.readyMs,
+    },
     load: loadavg()[0] ?? NaN,
   };
 }

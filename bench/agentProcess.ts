@@ -14,7 +14,14 @@ export type AgentProcessOptions = {
 };
 
 /** The agent under test, running as `node dist/cli.js run` in its own process. */
-export type AgentProcess = { pid: number; url: string; output: () => string; stop: () => Promise<void> };
+export type AgentProcess = {
+  pid: number;
+  url: string;
+  /** `performance.now()` when the process was spawned: start-up times count from here. */
+  spawnedAt: number;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 /** A TCP port free on 127.0.0.1 right now. */
 /** A free TCP port on 127.0.0.1. */
@@ -64,6 +71,7 @@ export async function startAgentProcess(opts: AgentProcessOptions): Promise<Agen
   );
   const port = await freePort();
   const args = [...(opts.nodeArgs ?? []), opts.cliPath, 'run', '--listen', `127.0.0.1:${port}`, '--config', config];
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
@@ -73,6 +81,7 @@ export async function startAgentProcess(opts: AgentProcessOptions): Promise<Agen
   return {
     pid: child.pid,
     url: `http://127.0.0.1:${port}`,
+    spawnedAt,
     output: () => log,
     async stop() {
       child.kill('SIGTERM');
