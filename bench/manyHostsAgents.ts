@@ -152,12 +152,18 @@ export class AgentFleet {
 
   private async waitReady(host: string): Promise<void> {
     const member = this.member(host);
+    const child = member.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the agent of ${host} is not running: ${member.log.slice(-1000)}`);
+    }
     const { token, perHost, readyTimeoutMs } = this.options;
-    await waitFor(
+    let onExit: (() => void) | undefined;
+    const exited = new Promise<never>((_, reject) => {
+      onExit = () => reject(new Error(`the agent of ${host} exited before it was ready: ${member.log.slice(-1000)}`));
+      child.once('exit', onExit);
+    });
+    const ready = waitFor(
       async () => {
-        if (member.child?.exitCode !== null || member.child.signalCode !== null) {
-          throw new Error(`it exited: ${member.log.slice(-1000)}`);
-        }
         const res = await fetch(`${member.url}/api/v1/containers`, {
           headers: { authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(5_000),
@@ -168,6 +174,12 @@ export class AgentFleet {
       },
       { what: `the agent of ${host} to list its ${perHost} containers`, timeoutMs: readyTimeoutMs, intervalMs: 250 },
     );
+    try {
+      await Promise.race([ready, exited]);
+    } finally {
+      if (onExit) child.off('exit', onExit);
+      exited.catch(() => undefined);
+    }
   }
 
   private member(host: string): Member {

@@ -13,7 +13,14 @@ import { describeIdentity, type Identity } from './identity';
 import { RateLimiter } from './rateLimit';
 import { authorize, type RbacDecision, type RbacPolicy } from './rbac';
 import { deniedReply, failedReply, invalidReply, type Reply } from './reply';
-import { acrossHosts, answered, hostsInScope, unansweredNote, type HostedContainer } from './hostScope';
+import {
+  acrossHosts,
+  answered,
+  hostsDeadlineMargin,
+  hostsInScope,
+  unansweredNote,
+  type HostedContainer,
+} from './hostScope';
 import { formatRemaining } from './humanUnits';
 import { compareNatural } from './naturalOrder';
 import { resolveContainer } from './resolveContainer';
@@ -353,6 +360,7 @@ export class CommandCore {
     const timeoutMs = spec.action
       ? Math.max(this.options.actionTimeoutMs, this.options.commandTimeoutMs)
       : this.options.commandTimeoutMs;
+    const hostsDeadlineAt = Date.now() + timeoutMs - hostsDeadlineMargin(timeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
@@ -368,7 +376,7 @@ export class CommandCore {
           fleet,
           hosts: auth.hosts,
           manyHosts: this.manyHosts(),
-          across: (fn) => acrossHosts(fleet, auth.hosts, fn),
+          across: (fn) => acrossHosts(fleet, auth.hosts, fn, hostsDeadlineAt),
           identity,
           command,
           ...(auth.target ? { target: auth.target } : {}),

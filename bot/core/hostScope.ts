@@ -20,23 +20,44 @@ export function hostsInScope(
   return { ok: false, error: `unknown host ${shown(wanted)} (hosts: ${all.join(', ') || 'none reachable'})` };
 }
 
-/** Runs `fn` on each host's agent in parallel, keeping each host's failure as its own result. */
+/**
+ * Runs `fn` on each host's agent in parallel, keeping each host's failure as its own result. With `deadlineAt` (a
+ * `Date.now()` time), a host still silent then counts as not answering, so the hosts that did answer are not lost
+ * to a command timeout that waited for the slowest one (its request is left to its own timeout).
+ */
 export async function acrossHosts<T>(
   fleet: Fleet,
   hosts: readonly string[],
   fn: (agent: AgentClient, host: string) => Promise<T>,
+  deadlineAt?: number,
 ): Promise<HostResult<T>[]> {
+  const waitMs = deadlineAt === undefined ? undefined : Math.max(0, deadlineAt - Date.now());
   return Promise.all(
     hosts.map(async (host): Promise<HostResult<T>> => {
       const agent = fleet.agent(host);
       if (!agent) return { host, ok: false, error: `host ${host} is not reachable any more` };
+      let timer: NodeJS.Timeout | undefined;
       try {
-        return { host, ok: true, value: await fn(agent, host) };
+        const answer = fn(agent, host);
+        if (waitMs === undefined) return { host, ok: true, value: await answer };
+        const silent = new Promise<HostResult<T>>((resolve) => {
+          const error = `host ${host} is unreachable: no answer within ${Number((waitMs / 1000).toFixed(1))} s`;
+          timer = setTimeout(() => resolve({ host, ok: false, error }), waitMs);
+        });
+        answer.catch(() => undefined);
+        return await Promise.race([answer.then((value) => ({ host, ok: true as const, value })), silent]);
       } catch (err) {
         return { host, ok: false, error: err instanceof Error ? err.message : String(err) };
+      } finally {
+        clearTimeout(timer);
       }
     }),
   );
+}
+
+/** How long before a command's deadline `across` stops waiting for silent hosts: room to render and send the reply. */
+export function hostsDeadlineMargin(commandTimeoutMs: number): number {
+  return Math.min(1000, commandTimeoutMs / 10);
 }
 
 /** The values of the hosts that answered. */

@@ -91,6 +91,18 @@ describe('the command core across hosts', () => {
     );
   });
 
+  it('answers with the hosts that did before bot.commandTimeout, naming one that stays silent', async () => {
+    b.containers = () => new Promise(() => undefined);
+    const quick = { ...bot, commandTimeout: 1000 };
+    const c = buildCommandCore({ bot: quick, fleet: new StaticFleet([a, b]), store, logger });
+    const ps = await c.handle({ identity: admin, text: 'ps' });
+    expect(ps.status).toBe('ok');
+    expect(ps.text).toMatch(/^Not answering: host-b: host host-b is unreachable: no answer within 0\.\d s$/);
+    expect(ps.table?.rows.map((r) => `${r[0]}/${r[1]}`)).toEqual(['host-a/db', 'host-a/web']);
+    const alone = await c.handle({ identity: admin, text: 'ps --host host-b' });
+    expect(alone.status).toBe('failed');
+    expect(alone.text).toMatch(/^host-b: host host-b is unreachable: no answer within 0\.\d s$/);
+  });
   it('names a host whose engine is unreachable under "Not answering" and lists the others', async () => {
     b.engineDown = true;
     const c = core();
