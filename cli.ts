@@ -1,4 +1,6 @@
 #!/usr/bin/env -S node --optimize-for-size --v8-pool-size=2
+// First: sets V8's small-heap flags when node was started without them, before the other modules load.
+import './agent/smallHeap';
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
