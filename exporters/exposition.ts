@@ -137,6 +137,8 @@ export class Exposition {
         const result = { version, families };
         if (this.pending?.version === version) this.pending = undefined;
         this.done = result;
+        // Laid-out parts of an older version would keep its bytes alive (a format not scraped since holds them).
+        this.laidOut.clear();
         return result;
       });
       this.pending = { version, rendered };
