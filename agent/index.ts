@@ -196,11 +196,12 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
         await sync.resync(docker);
         lastResync = Date.now();
         if (!plugins.passive) logs.reconcile();
-        await resources.refresh(docker, 0).catch(() => countError('images'));
         if (!samplerStarted) {
           samplerStarted = true;
           sampler.start();
         }
+        // In the background: readiness never waits for the writable-layer sizes (tens of seconds at 2,000 containers).
+        void resources.refresh(docker, 0).catch(() => countError('images'));
       },
       onEvent(docker, e) {
         events.record(e);
