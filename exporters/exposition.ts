@@ -128,22 +128,29 @@ export class Exposition {
     if (this.now() - this.lastWanted <= WANTED_FOR_MS) void this.rendered();
   }
 
-  /** The current version once rendered; meanwhile the previous one, or the first render itself when there is none. */
+  /**
+   * The current version once rendered; meanwhile the previous one, or the first render itself when there is none. One
+   * render runs at a time: a version that moves on during a render is rendered after it, so at most two versions'
+   * bytes are alive (at 2,000 containers each is ~17 MB).
+   */
   private rendered(): Promise<Rendered> {
     const version = this.version();
     if (this.done?.version === version) return Promise.resolve(this.done);
-    if (this.pending?.version !== version) {
-      const rendered = renderInSlices(this.cachedFamilies, this.headers).then((families) => {
+    const pending = (this.pending ??= this.startRender(version));
+    return this.done ? Promise.resolve(this.done) : pending.rendered;
+  }
+
+  private startRender(version: string): { version: string; rendered: Promise<Rendered> } {
+    const rendered = renderInSlices(this.cachedFamilies, this.headers)
+      .then((families) => {
         const result = { version, families };
-        if (this.pending?.version === version) this.pending = undefined;
         this.done = result;
         // Laid-out parts of an older version would keep its bytes alive (a format not scraped since holds them).
         this.laidOut.clear();
         return result;
-      });
-      this.pending = { version, rendered };
-    }
-    return this.done ? Promise.resolve(this.done) : this.pending.rendered;
+      })
+      .finally(() => (this.pending = undefined));
+    return { version, rendered };
   }
 
   private partsOf(rendered: Rendered, format: ExpositionFormat): Buffer[] {
