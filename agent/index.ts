@@ -36,6 +36,7 @@ import { openLogStream } from './logs/openLogStream';
 import { LogCheckpointParticipant } from './logs/logCheckpointParticipant';
 import { LogCheckpointStore } from './logs/logCheckpointStore';
 import { LogCheckpointLineCounts } from './logs/logCheckpointLineCounts';
+import { passedLines } from './logs/passedLines';
 import type { LogEntry } from './logs/logEntry';
 import { LogTailer } from './logs/logTailer';
 import { migrate, openStore, type Store } from './store/database';
@@ -171,6 +172,9 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       plugins.onLogEntry?.(entry);
       processedLines.count(entry);
     },
+    // Lines no log rule can match become no entry when nothing else takes entries; they are still counted.
+    lineFilter: plugins.onLogEntry ? undefined : (t, stream) => alerts.engine.logLineFilter(t, stream),
+    onPassed: (t, stream, lines) => processedLines.count(passedLines(t, stream, lines)),
     logger,
   });
   const eventPosition = new EventPositionStore(store, () => engine.eventPosition);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertsConfig } from '../config/alertsSchema';
 import type { Alert, AlertNotification, AlertState, Severity } from './alert';
+import type { LogStream } from './alertRule';
 import type { AlertRecord } from './alertStateMachine';
 import { ContainerTracker } from './containerTracker';
 import type { EngineSnapshot } from './engineSnapshot';
@@ -86,6 +87,14 @@ export class AlertEngine {
       touched.map((rt) => ({ rule: rt.rule.name, severity: rt.rule.severity })),
     );
     return this.feed({ type: 'match', line }, touched);
+  }
+
+  /**
+   * Which lines of a container's stream {@link log} can match: `false` for none, else a test of the text. A line it
+   * turns down would have changed nothing here, so a caller may leave it out.
+   */
+  logLineFilter(container: ContainerRef, stream: LogStream): ((text: string) => boolean) | false {
+    return this.logIndex.filter(container, stream);
   }
 
   /** An engine event of a watched container. */

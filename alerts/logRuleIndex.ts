@@ -1,5 +1,5 @@
-import type { LogRule } from './alertRule';
-import type { LogLine } from './inputs';
+import type { LogRule, LogStream } from './alertRule';
+import type { ContainerRef, LogLine } from './inputs';
 import type { LogMatcher, LogPattern } from './logMatcher';
 import { compileLogMatcher } from './logMatcher';
 import { RuleSelection } from './rules/ruleSelection';
@@ -24,19 +24,29 @@ export class LogRuleIndex {
 
   /** Positions of the rules whose pattern this line matches, ascending. */
   matches(line: LogLine): number[] {
-    const { rules, matcher } = this.candidates(line);
+    const { rules, matcher } = this.candidates(line.container, line.stream);
     if (!matcher) return [];
     return matcher.match(line.text).map((i) => rules[i] as number);
   }
 
-  private candidates(line: LogLine): Candidates {
-    const key = `${line.container.id}\u0000${line.container.name}\u0000${line.stream}`;
+  /**
+   * Whether any rule can match a line of this container's stream: `false` when no rule selects it, else a test of the
+   * text that is true exactly when {@link matches} of such a line is not empty.
+   */
+  filter(container: ContainerRef, stream: LogStream): ((text: string) => boolean) | false {
+    const { matcher } = this.candidates(container, stream);
+    if (!matcher) return false;
+    return (text) => matcher.match(text).length > 0;
+  }
+
+  private candidates(container: ContainerRef, stream: LogStream): Candidates {
+    const key = `${container.id}\u0000${container.name}\u0000${stream}`;
     let found = this.byContainer.get(key);
     if (found) return found;
     const rules: number[] = [];
     this.rules.forEach((rule, i) => {
-      if (!rule || (rule.stream !== undefined && rule.stream !== line.stream)) return;
-      if ((this.selections[i] as RuleSelection).has(line.container)) rules.push(i);
+      if (!rule || (rule.stream !== undefined && rule.stream !== stream)) return;
+      if ((this.selections[i] as RuleSelection).has(container)) rules.push(i);
     });
     found = { rules, matcher: rules.length ? this.matcherFor(rules) : undefined };
     if (this.byContainer.size >= MAX_CACHED) this.byContainer.clear();

@@ -41,7 +41,10 @@ export function logPathAgentConfig(dataDir: string): string {
   ].join('\n');
 }
 
-/** Starts the agent on a free loopback port and waits until /readyz answers 200. */
+/**
+ * Starts the agent on a free loopback port and waits until /healthz answers 200 (not /readyz: its first sampling pass
+ * waits for the engine's disk usage, which takes minutes on an engine with thousands of containers).
+ */
 export async function startLogPathAgent(cliPath: string, nodeArgs: readonly string[]): Promise<LogPathAgent> {
   const dir = mkdtempSync(join(tmpdir(), 'dockwatch-logbench-'));
   const config = join(dir, 'bench.yaml');
@@ -73,16 +76,16 @@ export async function startLogPathAgent(cliPath: string, nodeArgs: readonly stri
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the agent exited with ${child.exitCode}:\n${log}`);
-    const ready = await fetch(`${url}/readyz`)
+    const ready = await fetch(`${url}/healthz`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ready) return agent;
     if (Date.now() > deadline) {
       await agent.stop();
-      throw new Error(`the agent was not ready within 30 s:\n${log}`);
+      throw new Error(`the agent was not ready within 120 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

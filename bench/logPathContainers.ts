@@ -24,13 +24,14 @@ export type LogWriters = {
 };
 
 /**
- * The script of one writer: waits for the gate file, then prints `lines` numbered lines of LINE_BYTES bytes with
+ * The script of one writer: prints `ready` (one line, so a follower knows its stream is open), waits for the gate
+ * file, then prints `lines` numbered lines of LINE_BYTES bytes with
  * busybox awk (stdio-buffered writes, as a busy service's logger makes them) and exits.
  */
 function writerScript(lines: number): string {
   const pad = 'x'.repeat(LINE_BYTES - 1 - 9 - 6);
   return (
-    'while [ ! -e /gate/go ]; do sleep 0.05; done; ' +
+    'echo ready; while [ ! -e /gate/go ]; do sleep 0.05; done; ' +
     `exec awk 'BEGIN { for (i = 1; i <= ${lines}; i++) printf "%09d line %s\\n", i, "${pad}" }'`
   );
 }

@@ -1,8 +1,8 @@
 import { LogFrameDecoder, type LogStreamName } from './logFrameDecoder';
 import type { LogDropReason } from './logDropCounts';
 import type { LogEntry } from './logEntry';
-import { LogLineAssembler, type AssembledLine } from './logLineAssembler';
-import { isBefore, resumeFrom, type LogCheckpoint, type LogPosition } from './logPosition';
+import { LogLineAssembler, WHOLE_SKIPPED, WHOLE_TAKEN, type AssembledLine } from './logLineAssembler';
+import { isBefore, positionAt, resumeFrom, type LogCheckpoint, type LogPosition } from './logPosition';
 import { formatSince, nsToMs } from './logTimestamp';
 import { MultilineJoiner, type JoinedEvent, type MultilineOptions } from './multilineJoiner';
 
@@ -15,6 +15,12 @@ export type OpenLogStream = (id: string, since: string) => Promise<NodeJS.Readab
 /** How a tail's run ended: `ended` when the engine closed the stream (the container stopped), else `failed`. */
 export type TailRunResult = { outcome: 'ended' } | { outcome: 'failed'; error: Error } | { outcome: 'closed' };
 
+/**
+ * Which lines of a stream some consumer may want: `false` for none, else a test of a line's text. Lines it turns down
+ * are counted ({@link ContainerLogTailOptions.onPassed}) and checkpointed like entries but never made into one.
+ */
+export type LogLineFilter = ((text: string) => boolean) | false;
+
 /** Options of {@link ContainerLogTail}. */
 export type ContainerLogTailOptions = {
   open: OpenLogStream;
@@ -23,13 +29,25 @@ export type ContainerLogTailOptions = {
   onEntry: (entry: LogEntry) => void;
   /** A line that will not be handed over, and why. */
   onDrop?: (reason: LogDropReason) => void;
+  /** Asked once per stream when the tail (re)opens; without it every line is handed to `onEntry`. */
+  lineFilter?: (stream: LogStreamName) => LogLineFilter;
+  /** Lines the filter turned down, counted per stream in batches (before any later entry of the stream). */
+  onPassed?: (stream: LogStreamName, lines: number) => void;
   now: () => number;
 };
+
+/** Lines the filter turned down and not yet reported, and the position after the last of them. */
+type Passed = { lines: number; sec: number; ns: number; n: number };
 
 /** A stream whose last message is this much older than the other stream's may be moved up to it (ns). */
 const IDLE_MARGIN_NS = 1_000_000_000n;
 
-type StreamState = { assembler: LogLineAssembler; joiner: MultilineJoiner };
+type StreamState = {
+  assembler: LogLineAssembler;
+  joiner: MultilineJoiner;
+  filter: LogLineFilter | undefined;
+  passed: Passed;
+};
 
 /**
  * Follows one container's log from its checkpoint: decodes frames, assembles lines, joins multi-line events, skips
@@ -65,8 +83,8 @@ export class ContainerLogTail {
     if (this.closed) return { outcome: 'closed' };
     const cp = this.committed;
     this.streams = {
-      stdout: this.streamState(cp.stdout),
-      stderr: this.streamState(cp.stderr),
+      stdout: this.streamState('stdout', cp.stdout),
+      stderr: this.streamState('stderr', cp.stderr),
     };
     let stream: NodeJS.ReadableStream & { destroy(): void };
     try {
@@ -80,6 +98,7 @@ export class ContainerLogTail {
     }
     this.handle = stream;
     const decoder = new LogFrameDecoder();
+    const takeFrame = this.opts.multiline ? this.takeFrameJoined : this.takeFrame;
     return new Promise<TailRunResult>((resolve) => {
       let done = false;
       const finish = (result: TailRunResult) => {
@@ -94,7 +113,11 @@ export class ContainerLogTail {
         if (this.closed) return;
         try {
           if (this.target.tty) this.takeRaw(chunk);
-          else for (const f of decoder.push(chunk)) this.takeMessage(f.stream, f.data);
+          else {
+            decoder.each(chunk, takeFrame);
+            this.reportPassed('stdout');
+            this.reportPassed('stderr');
+          }
         } catch (error) {
           stream.destroy();
           finish({ outcome: 'failed', error: error as Error });
@@ -152,11 +175,69 @@ export class ContainerLogTail {
     this.handle = undefined;
   }
 
-  private streamState(at: LogPosition): StreamState {
+  private streamState(name: LogStreamName, at: LogPosition): StreamState {
     return {
       assembler: new LogLineAssembler(at, this.opts.maxLineBytes, () => this.opts.onDrop?.('out_of_order')),
       joiner: new MultilineJoiner(this.opts.multiline),
+      filter: this.opts.lineFilter?.(name),
+      passed: { lines: 0, sec: 0, ns: 0, n: 0 },
     };
+  }
+
+  /** A frame, with multi-line joining: every line goes through the joiner. */
+  private readonly takeFrameJoined = (type: number, buf: Buffer, start: number, end: number): void => {
+    this.takeMessage(type === 2 ? 'stderr' : 'stdout', buf.subarray(start, end));
+  };
+
+  /**
+   * A frame, without joining: a whole line becomes an entry at once (or is passed over when the filter turns it down)
+   * without the assembler's line objects; anything else goes the general way.
+   */
+  private readonly takeFrame = (type: number, buf: Buffer, start: number, end: number): void => {
+    const name: LogStreamName = type === 2 ? 'stderr' : 'stdout';
+    const state = (this.streams as Record<LogStreamName, StreamState>)[name];
+    const a = state.assembler;
+    const taken = a.takeWhole(buf, start, end);
+    if (taken === WHOLE_SKIPPED) return;
+    if (taken !== WHOLE_TAKEN) {
+      this.reportPassed(name);
+      this.takeMessage(name, buf.subarray(start, end));
+      return;
+    }
+    const filter = state.filter;
+    if (filter === false) {
+      this.pass(state, a);
+      return;
+    }
+    const text = buf.toString('utf8', a.textStart, end - 1);
+    if (filter !== undefined && !filter(text)) {
+      this.pass(state, a);
+      return;
+    }
+    this.reportPassed(name);
+    this.linesRead[name]++;
+    const at = a.streamCursor.position();
+    this.emitEntry(name, text, 1, at.ts, at, false);
+  };
+
+  private pass(state: StreamState, a: LogLineAssembler): void {
+    state.passed.lines++;
+    a.streamCursor.lastAt(state.passed);
+  }
+
+  /** Reports the lines passed over on a stream and moves its checkpoint past them. */
+  private reportPassed(name: LogStreamName): void {
+    const passed = (this.streams as Record<LogStreamName, StreamState>)[name].passed;
+    if (passed.lines === 0) return;
+    const lines = passed.lines;
+    passed.lines = 0;
+    this.linesRead[name] += lines;
+    this.opts.onPassed?.(name, lines);
+    const end = positionAt(passed.sec, passed.ns, passed.n);
+    if (isBefore(this.committed[name], end)) {
+      this.committed[name] = end;
+      this.changed = true;
+    }
   }
 
   private takeMessage(name: LogStreamName, data: Buffer): void {
@@ -202,22 +283,32 @@ export class ContainerLogTail {
   }
 
   private emit(name: LogStreamName, events: JoinedEvent[]): void {
-    for (const e of events) {
-      this.opts.onEntry({
-        containerId: this.target.id,
-        container: this.target.name,
-        labels: this.target.labels,
-        stream: name,
-        ts: e.ts,
-        timeMs: nsToMs(e.ts),
-        text: e.text,
-        lines: e.lines,
-        truncated: e.truncated,
-      });
-      if (isBefore(this.committed[name], e.end)) {
-        this.committed[name] = e.end;
-        this.changed = true;
-      }
+    for (const e of events) this.emitEntry(name, e.text, e.lines, e.ts, e.end, e.truncated);
+  }
+
+  private emitEntry(
+    name: LogStreamName,
+    text: string,
+    lines: number,
+    ts: bigint,
+    end: LogPosition,
+    truncated: boolean,
+  ): void {
+    const { id, name: container, labels } = this.target;
+    this.opts.onEntry({
+      containerId: id,
+      container,
+      labels,
+      stream: name,
+      ts,
+      timeMs: nsToMs(ts),
+      text,
+      lines,
+      truncated,
+    });
+    if (isBefore(this.committed[name], end)) {
+      this.committed[name] = end;
+      this.changed = true;
     }
   }
 

@@ -1,6 +1,6 @@
-import { parseLogTimestamp } from './logTimestamp';
+import { parseLogTimestamp, parseLogTimestampAt, type LogTimeParts } from './logTimestamp';
 import type { LogPosition } from './logPosition';
-import { StreamCursor } from './logPosition';
+import { CURSOR_OUT_OF_ORDER, CURSOR_SKIP, StreamCursor } from './logPosition';
 
 /** One complete log line of one stream. */
 export type AssembledLine = {
@@ -17,6 +17,14 @@ const NEWLINE = 0x0a;
 const SPACE = 0x20;
 /** Room for the timestamp and its space before a TTY message's content. */
 const TIMESTAMP_ROOM = 48;
+const CR = 0x0d;
+
+/** {@link LogLineAssembler.takeWhole}: the message is a whole line, taken; its text is at `textStart`. */
+export const WHOLE_TAKEN = 0;
+/** {@link LogLineAssembler.takeWhole}: the message was skipped (a checkpoint covers it, or it came out of order). */
+export const WHOLE_SKIPPED = 1;
+/** {@link LogLineAssembler.takeWhole}: not a plain whole line; nothing was done, give it to `pushMessage`. */
+export const WHOLE_NOT_PLAIN = 2;
 
 /**
  * Turns the log messages of one stream (each `TIMESTAMP SP content`, as the engine sends them with
@@ -34,7 +42,9 @@ export class LogLineAssembler {
   private ttyTail: Buffer = Buffer.alloc(0);
   /** A TTY message longer than a line may be is being read: its rest is appended (`take`) or skipped (`skip`). */
   private ttyLong: 'no' | 'take' | 'skip' = 'no';
-  private lastTs = 0n;
+  private readonly time: LogTimeParts = { sec: 0, ns: 0 };
+  /** Where the text of the line {@link takeWhole} took last begins (it ends before the message's newline). */
+  textStart = 0;
 
   /** `onOutOfOrder`: a line stamped before the one taken last on this stream was skipped (see pushMessage). */
   constructor(
@@ -57,7 +67,31 @@ export class LogLineAssembler {
 
   /** Time of the last message seen on this stream. */
   get lastMessageTs(): bigint {
-    return this.lastTs;
+    return this.cursor.lastTs;
+  }
+
+  /**
+   * The common case of {@link pushMessage} without allocating: a framed message `buf[start, end)` that is a whole line
+   * on its own (a UTC timestamp, no line held before it, a newline at its end, not over `maxLineBytes`, no CR) is
+   * numbered and taken or skipped exactly as pushMessage would; its position is the cursor's. Anything else is left
+   * for pushMessage (WHOLE_NOT_PLAIN).
+   */
+  takeWhole(buf: Buffer, start: number, end: number): number {
+    if (this.partTs !== undefined || buf[end - 1] !== NEWLINE) return WHOLE_NOT_PLAIN;
+    const space = parseLogTimestampAt(buf, start, end, this.time);
+    if (space < 0) return WHOLE_NOT_PLAIN;
+    const textStart = space + 1;
+    const textEnd = end - 1;
+    if (textEnd - textStart > this.maxLineBytes || (textEnd > textStart && buf[textEnd - 1] === CR))
+      return WHOLE_NOT_PLAIN;
+    const step = this.cursor.nextAt(this.time.sec, this.time.ns);
+    if (step === CURSOR_OUT_OF_ORDER) {
+      this.onOutOfOrder();
+      return WHOLE_SKIPPED;
+    }
+    if (step === CURSOR_SKIP) return WHOLE_SKIPPED;
+    this.textStart = textStart;
+    return WHOLE_TAKEN;
   }
 
   /**
@@ -69,7 +103,7 @@ export class LogLineAssembler {
     let content = message;
     const space = message.indexOf(SPACE);
     if (space > 0 && space <= 40) ts = parseLogTimestamp(message.toString('latin1', 0, space));
-    if (ts === undefined) ts = this.lastTs;
+    if (ts === undefined) ts = this.cursor.lastTs;
     else content = message.subarray(space + 1);
     const { position, skip, outOfOrder } = this.cursor.next(ts);
     if (outOfOrder) {
@@ -78,7 +112,6 @@ export class LogLineAssembler {
       if (message[message.length - 1] === NEWLINE) this.onOutOfOrder();
       return;
     }
-    this.lastTs = ts;
     if (skip) {
       this.resetPartial();
       return;
@@ -134,7 +167,7 @@ export class LogLineAssembler {
       return;
     }
     if (this.ttyLong === 'take') {
-      this.append(ended ? piece.subarray(0, piece.length - 1) : piece, this.partTs ?? this.lastTs);
+      this.append(ended ? piece.subarray(0, piece.length - 1) : piece, this.partTs ?? this.cursor.lastTs);
       if (ended && this.partEnd) out.push(this.finish(this.partEnd));
     }
     if (ended) this.ttyLong = 'no';

@@ -2,7 +2,8 @@ import { Backoff } from '../engine/backoff';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import type { Inventory } from '../inventory/inventory';
 import type { Logger } from '../logger';
-import { ContainerLogTail, type OpenLogStream } from './containerLogTail';
+import { ContainerLogTail, type LogLineFilter, type OpenLogStream, type TailTarget } from './containerLogTail';
+import type { LogStreamName } from './logFrameDecoder';
 import type { LogCheckpointStore } from './logCheckpointStore';
 import { LogDropCounts, type LogDropReason } from './logDropCounts';
 import type { LogEntry } from './logEntry';
@@ -21,6 +22,10 @@ export type LogTailerOptions = {
   maxLineBytes: number;
   multiline?: MultilineOptions;
   onEntry: (entry: LogEntry) => void;
+  /** Which lines of a container's stream some consumer may want; without it every line goes to `onEntry`. */
+  lineFilter?: (target: TailTarget, stream: LogStreamName) => LogLineFilter;
+  /** Lines the filter turned down (taken and checkpointed, never made into entries), in batches. */
+  onPassed?: (target: TailTarget, stream: LogStreamName, lines: number) => void;
   logger: Logger;
   now?: () => number;
 };
@@ -188,6 +193,7 @@ export class LogTailer {
   private makeFollow(record: ContainerRecord): Follow {
     const checkpoint = this.stored.get(record.id) ?? checkpointAt(this.initialPosition(record));
     const target = { id: record.id, name: record.name, labels: record.labels, tty: record.tty };
+    const { lineFilter, onPassed } = this.opts;
     const tail = new ContainerLogTail(target, checkpoint, {
       open: (id, since) => {
         const open = this.opts.opener();
@@ -198,6 +204,8 @@ export class LogTailer {
       multiline: this.opts.multiline,
       onEntry: this.opts.onEntry,
       onDrop: (reason) => this.drops.add(record.name, reason),
+      lineFilter: lineFilter && ((stream) => lineFilter(target, stream)),
+      onPassed: (stream, lines) => onPassed?.(target, stream, lines),
       now: this.now,
     });
     const backoff = new Backoff(500, 30_000);

@@ -52,3 +52,56 @@ export function nsToMs(ns: bigint): number {
 export function msToNs(ms: number): bigint {
   return BigInt(Math.floor(ms)) * 1_000_000n;
 }
+
+const PREFIX_BYTES = 19;
+const cachedPrefixBytes = Buffer.alloc(PREFIX_BYTES);
+let cachedPrefixValid = false;
+let cachedPrefixSec = 0;
+/** `YYYY-MM-DDTHH:MM:SS` byte by byte: 0 where a digit goes, else the separator (`-`, `T`, `:`). */
+const PREFIX_PATTERN = Uint8Array.from(Buffer.from('0000-00-00T00:00:00', 'latin1'), (c) => (c === 0x30 ? 0 : c));
+
+/** The time {@link parseLogTimestampAt} read: whole seconds and nanoseconds since the epoch. */
+export type LogTimeParts = { sec: number; ns: number };
+
+/**
+ * Reads the timestamp at `buf[start]` in the form the engine writes it (`2026-11-29T03:13:28.123456789Z`, UTC, trailing
+ * zeros of the fraction dropped) followed by a space, into `out`, without making a string: the seconds of the last
+ * prefix seen are cached. Returns the index of the space, or -1 for anything else (an offset instead of `Z`, no
+ * space): {@link parseLogTimestamp} handles those. Where both accept a time they agree.
+ */
+export function parseLogTimestampAt(buf: Buffer, start: number, end: number, out: LogTimeParts): number {
+  if (end - start < PREFIX_BYTES + 2) return -1;
+  let same = cachedPrefixValid;
+  for (let i = 0; i < PREFIX_BYTES; i++) {
+    const c = buf[start + i] as number;
+    const sep = PREFIX_PATTERN[i] as number;
+    if (sep !== 0 ? c !== sep : c < 0x30 || c > 0x39) return -1;
+    if (same && c !== cachedPrefixBytes[i]) same = false;
+  }
+  let at = start + PREFIX_BYTES;
+  let ns = 0;
+  if (buf[at] === 0x2e) {
+    at++;
+    let digits = 0;
+    while (at < end && digits < 10) {
+      const c = buf[at] as number;
+      if (c < 0x30 || c > 0x39) break;
+      ns = ns * 10 + (c - 0x30);
+      digits++;
+      at++;
+    }
+    if (digits === 0 || digits > 9) return -1;
+    for (let d = digits; d < 9; d++) ns *= 10;
+  }
+  if (at + 1 >= end || buf[at] !== 0x5a || buf[at + 1] !== 0x20) return -1;
+  if (!same) {
+    const ms = Date.parse(`${buf.toString('latin1', start, start + PREFIX_BYTES)}Z`);
+    if (Number.isNaN(ms)) return -1;
+    buf.copy(cachedPrefixBytes, 0, start, start + PREFIX_BYTES);
+    cachedPrefixSec = Math.floor(ms / 1000);
+    cachedPrefixValid = true;
+  }
+  out.sec = cachedPrefixSec;
+  out.ns = ns;
+  return at + 1;
+}
