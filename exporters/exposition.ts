@@ -11,7 +11,7 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && /application\/openmetrics-text/.test(accept);
 }
 
-/** How long after a scrape (or the start, when scrapers come first) the cached part is rendered ahead. */
+/** How long after a scrape the cached part is rendered ahead. */
 const WANTED_FOR_MS = 10 * 60_000;
 
 /**
@@ -91,7 +91,7 @@ export class Exposition {
   private done: Rendered | undefined;
   private pending: { version: string; rendered: Promise<Rendered> } | undefined;
   private readonly laidOut = new Map<ExpositionFormat, { version: string; parts: Buffer[] }>();
-  private lastWanted: number;
+  private lastWanted = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly cachedFamilies: readonly MetricFamily[],
@@ -101,7 +101,6 @@ export class Exposition {
     private readonly now: () => number = Date.now,
   ) {
     this.live = buildRegistries(liveFamilies);
-    this.lastWanted = now();
   }
 
   /**
@@ -121,11 +120,13 @@ export class Exposition {
   }
 
   /**
-   * Renders the cached part ahead when anything scraped in the last ten minutes, or the agent started then; call after
-   * each sampling pass. Both formats share the rendered samples, so a first OpenMetrics scrape finds them ready too.
+   * Renders the cached part ahead after the first sampling pass (so the first scrape finds it ready, in either format:
+   * both share the rendered samples) and while anything scraped in the last ten minutes; call after each pass. An
+   * agent nobody scrapes renders nothing more, and a scrape after a quiet spell gets the last render at once while the
+   * newest is made.
    */
   prerender(): void {
-    if (this.now() - this.lastWanted <= WANTED_FOR_MS) void this.rendered();
+    if (this.done === undefined || this.now() - this.lastWanted <= WANTED_FOR_MS) void this.rendered();
   }
 
   /**
