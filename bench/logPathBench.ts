@@ -138,6 +138,7 @@ async function agentRound(docker: Docker, opts: Options, cliPath: string, round:
       180_000,
       () => `the agent to follow ${[...names].join(', ')}:\n${a.output()}`,
     );
+    await settle(a.pid);
     const w = writers;
     return await measureWindow('agent (2 log rules)', a.pid, w, total, async () => {
       await pollUntil(
@@ -195,6 +196,16 @@ async function readerRound(docker: Docker, opts: Options, round: number): Promis
       if (!(await waitForExit(child, 5000))) child.kill('SIGKILL');
     }
     await writers?.remove();
+  }
+}
+
+/** Waits (up to 120 s) until the agent is done starting: under 30 ms of CPU in a second (its first sync is over). */
+async function settle(pid: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const before = processCpuMs(pid);
+    await sleep(1000);
+    if (processCpuMs(pid) - before <= 30 || Date.now() > deadline) return;
   }
 }
 
