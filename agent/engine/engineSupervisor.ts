@@ -191,6 +191,9 @@ export class EngineSupervisor {
         memoryBytes: Number(info.MemTotal ?? 0),
         rootDir: typeof info.DockerRootDir === 'string' ? info.DockerRootDir : undefined,
       };
+      // Events count from here: the stream opens after the first sync (seconds at 1,000 containers) with `since` at
+      // this point, so a container created or gone during the sync is not missed until the next full resync.
+      this.events.startAt(BigInt(Date.now()) * 1_000_000n);
       await this.hooks.onConnected(docker, this.engineInfo);
       if (this.stopped) return;
       await this.openStream(docker);

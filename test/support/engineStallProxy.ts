@@ -29,6 +29,8 @@ export class EngineStallProxy {
   private readonly pairs = new Set<Pair>();
   private stalled = false;
   private hangPattern: RegExp | undefined;
+  private hangForMs: number | undefined;
+  private hangs = 0;
   private clientsOpen = 0;
   private peak = 0;
   private accepted = 0;
@@ -104,11 +106,17 @@ export class EngineStallProxy {
 
   /**
    * Requests whose request line (`GET /v1.41/info HTTP/1.1`) matches `pattern` are never answered, the others flow:
-   * dockerd 20.10's networking deadlock, where `/_ping` answers and `/info` hangs for good. `undefined` ends it for
-   * requests made from now on.
+   * dockerd 20.10's networking deadlock, where `/_ping` answers and `/info` hangs for good. With `forMs` they are
+   * only held that long, then forwarded (a slow engine). `undefined` ends it for requests made from now on.
    */
-  hangRequests(pattern: RegExp | undefined): void {
+  hangRequests(pattern: RegExp | undefined, forMs?: number): void {
     this.hangPattern = pattern;
+    this.hangForMs = forMs;
+  }
+
+  /** Requests held by {@link hangRequests} so far. */
+  get heldRequests(): number {
+    return this.hangs;
   }
 
   /** Closes every connection and the listener, and removes the temp dir. */
@@ -156,9 +164,22 @@ export class EngineStallProxy {
   private pass(pair: Pair, from: Held, to: net.Socket | undefined, chunk: Buffer): void {
     if (from === pair.fromClient && this.hangPattern && !pair.hung) {
       const requestLine = chunk.toString('latin1', 0, Math.min(chunk.length, 512)).split('\r\n', 1)[0] ?? '';
-      if (this.hangPattern.test(requestLine)) pair.hung = true;
+      if (this.hangPattern.test(requestLine)) {
+        pair.hung = true;
+        this.hangs += 1;
+        const forMs = this.hangForMs;
+        if (forMs !== undefined) {
+          setTimeout(() => {
+            pair.hung = false;
+            if (!this.stalled) this.release(pair);
+          }, forMs);
+        }
+      }
     }
-    if (pair.hung) return;
+    if (pair.hung) {
+      if (this.hangForMs !== undefined) from.chunks.push(chunk);
+      return;
+    }
     if (this.stalled || !to || from.chunks.length > 0) from.chunks.push(chunk);
     else to.write(chunk);
     if (!this.stalled) this.release(pair);
