@@ -372,7 +372,8 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   );
   const served = new InProcessAgent({ inventory, samples, engine, alerts }, { config, actions, pulls });
   const controlApi = agentControlApi(config, alerts, engine, logger, served);
-  const isReady = () => samples.generation > 0;
+  // Ready once the first pass is stored and rendered, so the first scrape (either format) does not wait for the render.
+  const isReady = () => samples.generation > 0 && exposition.hasRendered;
   const tls = readListenerTls(config.agent.tls);
   const server = new MetricsServer({ exposition, logger, isReady, api: controlApi, ...(tls ? { tls } : {}) });
   const listen = parseHostPort(config.agent.listen);

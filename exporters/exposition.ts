@@ -119,6 +119,11 @@ export class Exposition {
     return { parts: [...cached, live], contentType: registries.contentType };
   }
 
+  /** Whether the per-container part has been rendered once: until then a scrape waits for that first render. */
+  get hasRendered(): boolean {
+    return this.done !== undefined;
+  }
+
   /**
    * Renders the cached part ahead after the first sampling pass (so the first scrape finds it ready, in either format:
    * both share the rendered samples) and while anything scraped in the last ten minutes; call after each pass. An
