@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_CLI, writeAgentConfig } from '../support/ctlProcess';
+import { startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';
 import { EngineStallProxy } from '../support/engineStallProxy';
 import { parseExposition, valueOf } from '../support/exposition';
 import { freePort } from '../support/freePort';
@@ -16,15 +15,10 @@ import { waitFor } from '../support/waitFor';
 
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-handshake-hang-'));
 let proxy: EngineStallProxy;
-let agent: ChildProcess | undefined;
-let log = '';
+let agent: AgentProcess | undefined;
 
 afterAll(async () => {
-  if (agent && agent.exitCode === null) {
-    const exited = new Promise((resolve) => agent?.once('exit', resolve));
-    agent.kill('SIGTERM');
-    await exited;
-  }
+  await agent?.stop();
   await proxy?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -40,13 +34,11 @@ describe('an engine whose /info hangs while /_ping answers', () => {
       `  host: "${proxy.host}"`,
       '  stallTimeout: 2s',
     ]);
-    agent = spawn(process.execPath, [BUILT_CLI, '--config', configFile, 'agent'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    agent.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    agent = await startAgentProcess(configFile, port, { waitForReady: false });
+    const { log } = agent;
     const scrape = async () => parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
 
-    await waitFor(async () => log.includes('the Docker engine did not answer GET /info within 2s'), {
+    await waitFor(async () => log().includes('the Docker engine did not answer GET /info within 2s'), {
       what: 'the agent to report the hung /info',
       timeoutMs: 20_000,
     });
@@ -59,6 +51,6 @@ describe('an engine whose /info hangs while /_ping answers', () => {
       timeoutMs: 45_000,
     });
     expect(valueOf(await scrape(), 'dockwatch_engine_up')).toBe(1);
-    expect(agent.exitCode).toBeNull();
+    expect(agent.process.exitCode).toBeNull();
   }, 90_000);
 });

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_CLI, writeAgentConfig } from '../support/ctlProcess';
+import { startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';
 import { removeTestContainers, runTestContainer } from '../support/engine';
 import { EngineStallProxy } from '../support/engineStallProxy';
 import { freePort } from '../support/freePort';
@@ -19,17 +18,12 @@ import { waitFor } from '../support/waitFor';
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-sync-window-'));
 let proxy: EngineStallProxy;
 let hook: RecordingServer;
-let agent: ChildProcess | undefined;
-let log = '';
+let agent: AgentProcess | undefined;
 
 type Sent = { rule: string; status: string; alerts: { labels: Record<string, string> }[] };
 
 afterAll(async () => {
-  if (agent && agent.exitCode === null) {
-    const exited = new Promise((resolve) => agent?.once('exit', resolve));
-    agent.kill('SIGTERM');
-    await exited;
-  }
+  await agent?.stop();
   await proxy?.close();
   await hook?.stop();
   await removeTestContainers();
@@ -55,10 +49,8 @@ describe('the first sync after connecting', () => {
       'notifiers:',
       `  - { name: hook, type: webhook, url: "${hook.url}/hook" }`,
     ]);
-    agent = spawn(process.execPath, [BUILT_CLI, '--config', configFile, 'agent'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    agent.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    agent = await startAgentProcess(configFile, port, { waitForReady: false });
+    const { log } = agent;
     await waitFor(async () => proxy.heldRequests > 0, { what: 'the agent to list containers', timeoutMs: 30_000 });
 
     const crash = await runTestContainer({ name: 'sync-window-crash', cmd: ['sh', '-c', 'exit 3'] });
@@ -68,7 +60,7 @@ describe('the first sync after connecting', () => {
         .map((r) => JSON.parse(r.body) as Sent)
         .filter((n) => n.rule === 'crashed' && n.alerts.some((a) => a.labels.container === crash.name));
     await waitFor(async () => crashed().length > 0, { what: 'the crash alert', timeoutMs: 45_000 }).catch((err) => {
-      throw new Error(`${(err as Error).message}; the agent's log:\n${log}`);
+      throw new Error(`${(err as Error).message}; the agent's log:\n${log()}`);
     });
     expect(crashed().map((n) => n.status)).toEqual(['firing']);
   }, 90_000);

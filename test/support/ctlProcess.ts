@@ -104,15 +104,20 @@ export function writeAgentConfig(file: string, { dataDir, port, hostName }: Agen
   );
 }
 
-/** A `dockwatch agent` process of the built CLI, ready (its /readyz answers) on `port`. */
+/** A `dockwatch agent` process of the built CLI on `port` (ready, its /readyz answering, unless told not to wait). */
 export type AgentProcess = { process: ChildProcess; log: () => string; stop: () => Promise<void> };
 
 /** How {@link startAgentProcess} runs node: flags before the CLI (default none), the environment (default this one's). */
-export type AgentProcessOptions = { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv };
+export type AgentProcessOptions = {
+  nodeArgs?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  /** Whether to wait until /readyz answers (default true); false returns right after the spawn, for agents not ready. */
+  waitForReady?: boolean;
+};
 
 /**
- * Starts `dockwatch agent` with a config file and waits until it is ready; keeps the last 64 KB of its stderr; `stop`
- * sends SIGTERM and waits.
+ * Starts `dockwatch agent` with a config file and waits until it is ready (unless `waitForReady` is false); keeps the
+ * last 64 KB of its stderr; `stop` sends SIGTERM and waits.
  */
 export async function startAgentProcess(
   configFile: string,
@@ -131,6 +136,7 @@ export async function startAgentProcess(
     child.kill('SIGTERM');
     await exited;
   };
+  if (options.waitForReady === false) return { process: child, log: () => log, stop };
   try {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, {
       what: 'the agent to be ready',
