@@ -18,6 +18,12 @@ export type SamplerOptions = {
 };
 
 /**
+ * Passes in a row that must find none of the containers still running before a cgroup collector gives way to the
+ * fallback: one or two empty passes happen when the only running containers exit while a pass reads them.
+ */
+export const MISSES_BEFORE_FALLBACK = 3;
+
+/**
  * Samples every running, watched container on an interval with one collector and stores the results for the
  * exporters. A pass never overlaps the previous one; a slow pass delays the next instead of piling up.
  */
@@ -77,16 +83,22 @@ export class StatsSampler {
       });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.opts.self.recordCollection(this.collector.name, seconds, samples.length);
-      if (running.length > 0 && samples.length === 0 && this.opts.fallback) {
-        if (++this.misses >= 2) return this.switchToFallback(running.length);
-      } else {
-        this.misses = 0;
+      if (samples.length > 0) this.misses = 0;
+      else if (this.opts.fallback && this.anyStillRunning(running)) {
+        if (++this.misses >= MISSES_BEFORE_FALLBACK) return this.switchToFallback(running.length);
       }
       this.opts.store.replace(samples, root);
       this.opts.onPass?.();
     } catch (err) {
       this.opts.logger.warn('sampling pass failed', { collector: this.collector.name, error: (err as Error).message });
     }
+  }
+
+  /** Whether any of the containers a pass was given still runs: a container that stopped meanwhile is no miss. */
+  private anyStillRunning(running: readonly ContainerRecord[]): boolean {
+    if (running.length === 0) return false;
+    const now = new Set(this.opts.running().map((r) => r.id));
+    return running.some((r) => now.has(r.id));
   }
 
   private async switchToFallback(running: number): Promise<void> {
