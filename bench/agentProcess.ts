@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_LABEL } from './benchFleet';
+import { keepOutput, stopChild } from './childProcess';
 
 /** Options of {@link startAgentProcess}. */
 export type AgentProcessOptions = {
@@ -37,18 +38,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether `child` exits within `ms`. */
-export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
 /**
  * Starts the agent on a free loopback port with a config that watches only the bench containers (default 5 s
  * sampling interval, so scrapes meet sampling passes as they would in production). Its log is kept for errors.
@@ -73,22 +62,15 @@ export async function startAgentProcess(opts: AgentProcessOptions): Promise<Agen
   const args = [...(opts.nodeArgs ?? []), opts.cliPath, 'run', '--listen', `127.0.0.1:${port}`, '--config', config];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = keepOutput(child, 8000);
   if (child.pid === undefined) throw new Error(`could not start the agent: ${process.execPath} ${args.join(' ')}`);
   return {
     pid: child.pid,
     url: `http://127.0.0.1:${port}`,
     spawnedAt,
-    output: () => log,
+    output,
     async stop() {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 15_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
+      await stopChild(child, 15_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForExit } from './agentProcess';
+import { freePort } from './agentProcess';
+import { keepOutput, stopChild } from './childProcess';
 
 /** Label on every container of this bench (the agent selects on it; cleanup removes what carries it). */
 export const ALERT_BENCH_LABEL = 'dockwatch.bench';
@@ -65,35 +66,28 @@ export async function startAlertAgent(opts: AlertAgentOptions): Promise<AlertAge
   const port = await freePort();
   const args = [...(opts.nodeArgs ?? []), opts.cliPath, 'run', '--listen', `127.0.0.1:${port}`, '--config', config];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-64_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = keepOutput(child, 64_000);
   if (child.pid === undefined) throw new Error(`could not start the agent: ${process.execPath} ${args.join(' ')}`);
   const agent: AlertAgent = {
     pid: child.pid,
     url: `http://127.0.0.1:${port}`,
     config: alertAgentConfig('<temp dir>', { ...opts, webhookUrl: '<receiver>' }),
-    output: () => log,
+    output,
     async stop() {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 15_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
+      await stopChild(child, 15_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the agent exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`the agent exited with ${child.exitCode}:\n${output()}`);
     const ready = await fetch(`${agent.url}/readyz`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ready) return agent;
     if (Date.now() > deadline) {
       await agent.stop();
-      throw new Error(`the agent was not ready within 30 s:\n${log}`);
+      throw new Error(`the agent was not ready within 30 s:\n${output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

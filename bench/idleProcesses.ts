@@ -2,27 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForExit } from './agentProcess';
+import { freePort } from './agentProcess';
+import { keepOutput, stopChild } from './childProcess';
 import { IDLE_LABEL, IDLE_LABEL_VALUE } from './idleFleet';
 
 /** A child process of the idle bench: its pid, its last output, and how to stop it. */
 export type IdleChild = { pid: number; output: () => string; stop: () => Promise<void> };
 
 function track(child: ChildProcess, what: string, cleanup: () => void): IdleChild {
-  let log = '';
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = keepOutput(child, 8000);
   if (child.pid === undefined) throw new Error(`could not start ${what}`);
   return {
     pid: child.pid,
-    output: () => log,
+    output,
     async stop() {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 15_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
+      await stopChild(child, 15_000);
       cleanup();
     },
   };

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForExit } from './agentProcess';
+import { freePort } from './agentProcess';
+import { keepOutput, stopChild } from './childProcess';
 import { LOG_BENCH_LABEL, LOG_BENCH_VALUE } from './logPathContainers';
 
 /** The node flags the `dockwatch` binary runs with (its shebang). */
@@ -52,40 +53,33 @@ export async function startLogPathAgent(cliPath: string, nodeArgs: readonly stri
   const port = await freePort();
   const args = [...BINARY_NODE_FLAGS, ...nodeArgs, cliPath, 'run', '--listen', `127.0.0.1:${port}`, '--config', config];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-16_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = keepOutput(child, 16_000);
   if (child.pid === undefined) throw new Error(`could not start the agent: ${process.execPath} ${args.join(' ')}`);
   const url = `http://127.0.0.1:${port}`;
   const agent: LogPathAgent = {
     pid: child.pid,
     url,
-    output: () => log,
+    output,
     metrics: async () => {
       const res = await fetch(`${url}/metrics`);
       if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status}`);
       return res.text();
     },
     async stop() {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 15_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
+      await stopChild(child, 15_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the agent exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`the agent exited with ${child.exitCode}:\n${output()}`);
     const ready = await fetch(`${url}/healthz`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ready) return agent;
     if (Date.now() > deadline) {
       await agent.stop();
-      throw new Error(`the agent was not ready within 120 s:\n${log}`);
+      throw new Error(`the agent was not ready within 120 s:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

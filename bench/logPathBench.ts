@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Docker from 'dockerode';
-import { waitForExit } from './agentProcess';
+import { waitForExit } from './childProcess';
 import { engineCpuMs, engineProcesses, processCpuMs } from './engineCpu';
 import { startLogPathAgent, sumSeries, type LogPathAgent } from './logPathAgent';
 import { removeLogBenchContainers, startLogWriters, type LogWriters } from './logPathContainers';

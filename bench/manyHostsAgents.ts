@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../test/support/waitFor';
-import { processMemory, waitForExit } from './agentProcess';
+import { processMemory } from './agentProcess';
+import { keepOutput, stopChild, waitForExit } from './childProcess';
 import { HOST_LABEL } from './manyHostsContainers';
 
 /** How the simulated hosts' agents are started. */
@@ -25,7 +26,14 @@ export type AgentFleetOptions = {
   progress: (message: string) => void;
 };
 
-type Member = { host: string; url: string; config: string; child?: ChildProcess; log: string; ending: boolean };
+type Member = {
+  host: string;
+  url: string;
+  config: string;
+  child?: ChildProcess;
+  log: () => string;
+  ending: boolean;
+};
 
 /** The agent YAML of one simulated host: its own address, name, token, data dir and only its own containers. */
 function agentYaml(host: string, address: string, port: number, token: string, dataDir: string): string {
@@ -57,7 +65,7 @@ export class AgentFleet {
       mkdirSync(home, { recursive: true });
       const config = join(home, 'agent.yaml');
       writeFileSync(config, agentYaml(host, address, options.port, options.token, join(home, 'data')));
-      this.members.set(host, { host, url: `http://${address}:${options.port}`, config, log: '', ending: false });
+      this.members.set(host, { host, url: `http://${address}:${options.port}`, config, log: () => '', ending: false });
     });
   }
 
@@ -107,12 +115,9 @@ export class AgentFleet {
     });
     member.child = child;
     member.ending = false;
-    member.log = '';
-    const keep = (chunk: Buffer) => (member.log = (member.log + chunk.toString()).slice(-4000));
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    member.log = keepOutput(child, 4000);
     child.once('exit', (code, signal) => {
-      if (!member.ending) progress(`  the agent of ${host} exited (${signal ?? code}): ${member.log.slice(-500)}`);
+      if (!member.ending) progress(`  the agent of ${host} exited (${signal ?? code}): ${member.log().slice(-500)}`);
     });
     await this.waitReady(host);
   }
@@ -128,18 +133,8 @@ export class AgentFleet {
       m.ending = true;
       return m.child && m.child.exitCode === null && m.child.signalCode === null ? [m.child] : [];
     });
-    for (const child of children) {
-      child.kill('SIGCONT');
-      child.kill('SIGTERM');
-    }
-    await Promise.all(
-      children.map(async (child) => {
-        if (!(await waitForExit(child, 10_000))) {
-          child.kill('SIGKILL');
-          await waitForExit(child, 5_000);
-        }
-      }),
-    );
+    for (const child of children) child.kill('SIGCONT');
+    await Promise.all(children.map((child) => stopChild(child, 10_000)));
   }
 
   /** SIGKILL to every agent at once, without waiting (the last resort of an exit handler). */
@@ -154,12 +149,12 @@ export class AgentFleet {
     const member = this.member(host);
     const child = member.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the agent of ${host} is not running: ${member.log.slice(-1000)}`);
+      throw new Error(`the agent of ${host} is not running: ${member.log().slice(-1000)}`);
     }
     const { token, perHost, readyTimeoutMs } = this.options;
     let onExit: (() => void) | undefined;
     const exited = new Promise<never>((_, reject) => {
-      onExit = () => reject(new Error(`the agent of ${host} exited before it was ready: ${member.log.slice(-1000)}`));
+      onExit = () => reject(new Error(`the agent of ${host} exited before it was ready: ${member.log().slice(-1000)}`));
       child.once('exit', onExit);
     });
     const ready = waitFor(

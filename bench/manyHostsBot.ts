@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FakeDiscord, FakeMember } from '../test/support/fakeDiscord';
 import { waitFor } from '../test/support/waitFor';
-import { processMemory, waitForExit } from './agentProcess';
+import { processMemory } from './agentProcess';
+import { keepOutput, stopChild } from './childProcess';
 import type { FinalEdit, ReplyClock } from './discordPsReplyClock';
 
 /** How the bot finds the agents: a `bot.agents` list, or `bot.discovery` of one DNS name. */
@@ -64,16 +65,14 @@ function botYaml(o: BotProcessOptions): string {
 
 /** `dockwatch bot` in its own process (with the binary's node flags), logged in to the bench's fake Discord. */
 export class BotProcess {
-  private log = '';
+  private readonly log: () => string;
   private ending = false;
 
   private constructor(
     private readonly options: BotProcessOptions,
     private readonly child: ChildProcess,
   ) {
-    const keep = (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-8000));
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    this.log = keepOutput(child, 8000);
   }
 
   /** Writes the config, starts the bot and resolves once it has registered its slash commands with the fake. */
@@ -109,7 +108,7 @@ export class BotProcess {
 
   /** The tail of the bot's output (for errors). */
   output(): string {
-    return this.log;
+    return this.log();
   }
 
   /** `/ps` as the member, timed from the fake's dispatch to the fake having the final edit of the reply. */
@@ -130,11 +129,7 @@ export class BotProcess {
   async stop(): Promise<void> {
     if (this.ending) return;
     this.ending = true;
-    this.child.kill('SIGTERM');
-    if (!(await waitForExit(this.child, 10_000))) {
-      this.child.kill('SIGKILL');
-      await waitForExit(this.child, 5_000);
-    }
+    await stopChild(this.child, 10_000);
   }
 
   /** SIGKILL without waiting (the last resort of an exit handler). */

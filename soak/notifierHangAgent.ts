@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { freePort, waitForExit } from '../bench/agentProcess';
+import { freePort } from '../bench/agentProcess';
+import { waitForExit } from '../bench/childProcess';
 import type { NotifierType } from '../alerts/notifiers/notifier';
 
 /** One notifier of the agent under test: its config name, type, URL and timeout. */
