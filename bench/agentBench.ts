@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultConfig } from '../config/schema';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import { startAgentProcess, type AgentProcess } from './agentProcess';
 import { measureApiPass } from './apiPass';
-import { integerOption, progress, renderBenchReport } from './benchCli';
+import { progress, renderBenchReport } from './benchCli';
+import { integerListOption, integerOption, parseBenchOptions, wordsOption } from './benchOptions';
 import { collectorPass, hostCgroupCollector } from './benchCollector';
 import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
 import { traceCollectorFiles } from './collectorFileTrace';
@@ -45,9 +45,9 @@ const USAGE = `usage: node dist/bench/agentBench.js [--counts 10,100,500] [--net
   [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out bench/results/latest.md]`;
 
 function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseBenchOptions(
+    argv,
+    {
       counts: { type: 'string', default: '10,100,500' },
       network: { type: 'string', default: 'none' },
       passes: { type: 'string', default: '20' },
@@ -62,14 +62,10 @@ function parseOptions(argv: string[]): BenchOptions {
       'settle-seconds': { type: 'string', default: '5' },
       'agent-node-args': { type: 'string', default: '--optimize-for-size --v8-pool-size=2' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.md') },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  const counts = [...new Set(values.counts.split(',').map((c) => integerOption('counts', c.trim(), 0, USAGE)))];
+    USAGE,
+  );
+  const counts = integerListOption('counts', values.counts, 0, USAGE);
   if (values.network !== 'none' && values.network !== 'bridge') {
     throw new Error(`--network must be none or bridge, got "${values.network}"\n${USAGE}`);
   }
@@ -87,7 +83,7 @@ function parseOptions(argv: string[]): BenchOptions {
     skipApi: values['skip-api'],
     keep: values.keep,
     settleMs: (Number(values['settle-seconds']) || 0) * 1000,
-    agentNodeArgs: values['agent-node-args'].split(' ').filter((a) => a !== ''),
+    agentNodeArgs: wordsOption(values['agent-node-args']),
     out: values.out,
   };
 }

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration';
 import { ALERT_BENCH_LABEL, ALERT_BENCH_VALUE, startAlertAgent, type AlertAgent } from './alertLatencyAgent';
 import { AlertBenchContainers } from './alertLatencyContainers';
-import { integerOption, progress } from './benchCli';
+import { progress } from './benchCli';
+import { integerListOption, integerOption, parseBenchOptions, wordsOption } from './benchOptions';
 import { agentCounters, schedTime } from './alertLatencyDiagnosis';
 import { startWebhookReceiver, type WebhookReceiver } from './alertLatencyReceiver';
 import { runScenario } from './alertLatencyRun';
@@ -39,9 +39,9 @@ function durationOption(name: string, value: string): string {
 }
 
 function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseBenchOptions(
+    argv,
+    {
       log: { type: 'string', default: '50' },
       die: { type: 'string', default: '50' },
       oom: { type: 'string', default: '10' },
@@ -52,13 +52,9 @@ function parseOptions(argv: string[]): BenchOptions {
       'timeout-seconds': { type: 'string', default: '30' },
       'agent-node-args': { type: 'string', default: '' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'alert-latency.md') },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+    USAGE,
+  );
   return {
     counts: {
       log: integerOption('log', values.log, 0, USAGE),
@@ -66,13 +62,11 @@ function parseOptions(argv: string[]): BenchOptions {
       oom: integerOption('oom', values.oom, 0, USAGE),
     },
     rounds: integerOption('rounds', values.rounds, 1, USAGE),
-    spacingsMs: [
-      ...new Set(values['spacing-ms'].split(',').map((v) => integerOption('spacing-ms', v.trim(), 0, USAGE))),
-    ],
+    spacingsMs: integerListOption('spacing-ms', values['spacing-ms'], 0, USAGE),
     groupWait: durationOption('group-wait', values['group-wait']),
     groupWindow: durationOption('group-window', values['group-window']),
     timeoutMs: integerOption('timeout-seconds', values['timeout-seconds'], 1, USAGE) * 1000,
-    agentNodeArgs: values['agent-node-args'].split(' ').filter((a) => a !== ''),
+    agentNodeArgs: wordsOption(values['agent-node-args']),
     out: values.out,
   };
 }

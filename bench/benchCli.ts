@@ -3,14 +3,6 @@ export function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-/** An integer option of at least `min`, or an error naming the option and showing the usage. */
-export function integerOption(name: string, value: string, min: number, usage: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new Error(`--${name} must be an integer ≥ ${min}, got "${value}"\n${usage}`);
-  return n;
-}
-
 /** What one bench's markdown report is made of. */
 export type BenchReport = {
   title: string;

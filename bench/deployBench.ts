@@ -3,14 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { startAgent, type RunningAgent } from '../agent';
 import type { DeployResult, DeployStep } from '../agent/actions/containerActions';
 import { createLogger } from '../agent/logger';
 import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../test/support/registry';
 import { waitFor } from '../test/support/waitFor';
 import { benchAgentConfig } from './benchAgentConfig';
-import { integerOption, progress, renderBenchReport } from './benchCli';
+import { progress, renderBenchReport } from './benchCli';
+import { integerOption, parseBenchOptions } from './benchOptions';
 import { deployTable, stepTable, type DeployRound } from './deployTable';
 
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -119,17 +120,14 @@ async function viaShell(rig: Rig, name: string): Promise<Pick<DeployRound, 'shel
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
+  const values = parseBenchOptions(
+    process.argv.slice(2),
+    {
       runs: { type: 'string', default: '5' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'deploy.md') },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+    USAGE,
+  );
   const runs = integerOption('runs', values.runs, 1, USAGE);
   const rig = await startRig();
   const id = randomBytes(2).toString('hex');

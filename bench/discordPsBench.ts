@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { integerOption, progress, renderBenchReport } from './benchCli';
+import { progress, renderBenchReport } from './benchCli';
+import { integerListOption, integerOption, parseBenchOptions } from './benchOptions';
 import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
 import { measureDockerPs, measureRoundTrips, spread } from './discordPsMeasure';
 import { startDiscordPsRig, type DiscordPsRig } from './discordPsRig';
@@ -27,9 +27,9 @@ const USAGE = `usage: node dist/bench/discordPsBench.js [--counts 100,500] [--ru
   [--docker-ps-runs 10] [--network auto|none|bridge] [--remove] [--ready-timeout-seconds 300] [--out bench/results/discord-ps.md]`;
 
 function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseBenchOptions(
+    argv,
+    {
       counts: { type: 'string', default: '100,500' },
       runs: { type: 'string', default: '200' },
       warmups: { type: 'string', default: '20' },
@@ -39,18 +39,14 @@ function parseOptions(argv: string[]): BenchOptions {
       remove: { type: 'boolean', default: false },
       'ready-timeout-seconds': { type: 'string', default: '300' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'discord-ps.md') },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+    USAGE,
+  );
   const network = values.network;
   if (network !== 'auto' && network !== 'none' && network !== 'bridge') {
     throw new Error(`--network must be auto, none or bridge, got "${network}"\n${USAGE}`);
   }
-  const counts = [...new Set(values.counts.split(',').map((c) => integerOption('counts', c.trim(), 1, USAGE)))];
+  const counts = integerListOption('counts', values.counts, 1, USAGE);
   return {
     counts: counts.sort((a, b) => b - a),
     network,

@@ -2,9 +2,9 @@ import type Dockerode from 'dockerode';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultConfig } from '../config/schema';
-import { integerOption, progress, renderBenchReport } from './benchCli';
+import { progress, renderBenchReport } from './benchCli';
+import { integerOption, parseBenchOptions, wordsOption } from './benchOptions';
 import { collectorPass, hostCgroupCollector } from './benchCollector';
 import { connectEngine } from './benchFleet';
 import { traceCollectorFiles } from './collectorFileTrace';
@@ -33,9 +33,9 @@ const USAGE = `usage: node dist/bench/idleBench.js [--containers 100] [--window-
   [--out bench/results/idle.md]`;
 
 function parseOptions(argv: string[]): IdleOptions & { agentExtra: string[] } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseBenchOptions(
+    argv,
+    {
       containers: { type: 'string', default: '100' },
       'window-seconds': { type: 'string', default: '30' },
       rounds: { type: 'string', default: '3' },
@@ -44,21 +44,16 @@ function parseOptions(argv: string[]): IdleOptions & { agentExtra: string[] } {
       'agent-extra-args': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'idle.md') },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  const words = (s: string) => s.split(' ').filter((a) => a !== '');
+    USAGE,
+  );
   return {
     containers: integerOption('containers', values.containers, 1, USAGE),
     windowMs: integerOption('window-seconds', values['window-seconds'], 1, USAGE) * 1000,
     rounds: integerOption('rounds', values.rounds, 1, USAGE),
     settleMs: integerOption('settle-seconds', values['settle-seconds'], 0, USAGE) * 1000,
-    nodeArgs: words(values['node-args']),
-    agentExtra: words(values['agent-extra-args']),
+    nodeArgs: wordsOption(values['node-args']),
+    agentExtra: wordsOption(values['agent-extra-args']),
     keep: values.keep,
     out: values.out,
   };

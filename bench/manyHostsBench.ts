@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FakeDiscord, type FakeMember } from '../test/support/fakeDiscord';
-import { progress, integerOption, renderBenchReport } from './benchCli';
+import { progress, renderBenchReport } from './benchCli';
+import { integerOption, parseBenchOptions } from './benchOptions';
 import { BENCH_IMAGE, connectEngine } from './benchFleet';
 import { spread } from './discordPsMeasure';
 import { ReplyClock } from './discordPsReplyClock';
@@ -45,9 +45,9 @@ const USAGE = `usage: node dist/bench/manyHostsBench.js [--hosts 20] [--per-host
   [--dns-name dockwatch-bench13-agents.test] [--ready-timeout-seconds 180] [--out bench/results/many-hosts.md]`;
 
 function parseOptions(argv: string[]): BenchOptions {
-  const { values: v } = parseArgs({
-    args: argv,
-    options: {
+  const v = parseBenchOptions(
+    argv,
+    {
       hosts: { type: 'string', default: '20' },
       'per-host': { type: 'string', default: '5' },
       runs: { type: 'string', default: '100' },
@@ -59,13 +59,9 @@ function parseOptions(argv: string[]): BenchOptions {
       'dns-name': { type: 'string', default: 'dockwatch-bench13-agents.test' },
       'ready-timeout-seconds': { type: 'string', default: '180' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'many-hosts.md') },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (v.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+    USAGE,
+  );
   if (!/^[a-z0-9.-]+$/.test(v['dns-name'])) throw new Error(`--dns-name must be a host name\n${USAGE}`);
   return {
     hosts: Math.min(integerOption('hosts', v.hosts, 2, USAGE), 200),

@@ -14,7 +14,8 @@ import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } 
 import { retag } from '../test/support/registryManifests';
 import { waitFor } from '../test/support/waitFor';
 import { benchAgentConfig } from './benchAgentConfig';
-import { integerOption, progress, renderBenchReport } from './benchCli';
+import { progress, renderBenchReport } from './benchCli';
+import { integerOption } from './benchOptions';
 import { median } from './passTiming';
 
 const USAGE = 'usage: node dist/bench/updateCheckBench.js [--containers 100] [--rounds 5]';
