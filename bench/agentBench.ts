@@ -5,7 +5,7 @@ import { defaultConfig } from '../config/schema';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import { startAgentProcess, type AgentProcess } from './agentProcess';
 import { measureApiPass } from './apiPass';
-import { progress, renderBenchReport } from './benchCli';
+import { cleanUpOnSignals, progress, renderBenchReport } from './benchCli';
 import { integerListOption, integerOption, parseBenchOptions, wordsOption } from './benchOptions';
 import { collectorPass, hostCgroupCollector } from './benchCollector';
 import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
@@ -256,12 +256,6 @@ async function describeEnvironment(engine: BenchEngine, opts: BenchOptions, warn
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const engine = await connectEngine();
-  await engine.docker
-    .getImage(BENCH_IMAGE)
-    .inspect()
-    .catch(() => {
-      throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
-    });
   const fleet = new BenchFleet(engine.docker, opts.network, progress);
   let agent: AgentProcess | undefined;
   let cleaning: Promise<void> | undefined;
@@ -272,12 +266,7 @@ async function main(): Promise<void> {
       progress(`removing the bench containers (${BENCH_LABEL}=1)`);
       await fleet.removeAll().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
     })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  cleanUpOnSignals(cleanup);
 
   const warning = engineStatsWarning();
   if (warning) progress(warning);

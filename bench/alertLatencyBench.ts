@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { parseDuration } from '../config/duration';
 import { ALERT_BENCH_LABEL, ALERT_BENCH_VALUE, startAlertAgent, type AlertAgent } from './alertLatencyAgent';
 import { AlertBenchContainers } from './alertLatencyContainers';
-import { progress } from './benchCli';
+import { cleanUpOnSignals, progress } from './benchCli';
 import { integerListOption, integerOption, parseBenchOptions, wordsOption } from './benchOptions';
 import { agentCounters, schedTime } from './alertLatencyDiagnosis';
 import { startWebhookReceiver, type WebhookReceiver } from './alertLatencyReceiver';
@@ -12,7 +12,7 @@ import { scenarioSpecs, type ScenarioCounts } from './alertLatencyScenarios';
 import { recordEventStamps, type EventStamps } from './alertLatencyStamps';
 import { describeEnvironment, renderReport, type RoundResult } from './alertLatencyReport';
 import { latencyTable } from './alertLatencyTable';
-import { BENCH_IMAGE, connectEngine } from './benchFleet';
+import { connectEngine } from './benchFleet';
 
 /** Command-line options of the bench. */
 type BenchOptions = {
@@ -74,12 +74,6 @@ function parseOptions(argv: string[]): BenchOptions {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const engine = await connectEngine();
-  await engine.docker
-    .getImage(BENCH_IMAGE)
-    .inspect()
-    .catch(() => {
-      throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
-    });
   const containers = new AlertBenchContainers(engine.docker, progress);
   const leftovers = await containers.clearLeftovers();
   if (leftovers) progress(`removed ${leftovers} leftover containers of an earlier run`);
@@ -96,12 +90,7 @@ async function main(): Promise<void> {
       progress(`removing the bench containers (${ALERT_BENCH_LABEL}=${ALERT_BENCH_VALUE})`);
       await containers.removeAll().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
     })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  cleanUpOnSignals(cleanup);
 
   const environment = await describeEnvironment(engine, opts);
   const started = Date.now();

@@ -3,6 +3,17 @@ export function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
+/** On SIGINT or SIGTERM: says so, runs `onSignal` (if any), then `cleanup`, and exits with 130. */
+export function cleanUpOnSignals(cleanup: () => Promise<void>, onSignal?: () => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: cleaning up`);
+      onSignal?.();
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+}
+
 /** What one bench's markdown report is made of. */
 export type BenchReport = {
   title: string;

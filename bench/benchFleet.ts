@@ -26,7 +26,7 @@ export type BenchNetwork = 'none' | 'bridge';
 /** A connected engine client, spoken to at the negotiated API version (as the agent does). */
 export type BenchEngine = { docker: Dockerode; apiVersion: string; host: string };
 
-/** Connects to DOCKER_HOST (or the default socket) and negotiates the API version. */
+/** Connects to DOCKER_HOST (or the default socket) at the negotiated API version; fails early without {@link BENCH_IMAGE}. */
 export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promise<BenchEngine> {
   const host = env.DOCKER_HOST || 'unix:///var/run/docker.sock';
   const endpoint = parseDockerHost(host);
@@ -37,7 +37,14 @@ export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promi
   });
   const version = await new Dockerode(options()).version();
   const apiVersion = negotiateApiVersion(version.ApiVersion, version.MinAPIVersion);
-  return { docker: new Dockerode(options(apiVersion)), apiVersion, host };
+  const docker = new Dockerode(options(apiVersion));
+  await docker
+    .getImage(BENCH_IMAGE)
+    .inspect()
+    .catch(() => {
+      throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
+    });
+  return { docker, apiVersion, host };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { progress, renderBenchReport } from './benchCli';
+import { cleanUpOnSignals, progress, renderBenchReport } from './benchCli';
 import { integerListOption, integerOption, parseBenchOptions } from './benchOptions';
 import { BENCH_IMAGE, BENCH_LABEL, BenchFleet, connectEngine, type BenchEngine, type BenchNetwork } from './benchFleet';
 import { measureDockerPs, measureRoundTrips, spread } from './discordPsMeasure';
@@ -129,12 +129,6 @@ function report(rows: readonly DiscordPsRow[], opts: BenchOptions, environment: 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const engine = await connectEngine();
-  await engine.docker
-    .getImage(BENCH_IMAGE)
-    .inspect()
-    .catch(() => {
-      throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
-    });
   const network = await chooseNetwork(engine, opts.network);
   const fleet = new BenchFleet(engine.docker, network, progress);
   let rig: DiscordPsRig | undefined;
@@ -153,13 +147,7 @@ async function main(): Promise<void> {
       progress(`removing the bench containers (${BENCH_LABEL}=1)`);
       await fleet.removeAll().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
     })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      interrupted = true;
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  cleanUpOnSignals(cleanup, () => (interrupted = true));
 
   const environment = await describeEnvironment(engine, opts, network);
   const rows: DiscordPsRow[] = [];

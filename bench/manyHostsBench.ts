@@ -4,9 +4,9 @@ import net from 'node:net';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { FakeDiscord, type FakeMember } from '../test/support/fakeDiscord';
-import { progress, renderBenchReport } from './benchCli';
+import { cleanUpOnSignals, progress, renderBenchReport } from './benchCli';
 import { integerOption, parseBenchOptions } from './benchOptions';
-import { BENCH_IMAGE, connectEngine } from './benchFleet';
+import { connectEngine } from './benchFleet';
 import { spread } from './discordPsMeasure';
 import { ReplyClock } from './discordPsReplyClock';
 import { EtcHostsBlock } from './etcHostsBlock';
@@ -104,12 +104,6 @@ async function main(): Promise<void> {
   const victim = hosts[Math.min(6, hosts.length - 1)] as string;
   const survivors = hosts.filter((h) => h !== victim);
   const engine = await connectEngine();
-  await engine.docker
-    .getImage(BENCH_IMAGE)
-    .inspect()
-    .catch(() => {
-      throw new Error(`image ${BENCH_IMAGE} is missing; run: bash scripts/ensure-test-images.sh`);
-    });
   const containers = new HostContainers(engine.docker);
   const etcHosts = new EtcHostsBlock(`dockwatch-bench13 ${opts.dnsName}`);
   const dir = mkdtempSync(join(tmpdir(), 'dockwatch-many-hosts-'));
@@ -128,12 +122,7 @@ async function main(): Promise<void> {
       await containers.removeAll().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
       rmSync(dir, { recursive: true, force: true });
     })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  cleanUpOnSignals(cleanup);
   process.once('exit', () => {
     etcHosts.remove();
     bot?.killNow();
