@@ -111,7 +111,9 @@ describe('agent against the real engine', () => {
     const c = await runTestContainer({
       name: 'oom',
       cmd: ['sh', '-c', 'while :; do yes | tr \\\\n x | head -c 50m | tail; sleep 0.5; done'],
-      memory: '8m',
+      // 32 MB, not less: runc's own init is charged to the container while it starts (8.4 MB seen), and a limit
+      // under that fails the start ('unable to set memory limit') or OOM-kills the shell before it runs.
+      memory: '32m',
     });
     const ooms = await until(
       'an OOM event',
