@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { processMemory, type AgentProcess } from './agentProcess';
 import { processCpuMs } from './engineCpu';
 import { percentile } from './passTiming';
+import { startStaticBodyServer } from './staticBodyServer';
 
 /** Accept header Prometheus sends when it prefers OpenMetrics. */
 const OPENMETRICS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';
@@ -17,6 +18,9 @@ export type ScrapeCost = {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The same text body from an idle node process, scraped in turn with the agent: what the bytes alone cost here. */
+  floorP50Ms: number;
+  floorP99Ms: number;
   openMetricsP50Ms: number;
   openMetricsP99Ms: number;
   /** Render time inside the agent (`dockwatch_scrape_duration_seconds`), without HTTP. */
@@ -152,6 +156,10 @@ export async function benchScrapes(agent: AgentProcess, expected: number, opts: 
   for (let i = 0; i < opts.warmups; i++) await get(metrics);
   await sleep(opts.settleMs);
   const bodyFile = join(tmpdir(), `dockwatch-bench-${process.pid}.txt`);
+  const floorFile = join(tmpdir(), `dockwatch-bench-floor-${process.pid}.txt`);
+  await curlScrape(metrics, floorFile);
+  const floor = await startStaticBodyServer(floorFile, 'text/plain; version=0.0.4; charset=utf-8');
+  const floorTimes: number[] = [];
   const cpuBefore = processCpuMs(agent.pid);
   const times: number[] = [];
   const renders: number[] = [];
@@ -160,6 +168,7 @@ export async function benchScrapes(agent: AgentProcess, expected: number, opts: 
     for (let i = 0; i < opts.scrapes; i++) {
       const next = Date.now() + opts.periodMs;
       times.push(await curlScrape(metrics, bodyFile));
+      floorTimes.push(await curlScrape(floor.url, '/dev/null'));
       body = await readFile(bodyFile, 'utf8');
       const render = gaugeValue(body, 'dockwatch_scrape_duration_seconds');
       if (render !== undefined) renders.push(render * 1000);
@@ -179,6 +188,8 @@ export async function benchScrapes(agent: AgentProcess, expected: number, opts: 
       p50Ms: percentile(times, 50),
       p99Ms: percentile(times, 99),
       maxMs: Math.max(...times),
+      floorP50Ms: percentile(floorTimes, 50),
+      floorP99Ms: percentile(floorTimes, 99),
       openMetricsP50Ms: percentile(omTimes, 50),
       openMetricsP99Ms: percentile(omTimes, 99),
       renderP50Ms: percentile(renders, 50),
@@ -190,6 +201,8 @@ export async function benchScrapes(agent: AgentProcess, expected: number, opts: 
       ...memory,
     };
   } finally {
+    await floor.stop();
     await rm(bodyFile, { force: true });
+    await rm(floorFile, { force: true });
   }
 }
