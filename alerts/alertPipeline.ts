@@ -54,6 +54,8 @@ export class AlertPipeline implements CommitParticipant {
   private savingRevision = -1;
   private savedState = '';
   private savingState = '';
+  /** The engine's state as JSON at one revision: idle() and the commit after it serialise it once, not twice. */
+  private stateAt: { revision: number; json: string } | undefined;
   private wake: (() => void) | undefined;
   private readonly saveState: Statement<[string, string]>;
   private readonly runner: AlertRunner;
@@ -190,7 +192,7 @@ export class AlertPipeline implements CommitParticipant {
     if (this.pending.length > 0 || !this.digestState.idle()) return false;
     const revision = this.engine.revision;
     if (revision === this.savedRevision) return true;
-    if (JSON.stringify(this.engine.snapshot()) !== this.savedState) return false;
+    if (this.stateJson(revision) !== this.savedState) return false;
     this.savedRevision = revision;
     return true;
   }
@@ -204,7 +206,7 @@ export class AlertPipeline implements CommitParticipant {
     const revision = this.engine.revision;
     this.savingState = this.savedState;
     if (revision !== this.savedRevision) {
-      const state = JSON.stringify(this.engine.snapshot());
+      const state = this.stateJson(revision);
       if (state !== this.savedState) this.saveState.run(STATE_KEY, state);
       this.savingState = state;
     }
@@ -231,6 +233,12 @@ export class AlertPipeline implements CommitParticipant {
     if (this.resendTimer) this.timers.clear(this.resendTimer);
     this.digestSchedule?.stop();
     await this.outbox.stop();
+  }
+
+  /** The engine's state as JSON, made once per revision (a snapshot at 2,000 containers is large). */
+  private stateJson(revision: number): string {
+    if (this.stateAt?.revision !== revision) this.stateAt = { revision, json: JSON.stringify(this.engine.snapshot()) };
+    return this.stateAt.json;
   }
 
   private take(outputs: readonly AlertOutput[]): void {
