@@ -35,6 +35,8 @@ type Follow = {
   tail: ContainerLogTail;
   looping: boolean;
   drained: boolean;
+  /** The run (`startedAt`) the inventory showed when the stream was drained: a later run has lines to read. */
+  drainedRun?: number;
   backoff: Backoff;
   removed: boolean;
   gone: boolean;
@@ -110,7 +112,9 @@ export class LogTailer {
       if (!follow) {
         if (!live && !this.hasUnread(record)) continue;
         follow = this.makeFollow(record);
-      } else if (live) {
+      } else if (live || (follow.drained && record.startedAt !== follow.drainedRun)) {
+        // Running again, or it ran and stopped since the stream was drained (a container that lives a millisecond
+        // is seen created, then exited): its new lines are read from the checkpoint.
         follow.drained = false;
       }
       if (!follow.looping && !follow.drained) void this.loop(record.id, follow);
@@ -239,6 +243,7 @@ export class LogTailer {
           const record = this.opts.inventory.get(id);
           if (!record || follow.removed || !LIVE_STATES.has(record.state)) {
             follow.drained = true;
+            follow.drainedRun = record?.startedAt;
             return;
           }
           if (this.now() - runStarted < 500) await delay(500);
