@@ -29,6 +29,21 @@ function numbered(prefix: string, n: number, every = 1): string[] {
   return out;
 }
 
+/** What the agent took of a TTY container, what the engine holds of its log and what the agent logged: a failure says it. */
+async function ttyDiagnosis(agent: RecordingAgent, c: { id: string; name: string }): Promise<string> {
+  const taken = agent.seen().filter((s) => s.container === c.name);
+  const engineLog = (await testDocker().getContainer(c.id).logs({ stdout: true, stderr: true, timestamps: true }))
+    .toString()
+    .split('\n');
+  const events = agent.events().filter((e) => e.container === c.name);
+  return [
+    `the TTY lines: the agent took ${taken.length} of ${c.name} (last: ${JSON.stringify(taken.slice(-3))});`,
+    `the engine's log has ${engineLog.length} lines (first: ${JSON.stringify(engineLog.slice(0, 2))},`,
+    `last: ${JSON.stringify(engineLog.slice(-3))}); events taken: ${events.map((e) => e.action).join(',')};`,
+    `agent log: ${agent.log.slice(-2000)}`,
+  ].join(' ');
+}
+
 async function exited(id: string): Promise<boolean> {
   const info = await testDocker().getContainer(id).inspect();
   return info.State.Status === 'exited';
@@ -87,7 +102,7 @@ describe('log tailing against the real engine', () => {
     await testDocker().getContainer(trace.id).start();
     await waitFor(async () => texts(agent.seen(), trace.name, 'stdout').length >= 8, { what: 'the second run' });
     await waitFor(async () => texts(agent.seen(), tty.name, 'stdout').length >= 50, {
-      what: 'the TTY lines',
+      what: () => ttyDiagnosis(agent, tty),
       timeoutMs: 30_000,
     });
     const seen = agent.seen();

@@ -1,5 +1,8 @@
-/** How long and how often {@link waitFor} polls, and what it waits for (named in the timeout error). */
-export type WaitForOptions = { timeoutMs?: number; intervalMs?: number; what: string };
+/**
+ * How long and how often {@link waitFor} polls, and what it waits for (named in the timeout error; a function is
+ * asked only then, so it can describe what was found instead).
+ */
+export type WaitForOptions = { timeoutMs?: number; intervalMs?: number; what: string | (() => Promise<string>) };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,7 +31,9 @@ export async function waitFor<T>(
     await sleep(Math.min(intervalMs, remaining));
   }
   const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-  throw new Error(`timed out after ${timeoutMs} ms (${attempts} attempts) waiting for ${what}${cause}`, {
+  const described =
+    typeof what === 'string' ? what : await what().catch((err: Error) => `(not described: ${err.message})`);
+  throw new Error(`timed out after ${timeoutMs} ms (${attempts} attempts) waiting for ${described}${cause}`, {
     cause: lastError,
   });
 }
