@@ -220,10 +220,16 @@ describe('a recreate that does not come up (real engine)', () => {
       timeoutMs: 20_000,
     });
     expect(await handle(root, ['rm', name, '--force'])).toMatchObject({ status: 'ok' });
+    // rm answers once the inventory shows the removal, or after 5 s at most: under a loaded CI run the rollback below
+    // could still find the container instead of the removed name. What is tested here is the failed recreate.
+    await waitFor(async () => (await remote.removedNames(AbortSignal.timeout(10_000))).some((r) => r.name === name), {
+      what: `${name} to be listed as a removed name`,
+      timeoutMs: 20_000,
+    });
     unlinkSync(join(flags, 'ok'));
 
     const reply = await handle(alice, ['rollback', name]);
-    expect(reply.status).toBe('failed');
+    expect({ status: reply.status, text: reply.text }).toMatchObject({ status: 'failed' });
     expect(reply.text).toMatch(new RegExp(`^recreating ${name} from revision 1 failed at wait: `));
     expect(reply.text).toContain(`the new container was removed again (${name} had no container to restore)`);
     // Its log lines are for roles with `logs`: the reply only says where they are.
