@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../agent/stats/concurrency';
 import { removeTestContainers, runTestContainer } from '../test/support/engine';
-import { startEngineStallRig, type EngineStallRig } from '../test/support/engineStallRig';
+import { crashAlertToWebhook, startEngineStallRig, type EngineStallRig } from '../test/support/engineStallRig';
 import { startRecordingServer, type RecordingServer } from '../test/support/recordingServer';
 import { waitFor } from '../test/support/waitFor';
 
@@ -73,16 +73,7 @@ export async function runEngineStallSoak(options: EngineStallRunOptions): Promis
     rig = await startEngineStallRig({
       hostName: 'stall-soak',
       stallTimeout: STALL_TIMEOUT,
-      more: [
-        'alerts:',
-        '  groupWait: 100ms',
-        '  rules:',
-        '    - { name: crashed, kind: event, event: die, ignoreExitCodes: [0, 137, 143] }',
-        '  routes:',
-        '    - { notifiers: [hook] }',
-        'notifiers:',
-        `  - { name: hook, type: webhook, url: "${hook.url}/hook" }`,
-      ],
+      more: [...crashAlertToWebhook(hook.url)],
     });
     const { proxy, url } = rig;
     await waitFor(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILT_CLI, runCtl } from '../support/ctlProcess';
 import { removeTestContainers, runTestContainer, testDocker, waitFor, type TestContainer } from '../support/engine';
-import { startEngineStallRig, type EngineStallRig } from '../support/engineStallRig';
+import { crashAlertToWebhook, startEngineStallRig, type EngineStallRig } from '../support/engineStallRig';
 import { FakeDiscord, textOf, type FakeMember } from '../support/fakeDiscord';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 
@@ -69,17 +69,7 @@ beforeAll(async () => {
   rig = await startEngineStallRig({
     hostName: HOST,
     stallTimeout: '4s',
-    more: [
-      'stats: { interval: 1s }',
-      'alerts:',
-      '  groupWait: 100ms',
-      '  rules:',
-      '    - { name: crashed, kind: event, event: die, ignoreExitCodes: [0, 137, 143] }',
-      '  routes:',
-      '    - { notifiers: [hook] }',
-      'notifiers:',
-      `  - { name: hook, type: webhook, url: "${hook.url}/hook" }`,
-    ],
+    more: ['stats: { interval: 1s }', ...crashAlertToWebhook(hook.url)],
   });
   discord = await FakeDiscord.start({ token: DISCORD_TOKEN, roles: [ADMINS], members: [alice] });
   const botFile = join(dir, 'bot.yaml');

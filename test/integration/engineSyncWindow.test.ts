@@ -7,6 +7,7 @@ import { EngineStallProxy } from '../support/engineStallProxy';
 import { freePort } from '../support/freePort';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
 import { waitFor } from '../support/waitFor';
+import { crashAlertToWebhook } from '../support/engineStallRig';
 
 /*
  * The first sync after connecting lists and inspects every container: 18-25 s with 1,000 on a busy engine. The event
@@ -40,14 +41,7 @@ describe('the first sync after connecting', () => {
     writeAgentConfig(configFile, { dataDir: join(dir, 'data'), port, hostName: 'sync-host' }, [
       'docker:',
       `  host: "${proxy.host}"`,
-      'alerts:',
-      '  groupWait: 100ms',
-      '  rules:',
-      '    - { name: crashed, kind: event, event: die, ignoreExitCodes: [0, 137, 143] }',
-      '  routes:',
-      '    - { notifiers: [hook] }',
-      'notifiers:',
-      `  - { name: hook, type: webhook, url: "${hook.url}/hook" }`,
+      ...crashAlertToWebhook(hook.url),
     ]);
     agent = await startAgentProcess(configFile, port, { waitForReady: false });
     const { log } = agent;

@@ -31,6 +31,20 @@ export type EngineStallRigOptions = {
   more?: string[];
 };
 
+/** Config lines: a `crashed` event rule (exit codes other than 0, 137, 143) routed at once to a webhook `hook`. */
+export function crashAlertToWebhook(hookUrl: string): string[] {
+  return [
+    'alerts:',
+    '  groupWait: 100ms',
+    '  rules:',
+    '    - { name: crashed, kind: event, event: die, ignoreExitCodes: [0, 137, 143] }',
+    '  routes:',
+    '    - { notifiers: [hook] }',
+    'notifiers:',
+    `  - { name: hook, type: webhook, url: "${hookUrl}/hook" }`,
+  ];
+}
+
 /** Starts the proxy in front of dockerd and an agent process on it, ready (its first sampling pass done). */
 export async function startEngineStallRig(options: EngineStallRigOptions): Promise<EngineStallRig> {
   const dir = mkdtempSync(join(tmpdir(), 'dockwatch-stall-rig-'));
