@@ -9,7 +9,7 @@ import { EngineSupervisor } from './engine/engineSupervisor';
 import { EventCounters } from './engine/eventCounters';
 import { EventPositionStore } from './engine/eventPositionStore';
 import { Inventory } from './inventory/inventory';
-import { InventorySync } from './inventory/inventorySync';
+import { INSPECT_CONCURRENCY, InventorySync } from './inventory/inventorySync';
 import type { ContainerRecord } from './inventory/containerRecord';
 import type { EngineEvent } from './engine/engineEvent';
 import type { Logger } from './logger';
@@ -57,6 +57,7 @@ import { ImagePulls } from './actions/imagePull';
 import { registryCredentials, type RegistryCredentials } from './registry/registryCredentials';
 import { createUpdateChecker } from './images/updateCheckService';
 import type { UpdateChecker } from './images/updateChecker';
+import { StartupGate } from './startupGate';
 
 /** A started agent: its parts for the other roles (alerts, bot) and a way to stop it. */
 export type RunningAgent = {
@@ -112,6 +113,8 @@ const STOP_ACTIONS = new Set(['kill', 'die', 'stop']);
 
 /** How long the revisions writer's lease lasts unless renewed (it is renewed every 2 s). */
 const REVISION_LEASE_TTL_MS = 15_000;
+/** Longest the work held for the first ready waits when ready does not come (the engine is down, say). */
+const STARTUP_GATE_MAX_MS = 30_000;
 
 /** Builds the agent from the config (the one wiring place of this role) and starts it. */
 export async function startAgent(config: Config, logger: Logger, plugins: AgentPlugins = {}): Promise<RunningAgent> {
@@ -133,6 +136,16 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   let lastResync = 0;
   let samplerStarted = false;
   let connected: Docker | undefined;
+  // A resync's inspects reuse a few keep-alive connections (one each was half its CPU at 2,000 containers).
+  const resyncInBurst = async (docker: Docker) => {
+    const burst = engine.burstClient(INSPECT_CONCURRENCY);
+    try {
+      await sync.resync(docker, burst && { docker: burst.docker, timeoutMs: engine.stallTimeout });
+    } finally {
+      burst?.close();
+    }
+    lastResync = Date.now();
+  };
 
   const alerts = new AlertPipeline(
     config,
@@ -197,15 +210,14 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       async onConnected(docker) {
         connected = docker;
         await recovery.recoverAll();
-        await sync.resync(docker);
-        lastResync = Date.now();
+        await resyncInBurst(docker);
         if (!plugins.passive) logs.reconcile();
         if (!samplerStarted) {
           samplerStarted = true;
           sampler.start();
         }
-        // In the background: readiness never waits for the writable-layer sizes (tens of seconds at 2,000 containers).
-        void resources.refresh(docker, 0).catch(() => countError('images'));
+        // After the first ready: the writable-layer sizes keep dockerd busy (a minute at 2,000 containers).
+        void startup.opened.then(() => resources.refresh(docker, 0)).catch(() => countError('images'));
       },
       onEvent(docker, e) {
         events.record(e);
@@ -228,10 +240,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
         if (up) updates.resume();
       },
       async onTick(docker) {
-        if (Date.now() - lastResync >= config.stats.resyncInterval - 1000) {
-          await sync.resync(docker);
-          lastResync = Date.now();
-        }
+        if (Date.now() - lastResync >= config.stats.resyncInterval - 1000) await resyncInBurst(docker);
         await resources.refresh(docker, config.stats.fsUsageInterval);
       },
     },
@@ -282,6 +291,8 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     },
   });
 
+  // Revision checks (an inspect each) and the size walk wait for the first ready, so they do not slow it.
+  const startup = new StartupGate(STARTUP_GATE_MAX_MS);
   const revisionsConfig = config.revisions;
   const revisions = new RevisionStore(store);
   const holder = processHolderId();
@@ -297,6 +308,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     watched,
     logger,
     storeFailed: (err) => storeHealth.counted('revisions', err),
+    startAfter: startup.opened,
   });
   recorder.follow(inventory);
   const recovery = new ReplacementRecovery({
@@ -374,6 +386,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
   const controlApi = agentControlApi(config, alerts, engine, logger, served);
   // Ready once the first pass is stored and rendered, so the first scrape (either format) does not wait for the render.
   const isReady = () => samples.generation > 0 && exposition.hasRendered;
+  void exposition.whenRendered().then(() => startup.open());
   const tls = readListenerTls(config.agent.tls);
   const server = new MetricsServer({ exposition, logger, isReady, api: controlApi, ...(tls ? { tls } : {}) });
   const listen = parseHostPort(config.agent.listen);
@@ -420,6 +433,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
       engine.stop();
       logs.stop();
       await recovery.stop();
+      startup.open();
       await recorder.stop();
       if (!plugins.passive) {
         await alerts.stop();

@@ -92,6 +92,8 @@ export class Exposition {
   private pending: { version: string; rendered: Promise<Rendered> } | undefined;
   private readonly laidOut = new Map<ExpositionFormat, { version: string; parts: Buffer[] }>();
   private lastWanted = Number.NEGATIVE_INFINITY;
+  private firstRender: () => void = () => undefined;
+  private readonly firstRendered = new Promise<void>((resolve) => (this.firstRender = resolve));
 
   constructor(
     private readonly cachedFamilies: readonly MetricFamily[],
@@ -124,6 +126,11 @@ export class Exposition {
     return this.done !== undefined;
   }
 
+  /** Resolves once the per-container part has been rendered for the first time. */
+  whenRendered(): Promise<void> {
+    return this.firstRendered;
+  }
+
   /**
    * Renders the cached part ahead after the first sampling pass (so the first scrape finds it ready, in either format:
    * both share the rendered samples) and while anything scraped in the last ten minutes; call after each pass. An
@@ -151,6 +158,7 @@ export class Exposition {
       .then((families) => {
         const result = { version, families };
         this.done = result;
+        this.firstRender();
         // Laid-out parts of an older version would keep its bytes alive (a format not scraped since holds them).
         this.laidOut.clear();
         return result;

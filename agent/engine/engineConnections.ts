@@ -14,7 +14,26 @@ type CreateConnection = (
 ) => Duplex | undefined;
 
 /**
- * The one HTTP agent every request to the engine goes through (dockerode's `agent` option), without keep-alive, so
+ * An HTTP(S) agent for requests to the engine. Over TLS the request carries ca, cert and key (docker-modem sets them);
+ * the agent only says whether to verify.
+ */
+export function engineAgent(
+  endpoint: DockerEndpoint,
+  tls: DockerTls | undefined,
+  opts: { keepAlive: boolean; maxSockets?: number },
+): http.Agent {
+  const agent =
+    endpoint.kind === 'tcp' && endpoint.tls
+      ? new https.Agent({ ...opts, ...(tls?.verify === false ? { rejectUnauthorized: false } : {}) })
+      : new http.Agent(opts);
+  // docker-modem runs util.inspect (showHidden, no depth limit) over every request's options, the agent included:
+  // walking its sockets and requests made each request cost more the more were in flight (~50 ms at 30).
+  Object.defineProperty(agent, inspect.custom, { value: () => '[dockwatch engine agent]' });
+  return agent;
+}
+
+/**
+ * The HTTP agent every request to the engine goes through but a resync's inspects (dockerode's `agent` option), without keep-alive, so
  * each socket is one request: it counts the requests the engine has not answered yet (no byte back), refuses new
  * ones while `maxUnanswered` wait (so they cannot pile up on an engine that stopped answering), and cuts them all at
  * once when the engine is found stalled, so nothing waits on it forever.
@@ -32,11 +51,7 @@ export class EngineConnections {
     /** Called when a request is refused because `maxUnanswered` are waiting (e.g. to ask the engine now). */
     private readonly onFull: () => void = () => undefined,
   ) {
-    // Over TLS the request carries ca, cert and key (docker-modem sets them); the agent only says whether to verify.
-    this.agent =
-      endpoint.kind === 'tcp' && endpoint.tls
-        ? new https.Agent({ keepAlive: false, ...(tls?.verify === false ? { rejectUnauthorized: false } : {}) })
-        : new http.Agent({ keepAlive: false });
+    this.agent = engineAgent(endpoint, tls, { keepAlive: false });
     const create = this.agent.createConnection.bind(this.agent) as CreateConnection;
     const wrapped: CreateConnection = (options, callback) => {
       if (this.unanswered.size >= this.maxUnanswered) {
@@ -50,9 +65,6 @@ export class EngineConnections {
       return socket;
     };
     (this.agent as unknown as { createConnection: CreateConnection }).createConnection = wrapped;
-    // docker-modem runs util.inspect (showHidden, no depth limit) over every request's options, the agent included:
-    // walking its sockets and requests made each request cost more the more were in flight (~50 ms at 30).
-    Object.defineProperty(this.agent, inspect.custom, { value: () => '[dockwatch engine agent]' });
   }
 
   /** Requests sent to the engine that it has not begun to answer (an answered event or log stream no longer counts). */

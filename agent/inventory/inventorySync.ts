@@ -5,7 +5,11 @@ import { mapWithConcurrency } from '../stats/concurrency';
 import { inspectToRecord } from './inspectToRecord';
 import type { Inventory } from './inventory';
 
-const INSPECT_CONCURRENCY = 16;
+/** Inspects a resync has in flight at once (and the connections of its burst client). */
+export const INSPECT_CONCURRENCY = 16;
+
+/** The client a resync's inspects go through, and how long each may take. */
+export type InspectBurst = { docker: Docker; timeoutMs: number };
 
 /** True for the engine's "no such container" answer. */
 function isNotFound(err: unknown): boolean {
@@ -31,8 +35,11 @@ export class InventorySync {
     private readonly onApiError: (operation: string) => void,
   ) {}
 
-  /** Lists every container and inspects those that are new or whose listed state changed. */
-  async resync(docker: Docker): Promise<void> {
+  /**
+   * Lists every container and inspects those that are new or whose listed state changed; the inspects go through
+   * `burst` when given (a keep-alive client, see EngineSupervisor.burstClient), each bounded by its `timeoutMs`.
+   */
+  async resync(docker: Docker, burst?: InspectBurst): Promise<void> {
     const fresh = new Set<string>();
     this.freshSinceList = fresh;
     let listed: Docker.ContainerInfo[];
@@ -50,7 +57,11 @@ export class InventorySync {
     }
     for (const r of this.inventory.all()) if (!seen.has(r.id) && !fresh.has(r.id)) this.inventory.remove(r.id);
     this.listedState = seen;
-    await mapWithConcurrency(toInspect, INSPECT_CONCURRENCY, (id) => this.refresh(docker, id).catch(() => undefined));
+    const via = burst?.docker ?? docker;
+    const timeoutMs = burst?.timeoutMs;
+    await mapWithConcurrency(toInspect, INSPECT_CONCURRENCY, (id) =>
+      this.refresh(via, id, timeoutMs).catch(() => undefined),
+    );
   }
 
   /** Applies one engine event: a removed container is forgotten, any other change re-inspected. */
@@ -67,8 +78,8 @@ export class InventorySync {
     await this.refresh(docker, id);
   }
 
-  /** Inspects one container (coalescing concurrent requests) and updates the inventory. */
-  refresh(docker: Docker, id: string): Promise<void> {
+  /** Inspects one container (coalescing concurrent requests), each try within `timeoutMs` when given, and updates the inventory. */
+  refresh(docker: Docker, id: string, timeoutMs?: number): Promise<void> {
     const running = this.inFlight.get(id);
     if (running) {
       this.dirty.add(id);
@@ -79,7 +90,10 @@ export class InventorySync {
         do {
           this.dirty.delete(id);
           try {
-            const info = await docker.getContainer(id).inspect();
+            const container = docker.getContainer(id);
+            const info = await (timeoutMs === undefined
+              ? container.inspect()
+              : container.inspect({ abortSignal: AbortSignal.timeout(timeoutMs) } as object));
             if (this.destroyed.has(id)) return;
             this.freshSinceList?.add(id);
             this.inventory.upsert(inspectToRecord(info));

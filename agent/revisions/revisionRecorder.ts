@@ -38,6 +38,8 @@ export type RevisionRecorderDeps = {
   settleMs?: number;
   /** How often the lease is renewed and finished replacements are settled. */
   upkeepMs?: number;
+  /** The checks of running containers start once this settles: the agent holds them until it is first ready. */
+  startAfter?: Promise<unknown>;
 };
 
 /** The container now under a name, as a rollback starts from it: its recorded revision, if any, and what it runs. */
@@ -73,12 +75,14 @@ export class RevisionRecorder {
   private inventory: Inventory | undefined;
   private wasWriter: boolean | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly checksFrom: Promise<unknown>;
   private readonly now: () => number;
   private readonly settleMs: number;
 
   constructor(private readonly deps: RevisionRecorderDeps) {
     this.now = deps.now ?? Date.now;
     this.settleMs = deps.settleMs ?? DEFAULT_SETTLE_MS;
+    this.checksFrom = deps.startAfter ?? Promise.resolve();
   }
 
   /** Follows the inventory (containers that run are checked) and keeps the writer lease while it can. */
@@ -283,13 +287,16 @@ export class RevisionRecorder {
     if (this.checked.has(`${record.id}|${record.name}`) || isAsideName(record.name) || !this.deps.watched(record))
       return;
     const timer = setTimeout(() => {
-      this.settling.delete(record.id);
-      if (!this.isWriter() || !this.inventory?.get(record.id)) return;
-      this.enqueue(async () => {
-        const info = await this.inspect(record.id);
-        return info && this.check(info, undefined, false);
-      }).catch((err: Error) => {
-        this.warn('revision not recorded', err, { container: record.name });
+      void this.checksFrom.then(() => {
+        if (this.settling.get(record.id) !== timer) return;
+        this.settling.delete(record.id);
+        if (!this.isWriter() || !this.inventory?.get(record.id)) return;
+        this.enqueue(async () => {
+          const info = await this.inspect(record.id);
+          return info && this.check(info, undefined, false);
+        }).catch((err: Error) => {
+          this.warn('revision not recorded', err, { container: record.name });
+        });
       });
     }, this.settleMs);
     timer.unref();

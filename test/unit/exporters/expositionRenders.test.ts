@@ -44,4 +44,23 @@ describe('Exposition renders', () => {
     expect(most).toBe(1);
     expect(renders).toBeLessThanOrEqual(3);
   }, 30_000);
+
+  it('says when the per-container part is first rendered: not before the first pass, and once it is', async () => {
+    const family: MetricFamily = {
+      name: 'one_family',
+      help: 'One series.',
+      type: 'gauge',
+      collect: () => [{ value: 1 }],
+    };
+    const exposition = new Exposition([family], [], () => '1', new SelfStats());
+    let rendered = false;
+    void exposition.whenRendered().then(() => (rendered = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(rendered).toBe(false);
+    expect(exposition.hasRendered).toBe(false);
+
+    exposition.prerender(); // what the agent calls after a sampling pass
+    await exposition.whenRendered();
+    expect(exposition.hasRendered).toBe(true);
+  });
 });
