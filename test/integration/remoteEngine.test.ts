@@ -77,6 +77,34 @@ describe('an engine over TCP with TLS', () => {
     expect(valueOf(s, 'container_processes', { name: 'dwtest-remote' })).toBe(3);
   });
 
+  it("reads a container's whole log over TLS, from the agent's own socket", async () => {
+    const agent = await startTestAgent(
+      [
+        `docker: { host: "${tcpHost}", tls: { ca: "${tls.ca}", cert: "${tls.cert}", key: "${tls.key}" } }`,
+        "alerts: { rules: [{ name: never, kind: log, contains: 'NEVER' }] }",
+      ].join('\n'),
+    );
+    agents.push(agent);
+    const c = await engine.docker.createContainer({
+      name: 'dwtest-remote-logs',
+      Image: TEST_IMAGE_V1,
+      Cmd: [
+        'sh',
+        '-c',
+        'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "line $i"; [ $((i%3)) = 0 ] && echo "e $i" >&2; done',
+      ],
+      Labels: { 'dockwatch.test': '1' },
+    });
+    await c.start();
+    const lines = async (stream: string) =>
+      valueOf(await agent.scrape(), 'dockwatch_log_lines_total', { name: 'dwtest-remote-logs', stream }) ?? 0;
+    await waitFor(async () => (await lines('stdout')) >= 3000 && (await lines('stderr')) >= 1000, {
+      what: async () => `every line over TLS (stdout ${await lines('stdout')}, stderr ${await lines('stderr')})`,
+      timeoutMs: 30_000,
+    });
+    expect({ stdout: await lines('stdout'), stderr: await lines('stderr') }).toEqual({ stdout: 3000, stderr: 1000 });
+  });
+
   it('reports the engine down, not a crash, when the certificate is refused', async () => {
     const agent = await startTestAgent(`docker: { host: "${tcpHost}", tls: { ca: "${tls.ca}" } }`);
     agents.push(agent);
