@@ -12,8 +12,9 @@ import { markdownTable } from './markdownTable';
 /**
  * The log path bench (issue 13, target 2): N containers each write L numbered 100-byte lines while the real agent
  * (two log rules) follows them; the agent's CPU for taking every line is compared with the engine's CPU for
- * producing them (dockerd, containerd, the containers' shims) over the same window. A second row does the same with
- * a minimal reader (plain http, no decoding) to show what merely reading costs. Prints a markdown table.
+ * producing them (dockerd, containerd, the containers' shims) over the same window. Two more rows do the same with
+ * minimal readers (no decoding: node's HTTP client, and the agent's own socket reader) to show what merely reading
+ * costs. Prints a markdown table.
  *
  *     npm run build && node dist/bench/logPathBench.js [--containers 5] [--lines 200000] [--rounds 1]
  *       [--agent-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--out FILE]
@@ -161,12 +162,18 @@ async function agentRound(docker: Docker, opts: Options, cliPath: string, round:
   }
 }
 
-async function readerRound(docker: Docker, opts: Options, round: number): Promise<Window> {
+/** The minimal readers: node's HTTP client, or the socket reader the agent uses (see logPathReader.ts). */
+const READERS = {
+  http: 'minimal reader (http, no decoding)',
+  socket: 'minimal reader (socket, no decoding)',
+} as const;
+
+async function readerRound(docker: Docker, opts: Options, round: number, mode: keyof typeof READERS): Promise<Window> {
   let writers: LogWriters | undefined;
   let child: ChildProcessWithoutNullStreams | undefined;
   try {
-    writers = await startLogWriters(docker, opts.containers, opts.lines, `r${round}`);
-    child = spawn(process.execPath, [join(__dirname, 'logPathReader.js'), engineSocket(), ...writers.ids]);
+    writers = await startLogWriters(docker, opts.containers, opts.lines, `${mode[0]}${round}`);
+    child = spawn(process.execPath, [join(__dirname, 'logPathReader.js'), mode, engineSocket(), ...writers.ids]);
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const messages = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -178,15 +185,9 @@ async function readerRound(docker: Docker, opts: Options, round: number): Promis
     if (!(await next()).ready) throw new Error('the minimal reader did not say ready');
     const total = opts.containers * opts.lines;
     let newlines = 0;
-    const w = await measureWindow(
-      'minimal reader (http, no decoding)',
-      child.pid as number,
-      writers,
-      total,
-      async () => {
-        newlines = (await next()).newlines ?? 0;
-      },
-    );
+    const w = await measureWindow(READERS[mode], child.pid as number, writers, total, async () => {
+      newlines = (await next()).newlines ?? 0;
+    });
     if (newlines < total + opts.containers)
       throw new Error(`the minimal reader saw ${newlines} newlines, expected ${total}`);
     return w;
@@ -274,8 +275,10 @@ async function main(): Promise<void> {
     for (let round = 1; round <= opts.rounds; round++) {
       process.stderr.write(`round ${round}: agent\n`);
       windows.push(await agentRound(docker, opts, cliPath, round));
-      process.stderr.write(`round ${round}: minimal reader\n`);
-      windows.push(await readerRound(docker, opts, round));
+      for (const mode of ['http', 'socket'] as const) {
+        process.stderr.write(`round ${round}: minimal reader (${mode})\n`);
+        windows.push(await readerRound(docker, opts, round, mode));
+      }
     }
   } finally {
     await removeLogBenchContainers(docker);
