@@ -9,7 +9,7 @@ import { SNAPSHOT_VERSION, isEngineSnapshot } from './engineSnapshot';
 import type { NotificationGroup } from './grouping';
 import { NotificationGroups } from './grouping';
 import type { ContainerEvent, ContainerRef, ImageUpdate, LogLine, MetricsSnapshot } from './inputs';
-import { LogRuleIndex } from './logRuleIndex';
+import { LogRuleIndex, type LineTest } from './logRuleIndex';
 import { routeNotifiers } from './routing';
 import type { RuleRuntime } from './ruleRuntime';
 import { alertLabels, ruleRuntime, toAlert } from './ruleRuntime';
@@ -90,10 +90,11 @@ export class AlertEngine {
   }
 
   /**
-   * Which lines of a container's stream {@link log} can match: `false` for none, else a test of the text. A line it
-   * turns down would have changed nothing here, so a caller may leave it out.
+   * Which lines of a container's stream {@link log} can match: `false` for none, else a test of the text (with the
+   * literals one of which a matching line contains, when known). A line it turns down would have changed nothing
+   * here, so a caller may leave it out.
    */
-  logLineFilter(container: ContainerRef, stream: LogStream): ((text: string) => boolean) | false {
+  logLineFilter(container: ContainerRef, stream: LogStream): LineTest | false {
     return this.logIndex.filter(container, stream);
   }
 

@@ -13,6 +13,29 @@ export type LogPattern = { regex?: string; contains?: string; ignoreCase?: boole
 export interface LogMatcher {
   /** Indexes (ascending) of the patterns that match `text`. */
   match(text: string): number[];
+  /**
+   * When set: every line some pattern matches contains one of these strings exactly as written (case-sensitive), so a
+   * line with none of them matches nothing (lets a reader skip decoding it).
+   */
+  readonly literals?: readonly string[];
+}
+
+/** Shortest literal worth a byte search: shorter ones occur in most lines and would only add work. */
+const MIN_EXACT_LITERAL = 3;
+
+/**
+ * Strings one of which every line any of `patterns` matches contains as written, or undefined when some pattern
+ * ignores case, has no such literal or only short ones.
+ */
+export function exactLiterals(patterns: readonly LogPattern[]): string[] | undefined {
+  const all = new Set<string>();
+  for (const pattern of patterns) {
+    if (pattern.ignoreCase) return undefined;
+    const found = patternLiterals(pattern);
+    if (!found || found.some((l) => l.length < MIN_EXACT_LITERAL || /[\uFFFD\uD800-\uDFFF]/.test(l))) return undefined;
+    for (const l of found) all.add(l);
+  }
+  return all.size ? [...all] : undefined;
 }
 
 /** The JavaScript regex a pattern stands for (unicode mode; `contains` escaped). Throws on a bad regex source. */
@@ -51,6 +74,12 @@ const REGEX_GATE_MAX_LITERALS = 24;
  * A single pattern is its own best prefilter, and patterns without literals have none.
  */
 export function compileLogMatcher(patterns: LogPattern[]): LogMatcher {
+  const literals = exactLiterals(patterns);
+  const matcher = compileGatedLogMatcher(patterns);
+  return literals ? { match: matcher.match, literals } : matcher;
+}
+
+function compileGatedLogMatcher(patterns: LogPattern[]): LogMatcher {
   if (patterns.length <= 1) return compileNaiveLogMatcher(patterns);
   const regexes = patterns.map(patternRegExp);
   const literals: TaggedLiteral[] = [];

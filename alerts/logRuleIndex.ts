@@ -6,6 +6,12 @@ import { RuleSelection } from './rules/ruleSelection';
 
 const MAX_CACHED = 10_000;
 
+/**
+ * A test of a line's text; with `literals`, a line that contains none of them (exactly as written) fails it, so a
+ * reader may skip making its text.
+ */
+export type LineTest = ((text: string) => boolean) & { literals?: readonly string[] };
+
 type Candidates = { rules: number[]; matcher?: LogMatcher };
 
 /**
@@ -33,10 +39,12 @@ export class LogRuleIndex {
    * Whether any rule can match a line of this container's stream: `false` when no rule selects it, else a test of the
    * text that is true exactly when {@link matches} of such a line is not empty.
    */
-  filter(container: ContainerRef, stream: LogStream): ((text: string) => boolean) | false {
+  filter(container: ContainerRef, stream: LogStream): LineTest | false {
     const { matcher } = this.candidates(container, stream);
     if (!matcher) return false;
-    return (text) => matcher.match(text).length > 0;
+    const test: LineTest = (text) => matcher.match(text).length > 0;
+    if (matcher.literals) test.literals = matcher.literals;
+    return test;
   }
 
   private candidates(container: ContainerRef, stream: LogStream): Candidates {

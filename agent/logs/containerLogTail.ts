@@ -5,6 +5,7 @@ import { LogLineAssembler, WHOLE_SKIPPED, WHOLE_TAKEN, type AssembledLine } from
 import { isBefore, positionAt, resumeFrom, type LogCheckpoint, type LogPosition } from './logPosition';
 import { formatSince, nsToMs } from './logTimestamp';
 import { MultilineJoiner, type JoinedEvent, type MultilineOptions } from './multilineJoiner';
+import { LiteralHits } from './literalHits';
 
 /** The container a tail follows. */
 export type TailTarget = { id: string; name: string; labels: Record<string, string>; tty: boolean };
@@ -19,7 +20,7 @@ export type TailRunResult = { outcome: 'ended' } | { outcome: 'failed'; error: E
  * Which lines of a stream some consumer may want: `false` for none, else a test of a line's text. Lines it turns down
  * are counted ({@link ContainerLogTailOptions.onPassed}) and checkpointed like entries but never made into one.
  */
-export type LogLineFilter = ((text: string) => boolean) | false;
+export type LogLineFilter = (((text: string) => boolean) & { literals?: readonly string[] }) | false;
 
 /** Options of {@link ContainerLogTail}. */
 export type ContainerLogTailOptions = {
@@ -46,6 +47,8 @@ type StreamState = {
   assembler: LogLineAssembler;
   joiner: MultilineJoiner;
   filter: LogLineFilter | undefined;
+  /** Where the filter's literals lie in the frames' buffer: a whole line with none of them is passed undecoded. */
+  hits: LiteralHits | undefined;
   passed: Passed;
 };
 
@@ -176,10 +179,12 @@ export class ContainerLogTail {
   }
 
   private streamState(name: LogStreamName, at: LogPosition): StreamState {
+    const filter = this.opts.lineFilter?.(name);
     return {
       assembler: new LogLineAssembler(at, this.opts.maxLineBytes, () => this.opts.onDrop?.('out_of_order')),
       joiner: new MultilineJoiner(this.opts.multiline),
-      filter: this.opts.lineFilter?.(name),
+      filter,
+      hits: filter && filter.literals ? new LiteralHits(filter.literals) : undefined,
       passed: { lines: 0, sec: 0, ns: 0, n: 0 },
     };
   }
@@ -205,7 +210,7 @@ export class ContainerLogTail {
       return;
     }
     const filter = state.filter;
-    if (filter === false) {
+    if (filter === false || (state.hits !== undefined && !state.hits.within(buf, a.textStart, end - 1))) {
       this.pass(state, a);
       return;
     }
