@@ -117,8 +117,13 @@ export const MAX_DISCARDED_BODY_BYTES = 64 * 1024;
 
 /** After such an answer, the server still reads and drops what the client sends for this long, at most... */
 const LINGER_MS = 5_000;
-/** ...and this much, so the client, busy sending, sees the answer instead of a reset. */
-const LINGER_BYTES = 4 * 1024 * 1024;
+/**
+ * ...and this much, so the client, busy sending, sees the answer instead of a reset. It must exceed what the socket
+ * buffers on both sides can hold when the answer goes out (Linux: tcp_wmem up to 4 MiB, tcp_rmem up to 6-32 MiB):
+ * closing with bytes still unread sends a reset, and a client whose next write fails on that reset drops the answer
+ * it has not read yet.
+ */
+export const LINGER_BYTES = 64 * 1024 * 1024;
 
 /**
  * The headers that close the connection after an answer given before the request's body was read, when that body is
