@@ -41,6 +41,11 @@ export function engineProcesses(containerIds: ReadonlySet<string>): number[] {
   return pids;
 }
 
+/** Those of `pids` whose command name is `name` (e.g. `dockerd`). */
+export function processesNamed(pids: readonly number[], name: string): number[] {
+  return pids.filter((pid) => readProc(pid, 'comm')?.trim() === name);
+}
+
 /** Summed CPU time in ms of a set of processes (10 ms resolution: the kernel counts in ticks). */
 export function engineCpuMs(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);

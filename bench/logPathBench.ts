@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Docker from 'dockerode';
 import { waitForExit } from './childProcess';
-import { engineCpuMs, engineProcesses, processCpuMs } from './engineCpu';
+import { engineCpuMs, engineProcesses, processCpuMs, processesNamed } from './engineCpu';
 import { startLogPathAgent, sumSeries, type LogPathAgent } from './logPathAgent';
 import { removeLogBenchContainers, startLogWriters, type LogWriters } from './logPathContainers';
 import { markdownTable } from './markdownTable';
@@ -34,6 +34,8 @@ type Window = {
   writeMs: number;
   readerCpuMs: number;
   engineCpuMs: number;
+  /** dockerd's own share of `engineCpuMs` (the rest is containerd and the writers' shims). */
+  dockerdCpuMs: number;
   /** The engine's CPU rate just before the window (nothing written), times the window: other work on the engine. */
   engineIdleCpuMs: number;
   /** The same for the reader (the agent's timers, sampling and scrapes by the bench). */
@@ -93,9 +95,11 @@ async function measureWindow(
   done: () => Promise<void>,
 ): Promise<Window> {
   const enginePids = engineProcesses(new Set(writers.ids));
+  const dockerdPids = processesNamed(enginePids, 'dockerd');
   const idle = await idleCpu(readerPid, enginePids, IDLE_MS);
   const r0 = processCpuMs(readerPid);
   const e0 = engineCpuMs(enginePids);
+  const d0 = engineCpuMs(dockerdPids);
   const t0 = Date.now();
   let writeMs = 0;
   writers.go();
@@ -104,6 +108,7 @@ async function measureWindow(
   const wallMs = Date.now() - t0;
   const readerCpu = processCpuMs(readerPid) - r0;
   const engineCpu = engineCpuMs(enginePids) - e0;
+  const dockerdCpu = engineCpuMs(dockerdPids) - d0;
   await exited;
   return {
     reader,
@@ -112,6 +117,7 @@ async function measureWindow(
     writeMs,
     readerCpuMs: readerCpu,
     engineCpuMs: engineCpu,
+    dockerdCpuMs: dockerdCpu,
     engineIdleCpuMs: idle.enginePerMs * wallMs,
     readerIdleCpuMs: idle.readerPerMs * wallMs,
     load: loadAvg(),
@@ -227,7 +233,7 @@ export function logPathReport(windows: readonly Window[]): string[] {
     String(w.lines),
     `${s(w.wallMs)} (${s(w.writeMs)})`,
     s(w.readerCpuMs),
-    s(w.engineCpuMs),
+    `${s(w.engineCpuMs)} (${s(w.dockerdCpuMs)})`,
     (w.readerCpuMs / w.engineCpuMs).toFixed(2),
     `${s(w.readerIdleCpuMs)} / ${s(w.engineIdleCpuMs)}`,
     ((w.lines / w.readerCpuMs) * 1000).toFixed(0),
@@ -239,7 +245,7 @@ export function logPathReport(windows: readonly Window[]): string[] {
       'lines',
       'wall s (writing)',
       'reader CPU-s',
-      'engine CPU-s',
+      'engine CPU-s (dockerd alone)',
       'reader / engine',
       'idle CPU-s in window (reader / engine)',
       'lines per reader CPU-s',
@@ -247,13 +253,25 @@ export function logPathReport(windows: readonly Window[]): string[] {
     ],
     rows,
   );
-  const verdicts = windows
-    .filter((w) => w.reader.startsWith('agent'))
-    .map((w) => {
-      const ratio = w.readerCpuMs / w.engineCpuMs;
-      const verdict = ratio <= TARGET_RATIO ? 'PASS' : 'MISS';
-      return `- ${verdict} agent CPU ≤ ${TARGET_RATIO}× the engine's for the same lines: ${ratio.toFixed(2)}× (${s(w.readerCpuMs)} / ${s(w.engineCpuMs)} CPU-s, load ${w.load})`;
-    });
+  const agent = windows.filter((w) => w.reader.startsWith('agent'));
+  const verdict = (label: string, readerMs: number, engineMs: number, load: string) => {
+    const ratio = readerMs / engineMs;
+    return `- ${ratio <= TARGET_RATIO ? 'PASS' : 'MISS'} agent CPU ≤ ${TARGET_RATIO}× the engine's for the same lines${label}: ${ratio.toFixed(2)}× (${s(readerMs)} / ${s(engineMs)} CPU-s, load ${load})`;
+  };
+  const verdicts = agent.map((w) => verdict('', w.readerCpuMs, w.engineCpuMs, w.load));
+  if (agent.length > 1) {
+    // The engine's CPU for the same lines varies up to 2x between runs on a shared VM: pooled rounds say more.
+    const sum = (f: (w: Window) => number) => agent.reduce((n, w) => n + f(w), 0);
+    const loads = agent.map((w) => w.load).join(', ');
+    verdicts.push(
+      verdict(
+        `, ${agent.length} rounds pooled`,
+        sum((w) => w.readerCpuMs),
+        sum((w) => w.engineCpuMs),
+        loads,
+      ),
+    );
+  }
   return [...table, '', ...verdicts];
 }
 
