@@ -80,8 +80,8 @@ describe('the Grafana dashboard (deploy/grafana/dockwatch-dashboard.json)', () =
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('queries only metrics that README.md documents as exported by dockwatch', () => {
-    const documented = documentedMetrics(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+  it('queries only metrics that docs/metrics.md documents as exported by dockwatch', () => {
+    const documented = documentedMetrics(readFileSync(join(ROOT, 'docs/metrics.md'), 'utf8'));
     expect(documented.has('container_network_receive_bytes_total')).toBe(true);
     const queries = [
       ...dashboardTargets(dashboard).map((t) => ({ where: `${t.panel}/${t.refId}`, expr: t.expr })),

@@ -50,7 +50,7 @@ describe('the Prometheus alerting rules (deploy/prometheus/rules.yml)', () => {
   });
 
   it('query only metrics dockwatch exports (and up), with a severity, summary and description each', () => {
-    const documented = documentedMetrics(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    const documented = documentedMetrics(readFileSync(join(ROOT, 'docs/metrics.md'), 'utf8'));
     const unknown = rules.flatMap((r) =>
       metricNames(r.expr, ['container_', 'machine_', 'dockwatch_', 'process_', 'node_'])
         .filter((name) => !documented.has(name))

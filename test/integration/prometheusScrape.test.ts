@@ -16,7 +16,7 @@ import { promtoolCheckMetrics, startPrometheus, type RunningPrometheus } from '.
 
 const DASHBOARD = join(__dirname, '../fixtures/dockprom/docker_containers.json');
 const DASHBOARD_179 = join(__dirname, '../fixtures/grafana-179/docker-prometheus-monitoring.json');
-const README = join(__dirname, '../../README.md');
+const METRICS_DOC = join(__dirname, '../../docs/metrics.md');
 
 /** Every PromQL expression of a Grafana dashboard (old `rows` layout and new `panels` alike). */
 function dashboardQueries(json: unknown): { title: string; expr: string }[] {
@@ -233,8 +233,8 @@ describe('a real Prometheus scraping the agent', () => {
     }
   });
 
-  it("exports every name cAdvisor exports by default, but those the README's metrics reference leaves out", async () => {
-    const leftOut = leftOutCadvisorMetrics(readFileSync(README, 'utf8'));
+  it('exports every name cAdvisor exports by default, but those docs/metrics.md leaves out', async () => {
+    const leftOut = leftOutCadvisorMetrics(readFileSync(METRICS_DOC, 'utf8'));
     expect(leftOut.size).toBeGreaterThan(0);
     const noDataHere = new Set([...(hostCountsBlockIo() ? [] : BLKIO_BYTES), ...(hostHasPressure() ? [] : PRESSURE)]);
     // Some series come with the first writable-layer refresh or the second pass: poll, then show what is off.

@@ -114,13 +114,14 @@ export function metricNames(expr: string, prefixes: string[]): string[] {
 }
 
 /**
- * The metric names README.md's "## Metrics reference" documents, with cAdvisor-style brace groups expanded
- * (`container_fs_{reads,writes}_total` → two names).
+ * The metric names docs/metrics.md (under its "# Metrics reference" heading) documents, with cAdvisor-style brace
+ * groups expanded (`container_fs_{reads,writes}_total` → two names).
  */
-export function documentedMetrics(readme: string): Set<string> {
-  const start = readme.indexOf('## Metrics reference');
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
+export function documentedMetrics(metricsDoc: string): Set<string> {
+  const start = metricsDoc.indexOf('# Metrics reference\n');
+  if (start === -1) throw new Error('no "# Metrics reference" heading in the metrics document');
+  const end = metricsDoc.indexOf('\n# ', start + 1);
+  const section = metricsDoc.slice(start, end === -1 ? undefined : end);
   const names = new Set<string>();
   for (const row of section.split('\n').filter((l) => l.startsWith('|'))) {
     const firstCell = row.split('|')[1] ?? '';
@@ -132,13 +133,14 @@ export function documentedMetrics(readme: string): Set<string> {
 }
 
 /**
- * The cAdvisor names README.md's "## Metrics reference" says dockwatch leaves out: the code spans before the colon
- * of each bullet of the list that follows "Every name cAdvisor exports by default", brace groups expanded.
+ * The cAdvisor names docs/metrics.md ("# Metrics reference") says dockwatch leaves out: the code spans before the
+ * colon of each bullet of the list that follows "Every name cAdvisor exports by default", brace groups expanded.
  */
-export function leftOutCadvisorMetrics(readme: string): Set<string> {
-  const start = readme.indexOf('Every name cAdvisor exports by default');
-  const listEnd = readme.indexOf('\n\n', readme.indexOf('\n- ', start) + 1);
-  const list = readme.slice(start, listEnd === -1 ? undefined : listEnd);
+export function leftOutCadvisorMetrics(metricsDoc: string): Set<string> {
+  const start = metricsDoc.indexOf('Every name cAdvisor exports by default');
+  if (start === -1) throw new Error('no "Every name cAdvisor exports by default" list in the metrics document');
+  const listEnd = metricsDoc.indexOf('\n\n', metricsDoc.indexOf('\n- ', start) + 1);
+  const list = metricsDoc.slice(start, listEnd === -1 ? undefined : listEnd);
   const names = new Set<string>();
   for (const bullet of list.split('\n- ').slice(1)) {
     const head = bullet.slice(0, bullet.indexOf('`:') + 1);
