@@ -5,7 +5,7 @@ import { reportProblems, soakIntegers, soakProgress, type SoakScenario } from '.
 const USAGE =
   'usage: npm run soak -- log-flood [--seconds N] [--markers N] (defaults: a 60 s flood, 2 marker containers)';
 
-/** The documented bound on the agent's RSS under a flood, and the marker latency target (README, Reliability). */
+/** The documented bound on the agent's RSS under a flood, and the marker latency target (docs/reliability.md). */
 const RSS_BOUND_MIB = 150;
 const P99_TARGET_MS = 1000;
 

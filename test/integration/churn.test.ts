@@ -42,7 +42,7 @@ describe('container churn (create, start, remove continuously for 30 s) beside a
 
   it('keeps no state per churned container (JS heap after a GC back near its baseline; RSS under the flood bound)', () => {
     // Measured: the heap after a GC grows by compiled code while the churn warms the agent up, then stays flat
-    // (README, Reliability); 4 MiB is ~40 KB for each of the ~100 containers here, far above that warm-up.
+    // (docs/reliability.md); 4 MiB is ~40 KB for each of the ~100 containers here, far above that warm-up.
     expect(r.later.heapUsedBytes).toBeLessThan((r.baseline.heapUsedBytes ?? 0) + 4 * 2 ** 20);
     expect(r.later.rssBytes).toBeLessThan(150 * 2 ** 20);
   });

@@ -23,7 +23,7 @@ import {
   type RunningRegistry,
 } from '../support/registry';
 
-// The README's promise, from the outside: `dockwatch agent` runs, an operator deploys with `dockwatch ctl` on the
+// The promise of docs/chat.md, from the outside: `dockwatch agent` runs, an operator deploys with `dockwatch ctl` on the
 // same data dir, a bad version comes back by itself, and rollback and a re-pull of a moved tag still do what they say.
 
 const inspect = (name: string) => testDocker().getContainer(name).inspect();

@@ -1,6 +1,6 @@
 import { runLogFlood, quantile, type LogFloodResult } from '../support/logFloodRig';
 
-/** The agent's RSS bound under a log flood, as the README's Reliability table states it. */
+/** The agent's RSS bound under a log flood, as the table of docs/reliability.md states it. */
 const RSS_BOUND_BYTES = 150 * 2 ** 20;
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 

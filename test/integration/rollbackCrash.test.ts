@@ -19,7 +19,7 @@ import { freePort } from '../support/freePort';
 import { removeKeepTags } from '../support/keepTags';
 import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../support/registry';
 
-// The README's promise, from the outside: a SIGKILL during a rollback or a deploy (of `dockwatch ctl`, at any moment)
+// The promise of docs/reliability.md, from the outside: a SIGKILL during a rollback or a deploy (of `dockwatch ctl`, at any moment)
 // leaves the old or the new container under the name, never none and never both, and the next start (the agent, or
 // the next ctl command) finishes or undoes it: one container under the name, running, nothing left aside, the marker
 // settled, and a revision only for a rollback that finished.

@@ -17,7 +17,7 @@ import {
   type DockwatchProcess,
 } from '../support/storeFaults';
 
-/** How long the disk stays full (STORE_FULL_SECONDS=60 for the figure in the README; the test command uses 15). */
+/** How long the disk stays full (STORE_FULL_SECONDS=60 for the figure in docs/reliability.md; the test command uses 15). */
 const FULL_SECONDS = Number(process.env.STORE_FULL_SECONDS ?? 15);
 const TOKEN = 'store-full-token-0123456789abcdef';
 const FAIL_LINE = 'store writes fail';

@@ -3,7 +3,7 @@
  * advtcp, cpu_topology, cpuset, hugetlb, memory_numa, process, referenced_memory, resctrl, sched, tcp, udp), as
  * google/cadvisor's metrics/prometheus.go and metrics/prometheus_machine.go define them, whether or not a given
  * host has the data (pressure needs cgroup v2, io.cost an enabled controller, perf events a config, accelerators a
- * GPU). Written down from those sources for the compatibility test; the README says which ones dockwatch leaves out.
+ * GPU). Written down from those sources for the compatibility test; docs/metrics.md says which ones dockwatch leaves out.
  */
 export const CADVISOR_DEFAULT_METRICS: readonly string[] = [
   // always

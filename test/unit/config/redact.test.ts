@@ -48,7 +48,7 @@ describe('renderEffectiveConfig', () => {
     expect(parse(text)).toEqual(redactConfig(noSecret));
   });
 
-  it('renders the defaults as the README shows them', () => {
+  it('renders the defaults as docs/configuration.md shows them', () => {
     const text = renderEffectiveConfig({ ...defaultConfig(), agent: { ...defaultConfig().agent, hostName: 'host-a' } });
     expect(text).toBe(
       [
