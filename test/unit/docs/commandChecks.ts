@@ -147,7 +147,7 @@ export function shellCommandProblems(program: Command, words: readonly string[])
     if (!existsSync(join(REPO_ROOT, second))) return [`bash ${second}: no such file`];
     return second === 'scripts/start.sh' ? cliProblems(program, ['run', ...words.slice(2)]) : [];
   }
-  if (first === 'node') {
+  if (first === 'node' || first?.endsWith('/node')) {
     const script = words.findIndex((w, i) => i > 0 && !w.startsWith('-'));
     const file = /^(?:\S*\/)?dist\/(.+)\.js$/.exec(words[script] ?? '')?.[1];
     if (file === undefined) return undefined;

@@ -32,6 +32,8 @@ const blocks = docs.flatMap(fencedBlocks);
 const inline = docs.flatMap(inlineCodes);
 const program = buildProgram();
 const SHELL = ['sh', 'bash', 'shell', 'console'];
+/** Languages these checks read (`text` for usage lines and sample output; `ini` for systemd units' ExecStart). */
+const KNOWN_LANGUAGES = ['yaml', 'yml', ...SHELL, 'text', 'ini'];
 
 /** The simple commands of an inline code span, as shell words. */
 const inlineCommands = (code: Located) => {
@@ -64,8 +66,9 @@ describe('the docs (README.md and docs/*.md)', () => {
     expect(configs).toBeGreaterThanOrEqual(8);
   });
 
-  it('every block has a language tag, so none escapes the checks', () => {
-    expect(blocks.filter((b) => b.lang === '').map((b) => where(b.doc, b.line))).toEqual([]);
+  it('every block has a language these checks know, so none escapes them', () => {
+    const unknown = blocks.filter((b) => !KNOWN_LANGUAGES.includes(b.lang));
+    expect(unknown.map((b) => `${where(b.doc, b.line)}: \`\`\`${b.lang}`)).toEqual([]);
   });
 
   it('every command line of dockwatch, its scripts and npm names a real command, subcommand and flag', () => {
@@ -82,6 +85,12 @@ describe('the docs (README.md and docs/*.md)', () => {
     }
     for (const code of inline) {
       for (const words of inlineCommands(code)) check(where(code.doc, code.line), words);
+    }
+    for (const block of blocks.filter((b) => b.lang === 'ini')) {
+      block.content.split('\n').forEach((text, i) => {
+        const command = /^ExecStart=(.*)$/.exec(text)?.[1];
+        if (command !== undefined) check(where(block.doc, block.line + 1 + i), shellWords(command));
+      });
     }
     for (const block of blocks.filter((b) => b.lang === 'text' && /^dockwatch /m.test(b.content))) {
       block.content.split('\n').forEach((text, i) => {
