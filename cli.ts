@@ -4,7 +4,7 @@ import './agent/smallHeap';
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAgent } from './agent';
+import { startAgent } from './app/agent';
 import { createLogger } from './agent/logger';
 import { ConfigError } from './config/configError';
 import { loadConfig, type FlagOverrides } from './config/load';
@@ -120,7 +120,7 @@ async function runAgent(o: GlobalOptions, withBot: boolean): Promise<void> {
   parts.push(agent);
   if (!withBot || !hasChatAdapter(config)) return;
   try {
-    const { startInProcessBot } = await import('./bot/inProcessBot');
+    const { startInProcessBot } = await import('./app/run');
     parts.unshift(await startInProcessBot(config, agent, logger));
   } catch (err) {
     logger.error('bot failed to start', { error: (err as Error).message });
@@ -139,7 +139,7 @@ async function runBot(o: GlobalOptions): Promise<void> {
   const logger = createLogger({ level: config.agent.logLevel, format: config.agent.logFormat });
   const parts: Stoppable[] = [];
   stopOnSignals(() => parts, logger);
-  const { startRemoteBot } = await import('./bot/remoteBot');
+  const { startRemoteBot } = await import('./app/bot');
   try {
     parts.push(await startRemoteBot(config, logger));
   } catch (err) {
@@ -158,7 +158,7 @@ async function ctl(words: string[], o: { as: string; yes?: boolean }, g: GlobalO
   }
   storeOrExit(config, g);
   const logger = createLogger({ level: g.logLevel ?? 'warn', format: config.agent.logFormat });
-  const { runCtl } = await import('./bot/adapters/console');
+  const { runCtl } = await import('./app/ctl');
   const interrupt = new AbortController();
   let streaming = false;
   process.on('SIGINT', () => {

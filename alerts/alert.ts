@@ -1,8 +1,6 @@
-/** How bad an alert is, least severe first; routes match on it and notifiers colour by it. */
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+import type { Severity } from '../config/alertRule';
 
-/** One of {@link SEVERITIES}. */
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity } from '../config/alertRule';
 
 /** Where an alert is in its lifecycle; an inactive alert is simply absent. */
 export type AlertState = 'pending' | 'firing' | 'resolved';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertsConfig } from '../config/alertsSchema';
 import type { Alert, AlertNotification, AlertState, Severity } from './alert';
-import type { LogStream } from './alertRule';
+import type { LogStream } from '../config/alertRule';
 import type { AlertRecord } from './alertStateMachine';
 import { ContainerTracker } from './containerTracker';
 import type { EngineSnapshot } from './engineSnapshot';

@@ -1,4 +1,4 @@
-import type { LogStream } from './alertRule';
+import type { LogStream } from '../config/alertRule';
 
 /**
  * What the rule engine is fed. The agent adapts its own data to these shapes. Times are ms since the epoch and are

@@ -1,4 +1,4 @@
-import type { LogRule, LogStream } from './alertRule';
+import type { LogRule, LogStream } from '../config/alertRule';
 import type { ContainerRef, LogLine } from './inputs';
 import type { LogMatcher, LogPattern } from './logMatcher';
 import { compileLogMatcher } from './logMatcher';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration';
-import type { AlertRule, EventRule, LogRule } from './alertRule';
-import { logGrouping } from './alertRule';
+import type { AlertRule, EventRule, LogRule } from '../config/alertRule';
+import { logGrouping } from '../config/alertRule';
 
 /** The annotations of a rule: its own templates over the defaults of its kind (`summary`, and `description` for logs). */
 export function ruleAnnotations(rule: AlertRule): Record<string, string> {

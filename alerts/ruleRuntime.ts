@@ -1,5 +1,5 @@
 import type { Alert } from './alert';
-import type { AlertRule } from './alertRule';
+import type { AlertRule } from '../config/alertRule';
 import type { AlertRecord } from './alertStateMachine';
 import { AlertStateMachine } from './alertStateMachine';
 import { ruleAnnotations } from './ruleAnnotations';

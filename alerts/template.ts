@@ -1,10 +1,6 @@
-import { closestMatch } from '../config/suggest';
+import { LABELS_PREFIX, PLACEHOLDER } from '../config/templateSyntax';
 
-/** The placeholders a template may use besides `{{labels.KEY}}`. */
-export const PLACEHOLDERS = ['container', 'host', 'line', 'value', 'count', 'rule', 'severity'] as const;
-
-const LABELS_PREFIX = 'labels.';
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+export { PLACEHOLDERS, templateProblems } from '../config/templateSyntax';
 
 /** What a template is rendered from; absent values render as empty text. */
 export type TemplateContext = {
@@ -24,20 +20,6 @@ type Part = string | { name: string };
 
 const compiled = new Map<string, Part[]>();
 
-/** Why a template cannot be rendered (unknown placeholder, unclosed `{{`); empty when it is fine. */
-export function templateProblems(template: string): string[] {
-  const problems: string[] = [];
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    const name = match[1] ?? '';
-    if (isKnown(name)) continue;
-    const guess = closestMatch(name, PLACEHOLDERS);
-    const hint = guess ? `did you mean {{${guess}}}?` : `known: ${PLACEHOLDERS.join(', ')}, labels.KEY`;
-    problems.push(`unknown placeholder {{${name}}} (${hint})`);
-  }
-  if (template.replace(PLACEHOLDER, '').includes('{{')) problems.push('has a {{ without its closing }}');
-  return problems;
-}
-
 /** Renders a template whose placeholders were checked by {@link templateProblems}; unknown ones render empty. */
 export function renderTemplate(template: string, ctx: TemplateContext): string {
   let parts = compiled.get(template);
@@ -52,10 +34,6 @@ export function renderTemplate(template: string, ctx: TemplateContext): string {
 export function formatValue(value: number | undefined): string {
   if (value === undefined || Number.isNaN(value)) return '';
   return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
-}
-
-function isKnown(name: string): boolean {
-  return (PLACEHOLDERS as readonly string[]).includes(name) || (name.startsWith(LABELS_PREFIX) && name.length > 7);
 }
 
 function compile(template: string): Part[] {

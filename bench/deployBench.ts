@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { startAgent, type RunningAgent } from '../agent';
+import { startAgent, type RunningAgent } from '../app/agent';
 import type { DeployResult, DeployStep } from '../agent/actions/containerActions';
 import { createLogger } from '../agent/logger';
 import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../test/support/registry';

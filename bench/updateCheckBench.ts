@@ -5,7 +5,7 @@ import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import Docker from 'dockerode';
-import { startAgent, type RunningAgent } from '../agent';
+import { startAgent, type RunningAgent } from '../app/agent';
 import type { RoundReport } from '../agent/images/updateChecker';
 import { createUpdateChecker } from '../agent/images/updateCheckService';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';

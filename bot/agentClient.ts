@@ -107,7 +107,7 @@ export class EngineUnavailableError extends AgentError {
 }
 
 /**
- * How the bot's commands reach one agent: in process (bot/inProcessAgent.ts) or over the control API. Container
+ * How the bot's commands reach one agent: in process (api/inProcessAgent.ts) or over the control API. Container
  * ids passed in are always ones resolved against `containers()`; methods reject with AgentError for what the user
  * should read, and every read of the engine's containers (containers, stats, logs, inspect, history) and every
  * action with EngineUnavailableError while the engine is unreachable or not yet synced. `hosts`, alerts and

@@ -2,7 +2,7 @@ import type { Alert } from '../alerts/alert';
 import { formatAgo } from './core/humanUnits';
 import { RUN_PREFIX } from './core/commandCore';
 import type { Reply, ReplyButton } from './core/reply';
-import { quoteWords } from './core/tokenize';
+import { quoteWords } from '../shared/tokenize';
 
 /** How long the "Silence 1h" button on an alert message silences it for. */
 export const ALERT_SILENCE = '1h';

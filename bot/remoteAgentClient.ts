@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AlertView, SilenceView } from '../agent/controlApiViews';
+import type { AlertView, SilenceView } from './controlApiViews';
 import type { DiskUsageReport } from '../agent/images/diskUsage';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { Alert } from '../alerts/alert';

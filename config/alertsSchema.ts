@@ -1,10 +1,9 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
-import { SEVERITIES } from '../alerts/alert';
-import type { AlertRule } from '../alerts/alertRule';
-import { COMPARISON_OPS, EVENT_CONDITIONS, LOG_STREAMS, METRIC_NAMES } from '../alerts/alertRule';
-import { patternRegExp } from '../alerts/logMatcher';
-import { templateProblems } from '../alerts/template';
+import type { AlertRule } from './alertRule';
+import { COMPARISON_OPS, EVENT_CONDITIONS, LOG_STREAMS, METRIC_NAMES, SEVERITIES } from './alertRule';
+import { patternRegExp } from './logPattern';
+import { templateProblems } from './templateSyntax';
 import { isEmptySelector } from './containerSelector';
 import { describeValue, duration, flag, integer, selector, stringList, text, whenValid } from './fields';
 import { isMapping } from './keyPath';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { COMMAND_NAMES } from '../bot/core/commandNames';
-import { parseExecPattern } from '../bot/core/execPatterns';
+import { COMMAND_NAMES } from './commandNames';
+import { parseExecPattern } from './execPatterns';
 import { duration, flag, hostPort, integer, secret, selector, stringList, text, whenValid } from './fields';
 import { isMapping } from './keyPath';
 import { closestMatch } from './suggest';
@@ -16,7 +16,7 @@ const roleSchema = z.strictObject({
   inherits: text().optional(),
   seeSecrets: flag().prefault(false),
   channels: stringList().optional(),
-  /** The argv patterns `exec` may run (bot/core/execPatterns.ts); none: no exec, even with `commands: ['*']`. */
+  /** The argv patterns `exec` may run (config/execPatterns.ts); none: no exec, even with `commands: ['*']`. */
   exec: stringList().prefault([]),
   /** May use `--force` with `rm` and `rmi` (deny by default). */
   force: flag().prefault(false),
@@ -179,7 +179,7 @@ function checkReferences(roles: Record<string, unknown>, members: unknown[], ctx
   });
 }
 
-/** Every `roles.X.exec` pattern must parse (bot/core/execPatterns.ts); the message names the pattern. */
+/** Every `roles.X.exec` pattern must parse (config/execPatterns.ts); the message names the pattern. */
 function checkExecPatterns(role: string, patterns: unknown, ctx: Ctx): void {
   if (!Array.isArray(patterns)) return;
   patterns.forEach((source, i) => {

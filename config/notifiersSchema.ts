@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { NOTIFIER_TYPES } from '../alerts/notifiers/notifier';
 import { describeValue, duration, secret, text } from './fields';
 import { isMapping } from './keyPath';
 import { closestMatch } from './suggest';
+
+/** The notifier types the config accepts. */
+export const NOTIFIER_TYPES = ['discord-webhook', 'slack-webhook', 'alertmanager', 'webhook'] as const;
+
+/** One of {@link NOTIFIER_TYPES}. */
+export type NotifierType = (typeof NOTIFIER_TYPES)[number];
 
 const SECOND = 1000;
 

@@ -1,14 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ControlApi } from '../agent/controlApi';
 import {
   applyServerLimits,
   closeIfBodyUnread,
   serverLimitOptions,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '../agent/httpServerLimits';
-import { isControlApiPath } from '../agent/controlApiRoutes';
 import type { Logger } from '../agent/logger';
 import type { Exposition } from './exposition';
 
@@ -19,10 +17,18 @@ export type MetricsServerDeps = {
   /** Ready once the first sampling pass has stored its results. */
   isReady: () => boolean;
   /** The control API, which answers everything under /api/ (404 there without it). */
-  api?: Pick<ControlApi, 'handle'>;
+  api?: ApiHandler;
   /** `agent.tls`, read: serve HTTPS (metrics and API alike) instead of HTTP. */
   tls?: ListenerTls;
 };
+
+/** What answers the listener's /api/ paths (the agent's control API). */
+export type ApiHandler = { handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> };
+
+/** Whether a request path belongs to the control API (`/api` and below), which the listener hands to it. */
+export function isControlApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
 
 /** A PEM certificate (chain) and its private key for the listener. */
 export type ListenerTls = { cert: Buffer; key: Buffer };

@@ -1,10 +1,7 @@
 import type { Notification } from '../alert';
+import type { NotifierType } from '../../config/notifiersSchema';
 
-/** The notifier types the config accepts. */
-export const NOTIFIER_TYPES = ['discord-webhook', 'slack-webhook', 'alertmanager', 'webhook'] as const;
-
-/** One of {@link NOTIFIER_TYPES}. */
-export type NotifierType = (typeof NOTIFIER_TYPES)[number];
+export { NOTIFIER_TYPES, type NotifierType } from '../../config/notifiersSchema';
 
 /**
  * What one delivery attempt came to. `retry` is false for answers that will not change by trying again (4xx other

@@ -1,5 +1,5 @@
-import type { EventRule } from '../alertRule';
-import { DEFAULT_IGNORED_EXIT_CODES, DEFAULT_RESOLVE_AFTER_MS } from '../alertRule';
+import type { EventRule } from '../../config/alertRule';
+import { DEFAULT_IGNORED_EXIT_CODES, DEFAULT_RESOLVE_AFTER_MS } from '../../config/alertRule';
 import { groupId } from '../alertKey';
 import type { ContainerRef } from '../inputs';
 import { Occurrences } from './occurrences';

@@ -1,5 +1,5 @@
-import type { LogRule } from '../alertRule';
-import { DEFAULT_RESOLVE_AFTER_MS, logGrouping } from '../alertRule';
+import type { LogRule } from '../../config/alertRule';
+import { DEFAULT_RESOLVE_AFTER_MS, logGrouping } from '../../config/alertRule';
 import type { ContainerRef } from '../inputs';
 import { LogAbsence } from './logAbsence';
 import { Occurrences } from './occurrences';

@@ -1,4 +1,4 @@
-import type { ComparisonOp, MetricRule } from '../alertRule';
+import type { ComparisonOp, MetricRule } from '../../config/alertRule';
 import { groupId } from '../alertKey';
 import type { Condition, RuleEvaluator, RuleInput } from './ruleEvaluator';
 import { RuleSelection } from './ruleSelection';

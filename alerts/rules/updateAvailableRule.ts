@@ -1,4 +1,4 @@
-import type { EventRule } from '../alertRule';
+import type { EventRule } from '../../config/alertRule';
 import { groupId } from '../alertKey';
 import type { ContainerRef } from '../inputs';
 import type { Condition, EvaluationContext, RuleEvaluator, RuleInput } from './ruleEvaluator';

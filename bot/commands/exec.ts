@@ -1,10 +1,10 @@
 import { targetOf, type BotCommand } from '../core/command';
 import type { ParsedCommand } from '../core/commandSpec';
-import { allowingPattern, argvProblem } from '../core/execPatterns';
+import { allowingPattern, argvProblem } from '../../config/execPatterns';
 import { formatTime } from '../core/humanUnits';
 import { describeIdentity } from '../core/identity';
 import type { Reply } from '../core/reply';
-import { quoteWords } from '../core/tokenize';
+import { quoteWords } from '../../shared/tokenize';
 import type { ExecOutcome } from '../maintenanceTypes';
 import { INLINE_LOG_CHARS } from './logs';
 

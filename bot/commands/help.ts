@@ -1,5 +1,5 @@
 import type { BotCommand } from '../core/command';
-import { isCommandName } from '../core/commandNames';
+import { isCommandName } from '../../config/commandNames';
 import { shown } from '../core/commandParser';
 import { invalidReply } from '../core/reply';
 

@@ -4,7 +4,7 @@ import type { SelectableContainer } from '../../config/containerSelector';
 import type { AgentClient } from '../agentClient';
 import type { Fleet } from '../fleet';
 import type { AuditLog } from './audit';
-import type { CommandName } from './commandNames';
+import type { CommandName } from '../../config/commandNames';
 import type { CommandSpec, ParsedCommand } from './commandSpec';
 import type { HostResult } from './hostScope';
 import type { Identity } from './identity';

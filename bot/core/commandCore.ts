@@ -5,7 +5,7 @@ import { AgentError, type AgentClient } from '../agentClient';
 import type { Fleet } from '../fleet';
 import type { AuditEvent, AuditLog } from './audit';
 import type { BotCommand } from './command';
-import type { CommandName } from './commandNames';
+import type { CommandName } from '../../config/commandNames';
 import { parseCommand, shown, shownDuration } from './commandParser';
 import type { CommandSpec, ParsedCommand } from './commandSpec';
 import { Confirmations, type PendingConfirmation } from './confirmations';

@@ -1,7 +1,7 @@
 import { formatDuration, parseDuration } from '../../config/duration';
 import { closestMatch } from '../../config/suggest';
 import type { CommandSpec, FlagSpec, FlagValue, ParsedCommand } from './commandSpec';
-import { textProblem, tokenize } from './tokenize';
+import { textProblem, tokenize } from '../../shared/tokenize';
 
 /** What the parser made of the input: the command, or a message for the user. */
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string };

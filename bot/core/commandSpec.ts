@@ -1,5 +1,5 @@
 import type { RemovedName } from '../../agent/actions/removedName';
-import type { CommandName } from './commandNames';
+import type { CommandName } from '../../config/commandNames';
 
 /** What one flag takes; the parser validates and converts its value. */
 export type FlagSpec =

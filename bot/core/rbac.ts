@@ -1,6 +1,6 @@
 import type { MemberConfig, RoleConfig } from '../../config/botSchema';
 import { matchesSelector, type ContainerSelector, type SelectableContainer } from '../../config/containerSelector';
-import { COMMAND_NAMES, type CommandName } from './commandNames';
+import { COMMAND_NAMES, type CommandName } from '../../config/commandNames';
 import { describeIdentity, type Identity } from './identity';
 
 /** The roles and who holds them, as the config says. */

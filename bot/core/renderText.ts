@@ -1,4 +1,4 @@
-import { showControlChars } from './controlChars';
+import { showControlChars } from '../../shared/controlChars';
 import { alignedTable } from './alignedTable';
 import type { Reply } from './reply';
 

@@ -4,7 +4,7 @@ import type { AgentHttp } from './agentHttp';
 import { streamedOutcome } from './remoteOutcome';
 
 /**
- * Posts a deploy to an agent and reads its NDJSON answer (agent/controlApiContainers.ts): progress lines, then the
+ * Posts a deploy to an agent and reads its NDJSON answer (api/controlApiContainers.ts): progress lines, then the
  * deploy report (the diagnosis apart from the message) or the agent's error (an AgentError, as the agent said it
  * when it is meant for the user).
  */

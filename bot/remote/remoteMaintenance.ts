@@ -5,7 +5,7 @@ import { streamedOutcome } from './remoteOutcome';
 import { objectOf } from './remoteViews';
 
 /**
- * Posts an `rm`, `rmi` or `exec` request to an agent and reads its one NDJSON line (agent/controlApiMaintenance.ts):
+ * Posts an `rm`, `rmi` or `exec` request to an agent and reads its one NDJSON line (api/controlApiMaintenance.ts):
  * the sentence of `rm`/`rmi`, the outcome of `exec`, or the agent's error (an AgentError, shown as the agent said it
  * when it is meant for the user). A 4xx before the stream is the agent's own message.
  */

@@ -12,7 +12,7 @@ export type OutcomeReading = {
 };
 
 /**
- * Sends a request an agent answers with NDJSON (agent/controlApiActionStream.ts): `{progress}` lines go to
+ * Sends a request an agent answers with NDJSON (api/controlApiActionStream.ts): `{progress}` lines go to
  * `onProgress`, then resolves with the fields of the outcome line, or rejects with the agent's error as an AgentError
  * (as the agent said it when it is meant for the user, else naming the host), or saying the answer ended without one.
  */

@@ -1,4 +1,4 @@
-import type { AlertView, HostView, SilenceView } from '../../agent/controlApiViews';
+import type { AlertView, HostView, SilenceView } from '../controlApiViews';
 import type { Alert } from '../../alerts/alert';
 import type { Silence } from '../../alerts/silences';
 import { AgentError } from '../agentClient';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAgent, type RunningAgent } from '../../agent';
+import { startAgent, type RunningAgent } from '../../app/agent';
 import { createLogger } from '../../agent/logger';
 import { openStore } from '../../agent/store/database';
 import { loadConfig } from '../../config/load';

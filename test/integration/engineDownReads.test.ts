@@ -10,7 +10,7 @@ import { createDiscordAdapter } from '../../bot/adapters/discord/discordAdapter'
 import { createSlackAdapter, type SlackAdapter } from '../../bot/adapters/slack/slackAdapter';
 import type { AgentClient } from '../../bot/agentClient';
 import type { Fleet } from '../../bot/fleet';
-import { InProcessAgent } from '../../bot/inProcessAgent';
+import { InProcessAgent } from '../../api/inProcessAgent';
 import { RemoteAgentClient } from '../../bot/remoteAgentClient';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUTH_FAILURE_LIMIT } from '../../agent/authFailureThrottle';
-import { MAX_BODY_BYTES } from '../../agent/controlApiHttp';
+import { MAX_BODY_BYTES } from '../../api/controlApiHttp';
 import { CLIENT_IDLE_TIMEOUT_MS, MAX_CONNECTIONS_PER_ADDRESS } from '../../agent/httpServerLimits';
 import { BUILT_CLI } from '../support/ctlProcess';
 import { removeTestContainers, runTestContainer, testDocker, testRunId, waitFor } from '../support/engine';

@@ -10,7 +10,7 @@ import { AgentError, type AgentClient } from '../../bot/agentClient';
 import { DnsFleet } from '../../bot/dnsFleet';
 import type { Fleet } from '../../bot/fleet';
 import { buildFleet } from '../../bot/fleetFromConfig';
-import { InProcessAgent } from '../../bot/inProcessAgent';
+import { InProcessAgent } from '../../api/inProcessAgent';
 import { RemoteAgentClient } from '../../bot/remoteAgentClient';
 import type { Identity } from '../../bot/core/identity';
 import { botSchema } from '../../config/botSchema';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RunningAgent } from '../../agent';
+import type { RunningAgent } from '../../app/agent';
 import type { ActionAuditEntry } from '../../agent/actions/containerActions';
 import { createLogger } from '../../agent/logger';
 import { keepTag } from '../../agent/revisions/keepTags';

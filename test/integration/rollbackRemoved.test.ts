@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerInspectInfo } from 'dockerode';
-import type { RunningAgent } from '../../agent';
+import type { RunningAgent } from '../../app/agent';
 import { createLogger } from '../../agent/logger';
 import { createSpecFromInspect } from '../../agent/revisions/createSpec';
 import { versionDifferences } from '../../agent/revisions/revisionDiff';

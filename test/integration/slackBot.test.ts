@@ -11,7 +11,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../bot/adapters/slack/
 import { alertMessage } from '../../bot/alertMessage';
 import { AuditLog } from '../../bot/core/audit';
 import { buildCommandCore } from '../../bot/index';
-import { InProcessAgent } from '../../bot/inProcessAgent';
+import { InProcessAgent } from '../../api/inProcessAgent';
 import { StaticFleet } from '../../bot/staticFleet';
 import type { BotConfig, SlackConfig } from '../../config/botSchema';
 import { loadConfig } from '../../config/load';

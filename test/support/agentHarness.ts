@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startAgent, type RunningAgent } from '../../agent';
+import { startAgent, type RunningAgent } from '../../app/agent';
 import { createLogger } from '../../agent/logger';
 import { loadConfig } from '../../config/load';
 import { parseExposition, type Series } from './exposition';

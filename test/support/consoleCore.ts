@@ -1,8 +1,8 @@
-import { startAgent, type RunningAgent } from '../../agent';
+import { startAgent, type RunningAgent } from '../../app/agent';
 import type { Logger } from '../../agent/logger';
 import { buildCommandCore } from '../../bot';
 import type { CommandCore } from '../../bot/core/commandCore';
-import { InProcessAgent } from '../../bot/inProcessAgent';
+import { InProcessAgent } from '../../api/inProcessAgent';
 import { StaticFleet } from '../../bot/staticFleet';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';

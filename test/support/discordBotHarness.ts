@@ -6,7 +6,7 @@ import { buildCommandCore } from '../../bot';
 import type { ChatAdapter } from '../../bot/adapters/chatAdapter';
 import { createDiscordAdapter } from '../../bot/adapters/discord/discordAdapter';
 import type { CommandCore } from '../../bot/core/commandCore';
-import { InProcessAgent } from '../../bot/inProcessAgent';
+import { InProcessAgent } from '../../api/inProcessAgent';
 import { StaticFleet } from '../../bot/staticFleet';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';

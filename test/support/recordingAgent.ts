@@ -14,7 +14,7 @@ const DIST = join(__dirname, '../../dist');
  * SIGKILL at any moment and count what it took.
  */
 const CHILD = `
-const { startAgent } = require(${JSON.stringify(join(DIST, 'agent/index.js'))});
+const { startAgent } = require(${JSON.stringify(join(DIST, 'app/agent.js'))});
 const { loadConfig } = require(${JSON.stringify(join(DIST, 'config/load.js'))});
 const { createLogger } = require(${JSON.stringify(join(DIST, 'agent/logger.js'))});
 const config = loadConfig({ file: process.argv[1], env: process.env });

@@ -1,4 +1,4 @@
-import { accessPolicy, hostName } from '../../agent/controlApiAccess';
+import { accessPolicy, hostName } from '../../api/controlApiAccess';
 
 const TOKEN = 's3cret-token-with-some-length';
 const local = { remoteAddress: '127.0.0.1', host: '127.0.0.1:9417' };

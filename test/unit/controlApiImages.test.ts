@@ -1,4 +1,4 @@
-import { parseImagesRequest } from '../../agent/controlApiImages';
+import { parseImagesRequest } from '../../api/controlApiImages';
 
 describe('parseImagesRequest (GET /api/v1/images)', () => {
   const parse = (query: string) => parseImagesRequest(new URLSearchParams(query));

@@ -1,5 +1,5 @@
-import { ApiError } from '../../agent/controlApiError';
-import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from '../../agent/controlApiRequests';
+import { ApiError } from '../../api/controlApiError';
+import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from '../../api/controlApiRequests';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const HOUR = 3_600_000;

@@ -1,4 +1,5 @@
-import { isControlApiPath, matchRoute } from '../../agent/controlApiRoutes';
+import { matchRoute } from '../../api/controlApiRoutes';
+import { isControlApiPath } from '../../exporters/metricsServer';
 
 describe('matchRoute', () => {
   it.each([

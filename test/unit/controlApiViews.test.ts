@@ -1,6 +1,6 @@
 import type { Alert } from '../../alerts/alert';
 import { Silences } from '../../alerts/silences';
-import { alertView, silenceView } from '../../agent/controlApiViews';
+import { alertView, silenceView } from '../../bot/controlApiViews';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 

@@ -9,7 +9,7 @@ import type {
 import type { Logger } from '../../../agent/logger';
 import type { DiscordConfig } from '../../../config/botSchema';
 import { CANCEL_PREFIX, CONFIRM_PREFIX, RUN_PREFIX, type CommandCore } from '../../core/commandCore';
-import { isCommandName } from '../../core/commandNames';
+import { isCommandName } from '../../../config/commandNames';
 import { PRIVATE_COMMANDS } from '../../core/privateCommands';
 import { failedReply, invalidReply, type Reply } from '../../core/reply';
 import type { ChatAdapter } from '../chatAdapter';

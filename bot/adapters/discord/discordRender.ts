@@ -3,7 +3,7 @@ import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, A
 import { truncate } from '../../../alerts/notifiers/textLimits';
 import type { Reply, ReplyButton, ReplyStatus } from '../../core/reply';
 import { alignedTable } from '../../core/alignedTable';
-import { showControlChars } from '../../core/controlChars';
+import { showControlChars } from '../../../shared/controlChars';
 import { discordCodeBlock, fileNameFrom, plainDiscord, safeFileName } from './discordText';
 
 /** Discord's message limits (characters, counts) that a rendered reply stays within. */

@@ -1,5 +1,5 @@
 import { escapeDiscord, neutralizeFences } from '../../../alerts/notifiers/markupEscapes';
-import { showControlChars } from '../../core/controlChars';
+import { showControlChars } from '../../../shared/controlChars';
 
 const ZERO_WIDTH_SPACE = '\u200b';
 

@@ -6,7 +6,7 @@ import type {
 } from 'discord.js';
 import type { CompletionKind } from '../../core/commandCore';
 import type { CommandSpec, FlagSpec } from '../../core/commandSpec';
-import { quoteWords } from '../../core/tokenize';
+import { quoteWords } from '../../../shared/tokenize';
 
 /** A slash command definition as registered with Discord. */
 export type SlashCommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;

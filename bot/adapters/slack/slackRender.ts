@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { showControlChars } from '../../core/controlChars';
+import { showControlChars } from '../../../shared/controlChars';
 import type { Reply, ReplyButton, ReplyField, ReplyStatus } from '../../core/reply';
 import { alignedTable } from '../../core/alignedTable';
 import { escapeMrkdwn, preformatted, truncate } from './slackText';

@@ -1,4 +1,4 @@
-import { showControlChars } from '../../core/controlChars';
+import { showControlChars } from '../../../shared/controlChars';
 import { cutLine } from '../../live/liveLines';
 
 /**

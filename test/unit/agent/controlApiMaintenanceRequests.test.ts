@@ -2,7 +2,7 @@ import {
   parseExecRequest,
   parseRemoveImageRequest,
   parseRemoveRequest,
-} from '../../../agent/controlApiMaintenanceRequests';
+} from '../../../api/controlApiMaintenanceRequests';
 
 function problem(fn: () => unknown): string {
   try {

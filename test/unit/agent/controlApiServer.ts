@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ControlApi } from '../../../agent/controlApi';
+import { ControlApi } from '../../../api/controlApi';
 import { createLogger, type Logger } from '../../../agent/logger';
 import { Silences } from '../../../alerts/silences';
 import type { AgentClient } from '../../../bot/agentClient';

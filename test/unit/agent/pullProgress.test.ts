@@ -1,6 +1,6 @@
 import { pullError, pullFailureKind, engineWords } from '../../../agent/images/pullErrors';
 import { describePullProgress, formatPullBytes, PullProgressTracker } from '../../../agent/images/pullProgress';
-import { describePullResult, pullProgressLines } from '../../../bot/inProcessPull';
+import { describePullResult, pullProgressLines } from '../../../api/inProcessPull';
 
 /** The engine's events of a real pull (docker 20.10 against the distribution registry), shortened. */
 const EVENTS = [

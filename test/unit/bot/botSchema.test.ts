@@ -1,4 +1,4 @@
-import { COMMAND_NAMES } from '../../../bot/core/commandNames';
+import { COMMAND_NAMES } from '../../../config/commandNames';
 import { botSchema } from '../../../config/botSchema';
 import { issueProblems } from '../../../config/issueMessages';
 import { formatProblem } from '../../../config/keyPath';

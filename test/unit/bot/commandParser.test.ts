@@ -1,6 +1,6 @@
 import { COMMANDS } from '../../../bot/commands/commandTable';
 import { parseCommand } from '../../../bot/core/commandParser';
-import { MAX_COMMAND_LENGTH, quoteWords, tokenize } from '../../../bot/core/tokenize';
+import { MAX_COMMAND_LENGTH, quoteWords, tokenize } from '../../../shared/tokenize';
 
 const parse = (input: string | string[]) => parseCommand(input, COMMANDS);
 const error = (input: string | string[]) => {

@@ -4,8 +4,8 @@ import {
   matchesExecPattern,
   parseExecPattern,
   type ExecPattern,
-} from '../../../bot/core/execPatterns';
-import { tokenize } from '../../../bot/core/tokenize';
+} from '../../../config/execPatterns';
+import { tokenize } from '../../../shared/tokenize';
 
 function pattern(source: string): ExecPattern {
   const parsed = parseExecPattern(source);

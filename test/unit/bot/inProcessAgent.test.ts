@@ -2,7 +2,7 @@ import { Inventory } from '../../../agent/inventory/inventory';
 import type { ContainerSample } from '../../../agent/stats/containerSample';
 import { SampleStore } from '../../../agent/stats/sampleStore';
 import { EngineUnavailableError } from '../../../bot/agentClient';
-import { InProcessAgent, type InProcessAgentParts } from '../../../bot/inProcessAgent';
+import { InProcessAgent, type InProcessAgentParts } from '../../../api/inProcessAgent';
 import { configSchema } from '../../../config/schema';
 import { record } from './fakeAgent';
 

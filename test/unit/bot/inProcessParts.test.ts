@@ -1,5 +1,5 @@
-import { containerDetails } from '../../../bot/containerDetails';
-import { splitLogLines } from '../../../bot/logLines';
+import { containerDetails } from '../../../api/containerDetails';
+import { splitLogLines } from '../../../api/logLines';
 import { redactEnv } from '../../../bot/core/redactEnv';
 import type Docker from 'dockerode';
 

@@ -1,6 +1,6 @@
 import { createLogger } from '../../../agent/logger';
 import { openStore, type Store } from '../../../agent/store/database';
-import { parsePullRequest } from '../../../agent/controlApiPull';
+import { parsePullRequest } from '../../../api/controlApiPull';
 import { buildCommandCore } from '../../../bot';
 import type { Identity } from '../../../bot/core/identity';
 import { StaticFleet } from '../../../bot/staticFleet';

@@ -1,5 +1,5 @@
 import { botSchema } from '../../../config/botSchema';
-import type { CommandName } from '../../../bot/core/commandNames';
+import type { CommandName } from '../../../config/commandNames';
 import type { Identity } from '../../../bot/core/identity';
 import { allowedCommands, authorize } from '../../../bot/core/rbac';
 

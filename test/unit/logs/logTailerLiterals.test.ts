@@ -6,7 +6,7 @@ import { LogCheckpointStore } from '../../../agent/logs/logCheckpointStore';
 import type { LogLineFilter } from '../../../agent/logs/containerLogTail';
 import { LogTailer } from '../../../agent/logs/logTailer';
 import { openStore } from '../../../agent/store/database';
-import type { LogRule } from '../../../alerts/alertRule';
+import type { LogRule } from '../../../config/alertRule';
 import { exactLiterals } from '../../../alerts/logMatcher';
 import { LogRuleIndex } from '../../../alerts/logRuleIndex';
 import { record } from '../bot/fakeAgent';
