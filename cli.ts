@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgent } from './app/agent';
-import { createLogger } from './agent/logger';
+import { createLogger } from './shared/logger';
 import { ConfigError } from './config/configError';
 import { loadConfig, type FlagOverrides } from './config/load';
 import type { Config } from './config/schema';

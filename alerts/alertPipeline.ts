@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../agent/engine/engineEvent';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { LogEntry } from '../agent/logs/logEntry';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import type { ContainerSample } from '../agent/stats/containerSample';
 import type { Statement } from 'better-sqlite3';
 import { migrate, type Store } from '../agent/store/database';

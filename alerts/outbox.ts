@@ -1,4 +1,4 @@
-import { Backoff } from '../agent/engine/backoff';
+import { Backoff } from '../shared/backoff';
 import type { Store } from '../agent/store/database';
 import { storeHealthOf } from '../agent/store/storeHealth';
 import { formatDuration } from '../config/duration';

@@ -4,7 +4,12 @@ import type { AlertPipeline } from '../alerts/alertPipeline';
 import { SilenceError, type NewSilence } from '../alerts/silences';
 import type { AgentClient } from '../bot/agentClient';
 import type { Config } from '../config/schema';
-import { AUTH_FAILURE_WINDOW_MS, AuthFailureThrottle, clientKey, type FailureNote } from '../agent/authFailureThrottle';
+import {
+  AUTH_FAILURE_WINDOW_MS,
+  AuthFailureThrottle,
+  clientKey,
+  type FailureNote,
+} from '../shared/authFailureThrottle';
 import { accessPolicy, type AccessDecision, type AccessRequest } from './controlApiAccess';
 import { ContainerRoutes, userFacingStatus } from './controlApiContainers';
 import { isUserFacing } from './controlApiError';
@@ -18,7 +23,7 @@ import { parseJsonBody, parseMaintenanceRequest, parseSilenceRequest } from './c
 import { API_PREFIX, matchRoute, type RouteName } from './controlApiRoutes';
 import { agentVersion } from './controlApiVersion';
 import { alertView, silenceView, type HostView } from '../bot/controlApiViews';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 
 /** What the control API reads and changes. */
 export type ControlApiDeps = {

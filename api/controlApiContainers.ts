@@ -9,7 +9,7 @@ import { parseActionRequest, parseLogRequest, type ActionRequest } from './contr
 import { parseFollowRequest, streamLogFollow } from './controlApiLogFollow';
 import { parseJsonBody } from './controlApiRequests';
 import type { ContainerActionName, ContainerReadName } from './controlApiRoutes';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 
 /** What a container route answers with, unless it streams. */
 export type ContainerAnswer = { status: number; body: unknown };

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { ApiError } from './controlApiError';
-import { BodyTooLargeError, closeIfBodyUnread, readBodyWithin } from '../agent/httpServerLimits';
+import { BodyTooLargeError, closeIfBodyUnread, readBodyWithin } from '../shared/httpServerLimits';
 
 /** The largest request body the control API reads (64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;

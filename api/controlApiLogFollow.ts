@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { AgentClient, LogFollowQuery } from '../bot/agentClient';
 import { parseLogRequest } from './controlApiContainerRequests';
 import { startNdjson } from './controlApiHttp';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 
 /**
  * One line of a followed log's NDJSON answer: a log line, then `{end: true}` when the container's stream ended, or an

@@ -6,7 +6,7 @@ import { knownContainer } from './controlApiContainers';
 import { readJsonText } from './controlApiHttp';
 import { parseExecRequest, parseRemoveImageRequest, parseRemoveRequest } from './controlApiMaintenanceRequests';
 import { parseJsonBody } from './controlApiRequests';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 
 /** The control API's `rm`, `rmi` and `exec` endpoints. */
 export type MaintenanceRouteName = 'removeContainer' | 'removeImage' | 'execContainer';

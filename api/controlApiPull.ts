@@ -7,7 +7,7 @@ import { isUserFacing, type ActionStreamLine } from './controlApiError';
 import { MAX_BY_LENGTH } from './controlApiContainerRequests';
 import { parseJsonBody } from './controlApiRequests';
 import { ImageRefError, parseImageRef } from '../agent/registry/imageRef';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 
 /** `POST /api/v1/images/pull`: the reference to pull and who asked. */
 export type PullRequest = { ref: string; by: string };

@@ -8,7 +8,7 @@ import type { ActionStreamLine } from './controlApiError';
 import { ApiError } from './controlApiError';
 import { readJsonText } from './controlApiHttp';
 import { parseJsonBody } from './controlApiRequests';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 
 /** The endpoints about names whose container was removed but whose revisions are kept (`/api/v1/removed`). */
 export type RemovedRouteName = 'listRemoved' | 'removedHistory' | 'removedRollback';

@@ -12,7 +12,7 @@ import { Inventory } from '../agent/inventory/inventory';
 import { INSPECT_CONCURRENCY, InventorySync } from '../agent/inventory/inventorySync';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
 import type { EngineEvent } from '../agent/engine/engineEvent';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import { SelfStats } from '../agent/selfStats';
 import type Docker from 'dockerode';
 import { apiCollector, dockerStatsFetcher, type FetchEngineStats } from '../agent/stats/apiCollector';

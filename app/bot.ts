@@ -1,4 +1,4 @@
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import { openStore } from '../agent/store/database';
 import { storeHealthOf } from '../agent/store/storeHealth';
 import type { Config } from '../config/schema';

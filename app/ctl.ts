@@ -1,5 +1,5 @@
 import { startAgent } from './agent';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import type { Config } from '../config/schema';
 import { actionTimeoutFor, buildCommandCore } from '../bot';
 import type { CommandCore } from '../bot/core/commandCore';

@@ -1,5 +1,5 @@
 import type { RunningAgent } from './agent';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import type { Config } from '../config/schema';
 import { startBot, type RunningBot } from '../bot/botRuntime';
 import type { Fleet } from '../bot/fleet';

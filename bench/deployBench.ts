@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { startAgent, type RunningAgent } from '../app/agent';
 import type { DeployResult, DeployStep } from '../agent/actions/containerActions';
-import { createLogger } from '../agent/logger';
+import { createLogger } from '../shared/logger';
 import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../test/support/registry';
 import { waitFor } from '../test/support/waitFor';
 import { benchAgentConfig } from './benchAgentConfig';

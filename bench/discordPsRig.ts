@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startAgent, type RunningAgent } from '../app/agent';
-import { createLogger } from '../agent/logger';
+import { createLogger } from '../shared/logger';
 import { buildCommandCore } from '../bot';
 import type { ChatAdapter } from '../bot/adapters/chatAdapter';
 import { createDiscordAdapter } from '../bot/adapters/discord/discordAdapter';

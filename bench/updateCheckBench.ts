@@ -9,7 +9,7 @@ import { startAgent, type RunningAgent } from '../app/agent';
 import type { RoundReport } from '../agent/images/updateChecker';
 import { createUpdateChecker } from '../agent/images/updateCheckService';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
-import { createLogger } from '../agent/logger';
+import { createLogger } from '../shared/logger';
 import { pushTestApp, startRegistry, type PushedTestApp, type RunningRegistry } from '../test/support/registry';
 import { retag } from '../test/support/registryManifests';
 import { waitFor } from '../test/support/waitFor';

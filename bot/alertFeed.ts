@@ -1,4 +1,4 @@
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import type { Alert } from '../alerts/alert';
 import type { ChatAdapter } from './adapters/chatAdapter';
 import { alertMessage } from './alertMessage';

@@ -1,4 +1,4 @@
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import type { Store } from '../agent/store/database';
 import type { Config } from '../config/schema';
 import { actionTimeoutFor, buildCommandCore } from '.';

@@ -1,5 +1,5 @@
 import { promises as dns } from 'node:dns';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import type { DiscoveryConfig } from '../config/botSchema';
 import type { AgentClient } from './agentClient';
 import type { Fleet } from './fleet';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Logger } from '../agent/logger';
+import type { Logger } from '../shared/logger';
 import type { BotConfig } from '../config/botSchema';
 import { ConfigError } from '../config/configError';
 import { DnsFleet, type LookupAll } from './dnsFleet';

@@ -6,8 +6,8 @@ import {
   closeIfBodyUnread,
   serverLimitOptions,
   TLS_HANDSHAKE_TIMEOUT_MS,
-} from '../agent/httpServerLimits';
-import type { Logger } from '../agent/logger';
+} from '../shared/httpServerLimits';
+import type { Logger } from '../shared/logger';
 import type { Exposition } from './exposition';
 
 /** What the HTTP server needs from the agent. */

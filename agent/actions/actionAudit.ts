@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../inventory/containerRecord';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { ActionError, errorText } from './actionError';
 import type { ActionAuditEntry, ActionAuditHook, ActionName, ActionOptions } from './containerActions';
 

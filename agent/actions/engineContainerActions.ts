@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { ImagePuller } from '../images/imagePuller';
 import type { ContainerRecord } from '../inventory/containerRecord';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { versionDifferences } from '../revisions/revisionDiff';
 import type { RevisionRecorder } from '../revisions/revisionRecorder';
 import type { Revision, RevisionStore } from '../revisions/revisionStore';

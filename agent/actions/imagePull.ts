@@ -1,7 +1,7 @@
 import type { ImagePuller, PullProgress, PullResult } from '../images/imagePuller';
 import { pullRef } from '../images/enginePuller';
 import { formatImageRef } from '../registry/imageRef';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { AuditHooks } from './actionAudit';
 import { ActionError } from './actionError';
 

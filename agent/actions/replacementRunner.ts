@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { asideName } from '../revisions/asideName';
 import { createOptions, endpointConfig, secondaryNetworks, type CreateSpec } from '../revisions/createSpec';
 import type { ReplacementHandle, RevisionRecorder } from '../revisions/revisionRecorder';

@@ -1,9 +1,9 @@
 import type { Agent } from 'node:http';
 import type Docker from 'dockerode';
 import { loadDockerode } from './loadDockerode';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { negotiateApiVersion } from './apiVersion';
-import { Backoff } from './backoff';
+import { Backoff } from '../../shared/backoff';
 import { dockerOptions, type DockerEndpoint, type DockerTls } from './dockerHost';
 import { EngineConnections, engineAgent, MAX_UNANSWERED_REQUESTS } from './engineConnections';
 import { EngineNoAnswerError, EngineWatchdog } from './engineWatchdog';

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
-import { Backoff } from '../engine/backoff';
-import type { Logger } from '../logger';
+import { Backoff } from '../../shared/backoff';
+import type { Logger } from '../../shared/logger';
 import { diskUsageReport, type DiskUsageReport } from './diskUsage';
 import { readDiskUsage } from './readDiskUsage';
 

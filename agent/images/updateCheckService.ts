@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { ImagesConfig } from '../../config/imagesSchema';
 import type { ContainerRecord } from '../inventory/containerRecord';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import type { RegistryCredentials } from '../registry/registryCredentials';
 import { RegistryClient } from '../registry/registryClient';
 import { RegistryEndpoints } from '../registry/registryEndpoint';

@@ -1,6 +1,6 @@
 import type { ImagesConfig } from '../../config/imagesSchema';
 import type { ContainerRecord } from '../inventory/containerRecord';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { parseImageRef, type ImageRef } from '../registry/imageRef';
 import type { Manifest, Platform } from '../registry/manifests';
 import type { RegistryClient } from '../registry/registryClient';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import type { EngineEvent } from '../engine/engineEvent';
 import { mapWithConcurrency } from '../stats/concurrency';
 import { inspectToRecord } from './inspectToRecord';

@@ -1,7 +1,7 @@
-import { Backoff } from '../engine/backoff';
+import { Backoff } from '../../shared/backoff';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import type { Inventory } from '../inventory/inventory';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { ContainerLogTail, type LogLineFilter, type OpenLogStream, type TailTarget } from './containerLogTail';
 import type { LogStreamName } from './logFrameDecoder';
 import type { LogCheckpointStore } from './logCheckpointStore';

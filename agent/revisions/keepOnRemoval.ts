@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { tagRevision } from './keepTagWindow';
 import type { Revision, RevisionStore } from './revisionStore';
 

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { addKeepTag, removeKeepTag } from './keepTags';
 import type { Revision, RevisionStore } from './revisionStore';
 

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { readiness } from '../actions/readiness';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import {
   decideRecovery,
   type RecoveredContainer,

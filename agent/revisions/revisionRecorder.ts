@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { EngineEvent } from '../engine/engineEvent';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import type { Inventory } from '../inventory/inventory';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import type { WriterLease } from '../store/writerLease';
 import { isAsideName } from './asideName';
 import { createSpecFromInspect } from './createSpec';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { createSpecFromInspect } from './createSpec';
 import type { ReplacementStore } from './replacementStore';
 import { versionDifferences } from './revisionDiff';

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import type { ContainerRecord } from '../inventory/containerRecord';
 import type { SelfStats } from '../selfStats';
 import type { SampleStore } from './sampleStore';

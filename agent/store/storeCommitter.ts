@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import type { Store } from './database';
 import { guardedWrite } from './storeHealth';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../agent/logger';
+import type { Logger } from '../../shared/logger';
 import { migrate, type Migration, type Store } from '../../agent/store/database';
 import { guardedWrite } from '../../agent/store/storeHealth';
 import type { Identity } from './identity';

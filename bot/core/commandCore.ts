@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../../agent/inventory/containerRecord';
-import type { Logger } from '../../agent/logger';
+import type { Logger } from '../../shared/logger';
 import type { SelectableContainer } from '../../config/containerSelector';
 import { AgentError, type AgentClient } from '../agentClient';
 import type { Fleet } from '../fleet';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../app/agent';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { openStore } from '../../agent/store/database';
 import { loadConfig } from '../../config/load';
 import { runCtl, startAgentProcess, writeAgentConfig, type AgentProcess } from '../support/ctlProcess';

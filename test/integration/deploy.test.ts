@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ActionAuditEntry, DeployProgress } from '../../agent/actions/containerActions';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { openStore } from '../../agent/store/database';
 import { buildCommandCore } from '../../bot';
 import { AuditLog } from '../../bot/core/audit';

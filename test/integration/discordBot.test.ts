@@ -1,4 +1,4 @@
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import type { Alert } from '../../alerts/alert';
 import { createDiscordAdapter } from '../../bot/adapters/discord/discordAdapter';
 import { alertMessage } from '../../bot/alertMessage';

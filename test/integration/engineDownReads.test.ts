@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { buildCommandCore } from '../../bot';
 import type { ChatAdapter } from '../../bot/adapters/chatAdapter';
 import { createDiscordAdapter } from '../../bot/adapters/discord/discordAdapter';

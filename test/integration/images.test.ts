@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { reclaimablePercent, type DiskUsageReport, type DiskUsageType } from '../../agent/images/diskUsage';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { openStore, type Store } from '../../agent/store/database';
 import { keepTag } from '../../agent/revisions/keepTags';
 import { buildCommandCore } from '../../bot';

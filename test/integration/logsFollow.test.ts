@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { buildCommandCore } from '../../bot';
 import { runCtl } from '../../app/ctl';
 import type { ChatAdapter } from '../../bot/adapters/chatAdapter';

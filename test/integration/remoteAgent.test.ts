@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { openStore, type Store } from '../../agent/store/database';
 import { buildCommandCore } from '../../bot';
 import { AgentError, type AgentClient } from '../../bot/agentClient';

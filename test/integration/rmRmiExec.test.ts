@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunningAgent } from '../../app/agent';
 import type { ActionAuditEntry } from '../../agent/actions/containerActions';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { keepTag } from '../../agent/revisions/keepTags';
 import { buildCommandCore } from '../../bot';
 import { AuditLog } from '../../bot/core/audit';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { keepTag } from '../../agent/revisions/keepTags';
 import { ReplacementStore } from '../../agent/revisions/replacementStore';
 import { RevisionRecorder } from '../../agent/revisions/revisionRecorder';

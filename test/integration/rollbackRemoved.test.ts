@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { RunningAgent } from '../../app/agent';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { createSpecFromInspect } from '../../agent/revisions/createSpec';
 import { versionDifferences } from '../../agent/revisions/revisionDiff';
 import type { CommandCore } from '../../bot/core/commandCore';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startAgent, type RunningAgent } from '../../app/agent';
-import { createLogger } from '../../agent/logger';
+import { createLogger } from '../../shared/logger';
 import { loadConfig } from '../../config/load';
 import { parseExposition, type Series } from './exposition';
 import { waitFor } from './waitFor';

@@ -1,5 +1,5 @@
 import { startAgent, type RunningAgent } from '../../app/agent';
-import type { Logger } from '../../agent/logger';
+import type { Logger } from '../../shared/logger';
 import { buildCommandCore } from '../../bot';
 import type { CommandCore } from '../../bot/core/commandCore';
 import { InProcessAgent } from '../../api/inProcessAgent';

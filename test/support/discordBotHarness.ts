@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '../../agent/logger';
+import { createLogger, type Logger } from '../../shared/logger';
 import { buildCommandCore } from '../../bot';
 import type { ChatAdapter } from '../../bot/adapters/chatAdapter';
 import { createDiscordAdapter } from '../../bot/adapters/discord/discordAdapter';

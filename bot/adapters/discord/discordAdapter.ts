@@ -6,7 +6,7 @@ import type {
   Interaction,
   APIEmbed,
 } from 'discord.js';
-import type { Logger } from '../../../agent/logger';
+import type { Logger } from '../../../shared/logger';
 import type { DiscordConfig } from '../../../config/botSchema';
 import { CANCEL_PREFIX, CONFIRM_PREFIX, RUN_PREFIX, type CommandCore } from '../../core/commandCore';
 import { isCommandName } from '../../../config/commandNames';

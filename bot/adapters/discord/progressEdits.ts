@@ -1,4 +1,4 @@
-import type { Logger } from '../../../agent/logger';
+import type { Logger } from '../../../shared/logger';
 
 /** At most one progress edit per this many ms (Discord rate-limits message edits). */
 export const PROGRESS_EDIT_INTERVAL_MS = 1000;

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../../agent/logger';
+import type { Logger } from '../../../shared/logger';
 
 const TOKEN_SHAPE = /\b(?:xox[a-z]|xapp)-[A-Za-z0-9-]+/g;
 const RANK: Readonly<Record<LogLevel, number>> = { error: 0, warn: 1, info: 2, debug: 3 };

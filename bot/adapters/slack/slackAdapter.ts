@@ -9,7 +9,7 @@ import {
   type RespondFn,
   type SlashCommand,
 } from '@slack/bolt';
-import type { Logger } from '../../../agent/logger';
+import type { Logger } from '../../../shared/logger';
 import { parseHostPort } from '../../../config/hostPort';
 import type { SlackConfig } from '../../../config/botSchema';
 import { RUN_PREFIX, type CommandCore } from '../../core/commandCore';

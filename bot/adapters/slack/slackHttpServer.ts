@@ -1,14 +1,14 @@
 import http from 'node:http';
 import type { HTTPReceiver } from '@slack/bolt';
-import { AUTH_FAILURE_WINDOW_MS, AuthFailureThrottle, clientKey } from '../../../agent/authFailureThrottle';
+import { AUTH_FAILURE_WINDOW_MS, AuthFailureThrottle, clientKey } from '../../../shared/authFailureThrottle';
 import {
   applyServerLimits,
   BodyTooLargeError,
   closeIfBodyUnread,
   readBodyWithin,
   serverLimitOptions,
-} from '../../../agent/httpServerLimits';
-import type { Logger } from '../../../agent/logger';
+} from '../../../shared/httpServerLimits';
+import type { Logger } from '../../../shared/logger';
 
 /** The largest request body the Slack endpoint reads (1 MiB: a button press carries its whole message). */
 export const SLACK_MAX_BODY_BYTES = 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../agent/logger';
+import type { Logger } from '../../../shared/logger';
 
 /** The one Web API call the cache needs (`usergroups.list` with `include_users`). */
 export type UserGroupSource = () => Promise<readonly SlackUserGroup[]>;

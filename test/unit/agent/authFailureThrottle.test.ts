@@ -3,7 +3,7 @@ import {
   AUTH_FAILURE_WINDOW_MS,
   AuthFailureThrottle,
   clientKey,
-} from '../../../agent/authFailureThrottle';
+} from '../../../shared/authFailureThrottle';
 
 const A = '10.0.0.1';
 const B = '10.0.0.2';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { ActionError } from '../../../agent/actions/actionError';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import {
   AgentError,
   EngineUnavailableError,

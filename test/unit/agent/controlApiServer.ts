@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ControlApi } from '../../../api/controlApi';
-import { createLogger, type Logger } from '../../../agent/logger';
+import { createLogger, type Logger } from '../../../shared/logger';
 import { Silences } from '../../../alerts/silences';
 import type { AgentClient } from '../../../bot/agentClient';
 

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { DiskUsageRefresher } from '../../../agent/images/diskUsageRefresher';
-import type { Logger } from '../../../agent/logger';
+import type { Logger } from '../../../shared/logger';
 
 /** An engine whose `df` answers what the test scripts: a figure, an error, or the busy refusal of engines < 23. */
 function engine(answers: Array<number | Error>) {

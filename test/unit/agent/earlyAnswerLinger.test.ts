@@ -2,8 +2,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import type http from 'node:http';
-import { LINGER_BYTES } from '../../../agent/httpServerLimits';
-import { createLogger } from '../../../agent/logger';
+import { LINGER_BYTES } from '../../../shared/httpServerLimits';
+import { createLogger } from '../../../shared/logger';
 import { createSlackHttpServer, SLACK_MAX_BODY_BYTES } from '../../../bot/adapters/slack/slackHttpServer';
 import { MetricsServer } from '../../../exporters/metricsServer';
 

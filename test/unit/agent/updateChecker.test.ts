@@ -1,7 +1,7 @@
 import type { ImageSource, InspectedImage } from '../../../agent/images/engineImages';
 import { UpdateChecker, type UpdateNotice } from '../../../agent/images/updateChecker';
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { DOCKER_MANIFEST } from '../../../agent/registry/manifests';
 import { RegistryClient } from '../../../agent/registry/registryClient';
 import { RegistryEndpoints } from '../../../agent/registry/registryEndpoint';

@@ -1,5 +1,5 @@
 import { openStore, type Store } from '../../../agent/store/database';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { AlertPipeline } from '../../../alerts/alertPipeline';
 import { configSchema } from '../../../config/schema';
 import { startRecordingServer, type RecordingServer } from '../../support/recordingServer';

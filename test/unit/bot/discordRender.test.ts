@@ -8,7 +8,7 @@ import {
   type DiscordMessage,
 } from '../../../bot/adapters/discord/discordRender';
 import { ProgressEdits } from '../../../bot/adapters/discord/progressEdits';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import type { Reply } from '../../../bot/core/reply';
 
 const DIR = join(__dirname, 'expected', 'discord');

@@ -1,4 +1,4 @@
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { AgentError } from '../../../bot/agentClient';
 import { DnsFleet, type DiscoveredAgent, type LookupAll } from '../../../bot/dnsFleet';
 import { botSchema } from '../../../config/botSchema';

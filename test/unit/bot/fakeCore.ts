@@ -1,4 +1,4 @@
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import type { Store } from '../../../agent/store/database';
 import { buildCommandCore } from '../../../bot';
 import type { AgentClient } from '../../../bot/agentClient';

@@ -1,4 +1,4 @@
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { buildFleet } from '../../../bot/fleetFromConfig';
 import { botSchema } from '../../../config/botSchema';
 import { ConfigError } from '../../../config/configError';

@@ -1,6 +1,6 @@
 import { diskUsageReport } from '../../../agent/images/diskUsage';
 import { normaliseDiskUsage } from '../../../agent/images/readDiskUsage';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { openStore, type Store } from '../../../agent/store/database';
 import { buildCommandCore } from '../../../bot';
 import type { Identity } from '../../../bot/core/identity';

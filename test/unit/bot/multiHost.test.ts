@@ -1,4 +1,4 @@
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { openStore, type Store } from '../../../agent/store/database';
 import { buildCommandCore } from '../../../bot';
 import type { Identity } from '../../../bot/core/identity';

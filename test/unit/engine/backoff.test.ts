@@ -1,4 +1,4 @@
-import { Backoff } from '../../../agent/engine/backoff';
+import { Backoff } from '../../../shared/backoff';
 
 describe('backoff', () => {
   it('doubles up to the cap and starts over after reset', () => {

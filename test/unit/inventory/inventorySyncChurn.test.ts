@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EngineEvent } from '../../../agent/engine/engineEvent';
 import { Inventory } from '../../../agent/inventory/inventory';
 import { InventorySync } from '../../../agent/inventory/inventorySync';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 
 const info = JSON.parse(
   readFileSync(join(__dirname, '../../fixtures/inspect/running-limited.json'), 'utf8'),

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Inventory } from '../../../agent/inventory/inventory';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { LogCheckpointStore } from '../../../agent/logs/logCheckpointStore';
 import { LogTailer } from '../../../agent/logs/logTailer';
 import { openStore } from '../../../agent/store/database';

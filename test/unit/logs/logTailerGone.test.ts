@@ -1,5 +1,5 @@
 import { Inventory } from '../../../agent/inventory/inventory';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { LogCheckpointStore } from '../../../agent/logs/logCheckpointStore';
 import { LogTailer } from '../../../agent/logs/logTailer';
 import { openStore, type Store } from '../../../agent/store/database';

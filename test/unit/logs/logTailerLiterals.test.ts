@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Inventory } from '../../../agent/inventory/inventory';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { LiteralHits } from '../../../agent/logs/literalHits';
 import { LogCheckpointStore } from '../../../agent/logs/logCheckpointStore';
 import type { LogLineFilter } from '../../../agent/logs/containerLogTail';

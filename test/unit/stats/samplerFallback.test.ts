@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { SelfStats } from '../../../agent/selfStats';
 import type { ContainerSample } from '../../../agent/stats/containerSample';
 import { MISSES_BEFORE_FALLBACK, StatsSampler } from '../../../agent/stats/sampler';

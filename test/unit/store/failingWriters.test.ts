@@ -1,4 +1,4 @@
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { openStore } from '../../../agent/store/database';
 import { ExpectedStops } from '../../../agent/store/expectedStops';
 import { storeHealthOf } from '../../../agent/store/storeHealth';

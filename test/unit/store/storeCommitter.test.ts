@@ -1,6 +1,6 @@
 import { openStore, type Store } from '../../../agent/store/database';
 import { StoreCommitter, type CommitParticipant } from '../../../agent/store/storeCommitter';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { refuseWrites } from './refusingStore';
 
 const logger = createLogger({ level: 'error', format: 'text', silent: true });

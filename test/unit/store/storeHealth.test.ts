@@ -1,7 +1,7 @@
 import { openStore } from '../../../agent/store/database';
 import { StoreCommitter } from '../../../agent/store/storeCommitter';
 import { StoreHealth, storeHealthOf } from '../../../agent/store/storeHealth';
-import { createLogger } from '../../../agent/logger';
+import { createLogger } from '../../../shared/logger';
 import { refuseWrites } from './refusingStore';
 
 const diskFull = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
