@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { engineStatusError } from './engineStatusError';
 import { connectEngine, type EngineSocketEndpoint } from './engineSocketEndpoint';
 import { HttpResponseDecoder } from './httpResponseDecoder';
+import { READ_PACE_MS, ReadPacer } from './readPacer';
 
 /** Most of a non-2xx answer's body kept for its error (the engine's are one line of JSON). */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -16,18 +17,39 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /**
  * The body of one streamed answer of the engine, read from a socket of its own: one 'data' per socket read (all the
  * chunks it held), 'end' after the last chunk, 'error' when the connection breaks or the body is cut short.
- * The socket is paused while the consumer does not take what it was given; destroy() closes it.
+ * The socket is paused while the consumer does not take what it was given, and for READ_PACE_MS when its ReadPacer
+ * says so; destroy() closes it.
  */
 export class EngineBodyStream extends Readable {
+  /** The consumer takes more (push() returned true, or _read was called since it returned false). */
+  private wanting = true;
+  private paceTimer: NodeJS.Timeout | undefined;
+  private readonly pacer = new ReadPacer();
+
   constructor(private readonly socket: net.Socket) {
     super();
   }
 
+  /** Hands a read's body bytes on, pausing the socket while the consumer is full or the stream is paced. */
+  deliver(bytes: Buffer): void {
+    if (bytes.length > 0 && !this.push(bytes)) this.wanting = false;
+    if (this.pacer.onRead(Date.now(), bytes.length) && !this.paceTimer && !this.destroyed) {
+      this.paceTimer = setTimeout(() => {
+        this.paceTimer = undefined;
+        if (this.wanting && !this.destroyed) this.socket.resume();
+      }, READ_PACE_MS);
+    }
+    if (!this.wanting || this.paceTimer) this.socket.pause();
+  }
+
   override _read(): void {
-    this.socket.resume();
+    this.wanting = true;
+    if (!this.paceTimer) this.socket.resume();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.paceTimer);
+    this.paceTimer = undefined;
     this.socket.destroy();
     callback(error);
   }
@@ -131,7 +153,7 @@ function readResponse(
       resolve(body);
     }
     if (body) {
-      if (bytes.length > 0 && !body.push(bytes)) socket.pause();
+      body.deliver(bytes);
     } else if (errorBytes < MAX_ERROR_BODY_BYTES && bytes.length > 0) {
       const kept = Buffer.from(bytes.subarray(0, MAX_ERROR_BODY_BYTES - errorBytes));
       errorBody.push(kept);

@@ -2,6 +2,8 @@ import { runLogFlood, quantile, type LogFloodResult } from '../support/logFloodR
 
 /** The agent's RSS bound under a log flood, as the table of docs/reliability.md states it. */
 const RSS_BOUND_BYTES = 150 * 2 ** 20;
+/** How soon after the flood ends the agent has taken its last line (docs/reliability.md: it keeps pace). */
+const CAUGHT_UP_WITHIN_MS = 10_000;
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 describe('a log flood (one container writing 1 KB lines as fast as it can for 20 s)', () => {
@@ -34,6 +36,13 @@ describe('a log flood (one container writing 1 KB lines as fast as it can for 20
     expect(result.engineKept).toBe(result.linesWritten);
     const dropped = Object.values(result.dropped).reduce((a, b) => a + b, 0);
     expect({ accounted: result.processed + dropped }).toEqual({ accounted: result.linesWritten });
+  });
+
+  it('keeps pace with the flood: its last line is taken within seconds of the flood ending, not left queued', () => {
+    expect({ caughtUpMs: result.catchUpMs, inTime: (result.catchUpMs ?? Infinity) < CAUGHT_UP_WITHIN_MS }).toEqual({
+      caughtUpMs: result.catchUpMs,
+      inTime: true,
+    });
   });
 
   it("delivers every marker of the other containers' logs, once", () => {

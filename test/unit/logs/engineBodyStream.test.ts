@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { EngineConnections } from '../../../agent/engine/engineConnections';
+import { READ_PACE_MS } from '../../../agent/logs/readPacer';
 import { openLogStream, type LogStream } from '../../../agent/logs/openLogStream';
 import { makeTlsFiles, type TlsFiles } from '../../support/tlsCerts';
 
@@ -201,6 +202,36 @@ describe('the log stream read from its own socket', () => {
     stream.resume();
     await settled;
     expect({ bytes, events: got.events }).toEqual({ bytes: total * line.length, events: ['end', 'close'] });
+  });
+
+  it('takes a lone message as it comes, and the messages of a busy stream a few reads at a time, losing none', async () => {
+    let server: net.Socket | undefined;
+    unix.answer = (s) => {
+      server = s;
+      s.write(OK_HEAD);
+    };
+    const stream = await openLogStream(docker, 'abc', '0');
+    const reads: { at: number; text: string }[] = [];
+    stream.on('data', (b: Buffer) => reads.push({ at: Date.now(), text: b.toString() }));
+    await until(() => server !== undefined, 'the request');
+    // A quiet stream: one message comes as its own read.
+    await new Promise((resolve) => setTimeout(resolve, 5 * READ_PACE_MS));
+    server?.write(chunk('alone\n'));
+    await until(() => reads.length === 1, 'the lone message');
+    expect(reads[0]?.text).toBe('alone\n');
+    // A busy one: 400 messages written one by one, 1 ms apart; the reader takes them in far fewer reads.
+    await new Promise((resolve) => setTimeout(resolve, 5 * READ_PACE_MS));
+    const sent: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      sent.push(`message ${i}\n`);
+      server?.write(chunk(sent[i] as string));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    server?.end('0\r\n\r\n');
+    await new Promise((resolve) => stream.once('close', resolve));
+    const busy = reads.slice(1);
+    expect(busy.map((r) => r.text).join('')).toBe(sent.join(''));
+    expect(busy.length).toBeLessThan(sent.length / 4);
   });
 
   it("closes the socket on destroy(), and is cut with the agent's other sockets when the engine stalls", async () => {
