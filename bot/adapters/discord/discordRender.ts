@@ -78,16 +78,15 @@ export function renderDiscordReply(reply: Reply, customIdFor: CustomIdFor = (id)
   const textRoom = reply.table || reply.code ? Math.floor(room / 2) : room;
   let description = reply.text ? truncate(plainDiscord(reply.text), textRoom) : '';
   const blocks = [
-    reply.table && {
-      text: alignedTable(reply.table, visible),
-      fence: discordCodeBlock(alignedTable(reply.table, visible)),
-    },
-    reply.code && { text: reply.code.text, fence: discordCodeBlock(reply.code.text, reply.code.language) },
+    reply.table && { text: alignedTable(reply.table, visible) },
+    reply.code && { text: reply.code.text, language: reply.code.language },
   ];
   for (const block of blocks) {
     if (!block) continue;
-    const joined = description ? `${description}\n${block.fence}` : block.fence;
-    if (joined.length <= room) {
+    // A fence only adds to its text (the ``` lines, escapes): a text that alone overflows goes to a file unfenced.
+    const fence = block.text.length < room ? discordCodeBlock(block.text, block.language) : undefined;
+    const joined = fence === undefined ? undefined : description ? `${description}\n${fence}` : fence;
+    if (joined !== undefined && joined.length <= room) {
       description = joined;
       continue;
     }

@@ -96,8 +96,9 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
   };
   if (reply.table) {
     const raw = alignedTable(reply.table);
-    const block = preformatted(escapeMrkdwn(raw));
-    if (block.length <= SLACK_INLINE_LIMIT) blocks.push(section(block));
+    // Escaping and the fence only add: a table that alone overflows goes to a file without being escaped first.
+    const block = raw.length <= SLACK_INLINE_LIMIT ? preformatted(escapeMrkdwn(raw)) : undefined;
+    if (block !== undefined && block.length <= SLACK_INLINE_LIMIT) blocks.push(section(block));
     else long(raw, fileName(reply.title, 'table'), `The table (${reply.table.rows.length} rows)`);
   }
   if (reply.code) {
