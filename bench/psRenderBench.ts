@@ -13,6 +13,7 @@ import { StaticFleet } from '../bot/staticFleet';
 import { botSchema } from '../config/botSchema';
 import { createLogger } from '../shared/logger';
 import { markdownTable } from './markdownTable';
+import { percentile } from './passTiming';
 
 /*
  * `ps --all` over N containers without an engine or a network: the command core's answer, then its rendering for
@@ -42,11 +43,6 @@ function benchRecord(i: number, now: number): ContainerRecord {
     spec: { cpuPeriod: 100_000, cpuShares: 1024, memoryLimitBytes: 0 },
   };
 }
-
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
 
 async function measure(count: number, runs: number, warmups: number): Promise<string[]> {
   const records = Array.from({ length: count }, (_, i) => benchRecord(i, Date.now()));
@@ -78,7 +74,7 @@ async function measure(count: number, runs: number, warmups: number): Promise<st
       times.discord.push(t2 - t1);
       times.slack.push(t3 - t2);
     }
-    const cell = (v: number[]) => `${quantile(v, 0.5).toFixed(2)} / ${quantile(v, 0.99).toFixed(2)}`;
+    const cell = (v: number[]) => `${percentile(v, 50).toFixed(2)} / ${percentile(v, 99).toFixed(2)}`;
     return [String(count), cell(times.core), cell(times.discord), cell(times.slack)];
   } finally {
     rmSync(dir, { recursive: true, force: true });

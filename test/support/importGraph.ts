@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 
 /**
  * The production code's layers, lowest first. A file may import from its own layer and from lower ones only: the
@@ -118,7 +118,5 @@ export function productionFiles(root: string): string[] {
 /** The import edges of every production file under `root`. */
 export function repositoryImports(root: string): ImportEdge[] {
   const exists = (path: string) => existsSync(join(root, path));
-  return productionFiles(root).flatMap((file) =>
-    importsOf(relative(root, join(root, file)), readFileSync(join(root, file), 'utf8'), exists),
-  );
+  return productionFiles(root).flatMap((file) => importsOf(file, readFileSync(join(root, file), 'utf8'), exists));
 }

@@ -1,24 +1,10 @@
-import { PassThrough } from 'node:stream';
-import { Inventory } from '../../../agent/inventory/inventory';
-import { createLogger } from '../../../shared/logger';
 import { LiteralHits } from '../../../agent/logs/literalHits';
-import { LogCheckpointStore } from '../../../agent/logs/logCheckpointStore';
 import type { LogLineFilter } from '../../../agent/logs/containerLogTail';
-import { LogTailer } from '../../../agent/logs/logTailer';
-import { openStore } from '../../../agent/store/database';
 import type { LogRule } from '../../../config/alertRule';
 import { exactLiterals } from '../../../alerts/logMatcher';
 import { LogRuleIndex } from '../../../alerts/logRuleIndex';
 import { record } from '../bot/fakeAgent';
-
-/** One multiplexed frame (1 stdout, 2 stderr) of `text` stamped `at`. */
-function frame(text: string, at: Date, type = 1): Buffer {
-  const body = Buffer.from(`${at.toISOString()} ${text}\n`);
-  const header = Buffer.alloc(8);
-  header[0] = type;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
-}
+import { frame, tailerRig } from './logTailerRig';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -47,24 +33,16 @@ const LINES = [
 
 /** Runs the tailer over LINES in one read, with the rules' filter as given, and returns what it handed over. */
 async function tail(strip: boolean): Promise<{ entries: string[]; passed: number }> {
-  const store = openStore(':memory:');
-  const inventory = new Inventory();
   const createdAt = Date.now() / 1000 + 1;
-  inventory.upsert(record('app', { createdAt, state: 'running', startedAt: createdAt }));
-  const streams: PassThrough[] = [];
   const entries: string[] = [];
   let passed = 0;
   const index = new LogRuleIndex(RULES);
-  const tailer = new LogTailer({
+  const {
+    tailer,
     inventory,
-    checkpoints: new LogCheckpointStore(store),
-    selected: () => true,
-    opener: () => async () => {
-      const stream = new PassThrough();
-      streams.push(stream);
-      return stream;
-    },
-    maxLineBytes: 16_384,
+    store,
+    opened: streams,
+  } = tailerRig({
     lineFilter: (target, stream) => {
       const test = index.filter(target, stream);
       if (!test || !strip) return test;
@@ -73,8 +51,8 @@ async function tail(strip: boolean): Promise<{ entries: string[]; passed: number
     },
     onPassed: (_target, _stream, lines) => (passed += lines),
     onEntry: (e) => entries.push(`${e.stream}:${e.text}`),
-    logger: createLogger({ level: 'error', format: 'text', silent: true }),
   });
+  inventory.upsert(record('app', { createdAt, state: 'running', startedAt: createdAt }));
   tailer.start();
   tailer.reconcile();
   await settle();

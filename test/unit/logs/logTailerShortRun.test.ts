@@ -1,43 +1,14 @@
-import { PassThrough } from 'node:stream';
-import { Inventory } from '../../../agent/inventory/inventory';
-import { createLogger } from '../../../shared/logger';
-import { LogCheckpointStore } from '../../../agent/logs/logCheckpointStore';
-import { LogTailer } from '../../../agent/logs/logTailer';
-import { openStore } from '../../../agent/store/database';
 import { record } from '../bot/fakeAgent';
-
-/** One multiplexed stdout frame stamped `at`. */
-function frame(text: string, at: Date): Buffer {
-  const body = Buffer.from(`${at.toISOString()} ${text}\n`);
-  const header = Buffer.alloc(8);
-  header[0] = 1;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
-}
+import { frame, tailerRig } from './logTailerRig';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('a container that runs between two looks at it', () => {
   it('is read once it is seen stopped after a run, though its stream ended empty while it was only created', async () => {
-    const store = openStore(':memory:');
-    const inventory = new Inventory();
+    const seen: string[] = [];
+    const { tailer, inventory, store, opened } = tailerRig({ onEntry: (e) => seen.push(e.text) });
     const createdAt = Date.now() / 1000 + 1;
     inventory.upsert(record('blink', { createdAt, state: 'created', startedAt: undefined }));
-    const opened: PassThrough[] = [];
-    const seen: string[] = [];
-    const tailer = new LogTailer({
-      inventory,
-      checkpoints: new LogCheckpointStore(store),
-      selected: () => true,
-      opener: () => async () => {
-        const stream = new PassThrough();
-        opened.push(stream);
-        return stream;
-      },
-      maxLineBytes: 16_384,
-      onEntry: (e) => seen.push(e.text),
-      logger: createLogger({ level: 'error', format: 'text', silent: true }),
-    });
     tailer.start();
     tailer.reconcile();
     await settle();
