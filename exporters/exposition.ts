@@ -1,5 +1,6 @@
 import type { SelfStats } from '../agent/selfStats';
-import { familyHeader, familySamples } from './familyText';
+import { yieldToForeground } from '../shared/foregroundWork';
+import { familyHeader, familySampleChunks } from './familyText';
 import type { MetricFamily } from './metricFamily';
 import { buildRegistries, type MetricsRegistries } from './metricsRegistry';
 
@@ -19,7 +20,7 @@ const WANTED_FOR_MS = 10 * 60_000;
  * OpenMetrics counter's samples keep the `_total` name) and its `# HELP`/`# TYPE` lines per format (OpenMetrics
  * names a counter family without `_total`).
  */
-type RenderedFamily = { headers: Record<ExpositionFormat, Buffer>; samples: Buffer };
+type RenderedFamily = { headers: Record<ExpositionFormat, Buffer>; samples: Buffer[] };
 
 /** A rendered data version of the cached families. */
 type Rendered = { version: string; families: RenderedFamily[] };
@@ -35,8 +36,9 @@ function openMetricsHeader(header: string, name: string, type: string): string {
 const SLICE_MS = 8;
 
 /**
- * Renders the cached families family by family, yielding to the event loop whenever a slice has run `SLICE_MS`, so a
- * render of tens of thousands of series never holds up other requests and a small one runs in one go. Headers depend only on the family and are made once (`headers`); the
+ * Renders the cached families piece by piece (see `familySampleChunks`), yielding to the event loop (and to a scrape
+ * being sent, see `yieldToForeground`) whenever a slice has run `SLICE_MS`, so a render of tens of thousands of series never holds up other requests, not even inside one
+ * large family, and a small one runs in one go. Headers depend only on the family and are made once (`headers`); the
  * sample lines are encoded once and shared by both formats.
  */
 async function renderInSlices(
@@ -55,9 +57,17 @@ async function renderInSlices(
       };
       headers.set(family.name, familyHeaders);
     }
-    out.push({ headers: familyHeaders, samples: Buffer.from(familySamples(family), 'utf8') });
+    const samples: Buffer[] = [];
+    for (const chunk of familySampleChunks(family)) {
+      samples.push(chunk);
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await yieldToForeground();
+        sliceStart = performance.now();
+      }
+    }
+    out.push({ headers: familyHeaders, samples });
     if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToForeground();
       sliceStart = performance.now();
     }
   }
@@ -72,7 +82,7 @@ function layOut(families: readonly RenderedFamily[], format: ExpositionFormat): 
   const parts: Buffer[] = [];
   for (const [i, family] of families.entries()) {
     if (i > 0) parts.push(SEPARATOR[format]);
-    parts.push(family.headers[format], family.samples);
+    parts.push(family.headers[format], ...family.samples);
   }
   parts.push(NEWLINE);
   return parts;

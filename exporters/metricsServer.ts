@@ -7,6 +7,7 @@ import {
   serverLimitOptions,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '../shared/httpServerLimits';
+import { beginForeground } from '../shared/foregroundWork';
 import type { Logger } from '../shared/logger';
 import type { Exposition } from './exposition';
 
@@ -78,6 +79,9 @@ export class MetricsServer {
         const length = parts.reduce((n, p) => n + p.length, 0);
         res.writeHead(200, { 'content-type': contentType, 'content-length': length });
         if (req.method === 'HEAD') return void res.end();
+        // Background slices wait while the body is handed to the socket, so it is not sent one socket buffer per slice.
+        const ended = beginForeground();
+        res.once('finish', ended).once('close', ended);
         // Corked, the parts leave in one writev instead of a syscall each.
         res.cork();
         for (const part of parts) res.write(part);

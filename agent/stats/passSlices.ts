@@ -1,3 +1,5 @@
+import { yieldToForeground } from '../../shared/foregroundWork';
+
 /**
  * How many containers a cgroup collector reads between two yields to the event loop. Files are read synchronously
  * (far cheaper than fs/promises for kernel files), so a pass is cut into slices this size to keep /metrics and the
@@ -5,9 +7,9 @@
  */
 export const CONTAINERS_PER_SLICE = 16;
 
-/** Lets the event loop run (pending requests, timers) between two slices of a pass. */
+/** Lets the event loop run (pending requests, timers) between two slices of a pass, and a scrape being sent finish first. */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return yieldToForeground();
 }
 
 /** Runs `fn` over the items in order, yielding to the event loop after every slice. */

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { familyHeader, familySamples } from '../../../exporters/familyText';
+import { CHUNK_CHARS, familyHeader, familySampleChunks, familySamples } from '../../../exporters/familyText';
 import type { MetricFamily, SeriesValue } from '../../../exporters/metricFamily';
 import { buildRegistries } from '../../../exporters/metricsRegistry';
 
@@ -29,6 +29,18 @@ const families: MetricFamily[] = [
     ],
   },
   { name: 'empty_family', help: 'No series.', type: 'gauge', collect: () => [] },
+  {
+    // Several pieces' worth of text, with characters of two and four UTF-8 bytes.
+    name: 'big_family',
+    help: 'More text than one piece.',
+    type: 'gauge',
+    collect: () =>
+      Array.from({ length: 4_000 }, (_, n) => ({
+        value: n / 7,
+        labels: { device: `dév-${n}-🐳` },
+        sharedLabels: Object.freeze({ name: `conteneur-${n % 50}` }),
+      })),
+  },
 ];
 
 describe('familyText', () => {
@@ -46,5 +58,15 @@ describe('familyText', () => {
       '\ncontainer_cpu_usage_seconds_total{cpu="total",id="/docker/abc",name="web \\"1\\"",image="shop\\\\web:2\\nx"} 12.5' +
         '\ncontainer_cpu_usage_seconds_total{cpu="total",id="/"} 0.000001',
     );
+  });
+
+  it('cuts a large family into pieces at line ends, none much longer than CHUNK_CHARS', () => {
+    const chunks = [...familySampleChunks(families[3] as MetricFamily)].map((c) => c.toString('utf8'));
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const chunk of chunks) {
+      expect(chunk.startsWith('\nbig_family{')).toBe(true);
+      expect(chunk.length).toBeLessThan(CHUNK_CHARS + 200);
+    }
+    expect(chunks.join('')).toBe(familySamples(families[3] as MetricFamily));
   });
 });
