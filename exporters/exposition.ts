@@ -37,9 +37,9 @@ const SLICE_MS = 8;
 
 /**
  * Renders the cached families piece by piece (see `familySampleChunks`), yielding to the event loop (and to a scrape
- * being sent, see `yieldToForeground`) whenever a slice has run `SLICE_MS`, so a render of tens of thousands of series never holds up other requests, not even inside one
- * large family, and a small one runs in one go. Headers depend only on the family and are made once (`headers`); the
- * sample lines are encoded once and shared by both formats.
+ * being sent, see `yieldToForeground`) whenever a slice has run `SLICE_MS`, so a render of tens of thousands of series
+ * never holds up other requests, not even inside one large family, and a small one runs in one go. Headers depend
+ * only on the family and are made once (`headers`); the sample lines are encoded once and shared by both formats.
  */
 async function renderInSlices(
   families: readonly MetricFamily[],
@@ -47,6 +47,11 @@ async function renderInSlices(
 ): Promise<RenderedFamily[]> {
   const out: RenderedFamily[] = [];
   let sliceStart = performance.now();
+  const endSliceIfDue = async (): Promise<void> => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await yieldToForeground();
+    sliceStart = performance.now();
+  };
   for (const family of families) {
     let familyHeaders = headers.get(family.name);
     if (!familyHeaders) {
@@ -60,16 +65,10 @@ async function renderInSlices(
     const samples: Buffer[] = [];
     for (const chunk of familySampleChunks(family)) {
       samples.push(chunk);
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await yieldToForeground();
-        sliceStart = performance.now();
-      }
+      await endSliceIfDue();
     }
     out.push({ headers: familyHeaders, samples });
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await yieldToForeground();
-      sliceStart = performance.now();
-    }
+    await endSliceIfDue();
   }
   return out;
 }

@@ -1,13 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { beginForeground } from '../shared/foregroundWork';
 import {
   applyServerLimits,
   closeIfBodyUnread,
   serverLimitOptions,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '../shared/httpServerLimits';
-import { beginForeground } from '../shared/foregroundWork';
 import type { Logger } from '../shared/logger';
 import type { Exposition } from './exposition';
 

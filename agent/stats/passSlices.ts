@@ -7,7 +7,7 @@ import { yieldToForeground } from '../../shared/foregroundWork';
  */
 export const CONTAINERS_PER_SLICE = 16;
 
-/** Lets the event loop run (pending requests, timers) between two slices of a pass, and a scrape being sent finish first. */
+/** Lets the event loop run between two slices of a pass (requests, timers), a scrape being sent first. */
 export function yieldToEventLoop(): Promise<void> {
   return yieldToForeground();
 }
