@@ -8,6 +8,7 @@ import { EngineResources } from '../agent/engine/engineResources';
 import { EngineSupervisor } from '../agent/engine/engineSupervisor';
 import { EventCounters } from '../agent/engine/eventCounters';
 import { EventPositionStore } from '../agent/engine/eventPositionStore';
+import { StopHealthReports } from '../agent/engine/stopHealthReports';
 import { Inventory } from '../agent/inventory/inventory';
 import { INSPECT_CONCURRENCY, InventorySync } from '../agent/inventory/inventorySync';
 import type { ContainerRecord } from '../agent/inventory/containerRecord';
@@ -191,6 +192,7 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
     logger,
   });
   const eventPosition = new EventPositionStore(store, () => engine.eventPosition);
+  const stopHealth = new StopHealthReports();
   const committer = new StoreCommitter(
     store,
     [
@@ -223,13 +225,15 @@ export async function startAgent(config: Config, logger: Logger, plugins: AgentP
         events.record(e);
         eventPosition.moved();
         const record = inventory.get(e.Actor.ID);
-        if (!plugins.passive && e.Type === 'container' && (!record || watched(record))) {
+        // An unhealthy report while the container is being stopped is the probe failing against a dying process.
+        const stopNoise = stopHealth.isStopNoise(e);
+        if (!plugins.passive && !stopNoise && e.Type === 'container' && (!record || watched(record))) {
           const expectedUntil = STOP_ACTIONS.has(e.Action) ? expectedStops.until(e.Actor.ID) : undefined;
           if (expectedUntil !== undefined) alerts.engine.expectStop(e.Actor.ID, expectedUntil);
           alerts.onEngineEvent(e);
         }
         plugins.onEngineEvent?.(e);
-        recorder.onEngineEvent(e);
+        if (!stopNoise) recorder.onEngineEvent(e);
         sync.onEvent(docker, e).catch(() => undefined);
       },
       onStateChange(up) {

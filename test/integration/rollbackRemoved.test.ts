@@ -229,7 +229,8 @@ describe('a recreate that does not come up (real engine)', () => {
     unlinkSync(join(flags, 'ok'));
 
     const reply = await handle(alice, ['rollback', name]);
-    expect({ status: reply.status, text: reply.text }).toMatchObject({ status: 'failed' });
+    // Status and text in one string, so a failure shows the reply's text too.
+    expect(`${reply.status}: ${reply.text}`).toMatch(/^failed: /);
     expect(reply.text).toMatch(new RegExp(`^recreating ${name} from revision 1 failed at wait: `));
     expect(reply.text).toContain(`the new container was removed again (${name} had no container to restore)`);
     // Its log lines are for roles with `logs`: the reply only says where they are.
