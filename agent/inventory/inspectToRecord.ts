@@ -4,6 +4,13 @@ import { CONTAINER_STATES, type ContainerRecord, type ContainerState, type Healt
 const DEFAULT_CFS_PERIOD_US = 100_000;
 const DEFAULT_CPU_SHARES = 1024;
 
+/**
+ * States in which the engine's health status says how the container runs. Once it stopped, the last status says
+ * nothing: a probe in flight at the stop fails against the dying process and leaves `unhealthy` behind (every `docker
+ * stop` of a container whose probe takes a while), and `docker ps` shows no health for a stopped container either.
+ */
+const HEALTH_SHOWN_IN: ReadonlySet<ContainerState> = new Set(['running', 'paused']);
+
 /** Seconds since the epoch of an engine timestamp (RFC 3339, nanoseconds kept); undefined for Go's zero time. */
 export function engineTimeToSeconds(iso: string | undefined): number | undefined {
   if (!iso || iso.startsWith('0001-')) return undefined;
@@ -46,7 +53,7 @@ export function inspectToRecord(info: ContainerInspectInfo): ContainerRecord {
     composeProject: labels['com.docker.compose.project'],
     composeService: labels['com.docker.compose.service'],
     state: status,
-    health: ['starting', 'healthy', 'unhealthy'].includes(health) ? health : 'none',
+    health: HEALTH_SHOWN_IN.has(status) && ['starting', 'healthy', 'unhealthy'].includes(health) ? health : 'none',
     restartCount: info.RestartCount ?? 0,
     exitCode: ran ? state.ExitCode : undefined,
     startedAt: engineTimeToSeconds(state.StartedAt),

@@ -378,7 +378,7 @@ export class RevisionRecorder {
     this.checked.add(`${info.Id}|${name}`);
     const candidate = versionOf(info);
     const latest = store.latest(name);
-    const state = runVerdictOfState(info.State as { Health?: { Status?: string } });
+    const state = runVerdictOfState(info.State as { Running?: boolean; Health?: { Status?: string } });
     if (latest && !needsRevision(latest, candidate)) {
       if (latest.containerId !== info.Id) store.setContainer(name, latest.revision, info.Id);
       if (state) noteRun(store, info.Id, { ...state, at: this.now() });

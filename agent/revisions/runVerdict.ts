@@ -22,10 +22,15 @@ export function runVerdictOf(
   return undefined;
 }
 
-/** What a container's inspected state says of how it runs now: its health, if it has a healthcheck that reported. */
+/**
+ * What a container's inspected state says of how it runs now: its health, if it runs and has a healthcheck that
+ * reported. A stopped container's last status says nothing (a probe in flight at the stop leaves `unhealthy` behind).
+ */
 export function runVerdictOfState(state: {
+  Running?: boolean;
   Health?: { Status?: string } | undefined;
 }): Omit<LastRun, 'at'> | undefined {
+  if (state.Running !== true) return undefined;
   const status = state.Health?.Status;
   if (status === 'healthy') return { verdict: 'healthy' };
   if (status === 'unhealthy') return { verdict: 'failed', detail: 'reported unhealthy' };

@@ -110,6 +110,41 @@ describe('health reports while a container is being stopped (real engine)', () =
     expect(verdicts.filter((v) => !v.endsWith('=healthy'))).toEqual([]);
   }, 240_000);
 
+  it('a healthy container stopped with docker stop shows no health, fires no alert and keeps its revision healthy', async () => {
+    const name = `dwtest-hs-${suffix}-stopped`;
+    const id = await dockerRun(name, TEST_IMAGE_V1, SLOW_PROBE, ['sleep', '600']);
+    await waitFor(async () => agent?.revisions.latest(name)?.lastRun?.verdict === 'healthy', {
+      what: `${name}'s revision noted healthy`,
+      timeoutMs: 30_000,
+    });
+    const alertsBefore = sickAlerts().length;
+    await docker('stop', '-t', '1', name);
+    // What the engine leaves behind: the probe in flight at the stop failed.
+    const left = (await testDocker().getContainer(id).inspect()).State;
+    if (left.Health?.Status !== 'unhealthy') {
+      throw new Error(
+        `the engine left health ${left.Health?.Status} after the stop: the case this test is about did not happen`,
+      );
+    }
+    await waitFor(async () => agent?.inventory.get(id)?.state === 'exited', { what: `${name} seen exited` });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(agent?.inventory.get(id)?.health).toBe('none');
+    // /metrics renders ahead after each pass: scrape until a body shows the container stopped, and read that body.
+    let body: string[] = [];
+    const of = (family: string) => body.filter((l) => l.startsWith(`${family}{`) && l.includes(`name="${name}"`));
+    await waitFor(
+      async () => {
+        body = (await fetch(`http://127.0.0.1:${agent?.address.port}/metrics`).then((r) => r.text())).split('\n');
+        return of('dockwatch_container_running').some((l) => l.endsWith(' 0'));
+      },
+      { what: `/metrics to show ${name} stopped`, timeoutMs: 20_000 },
+    );
+    const health = of('dockwatch_container_health');
+    expect(health.filter((l) => l.endsWith(' 1'))).toEqual([expect.stringContaining('health="none"')]);
+    expect(sickAlerts().length).toBe(alertsBefore);
+    expect(agent?.revisions.latest(name)?.lastRun?.verdict).toBe('healthy');
+  }, 60_000);
+
   it('a container that really turns unhealthy, even after a reload signal, still alerts and fails its revision', async () => {
     const flags = mkdtempSync(join(tmpdir(), 'dockwatch-hs-flag-'));
     try {

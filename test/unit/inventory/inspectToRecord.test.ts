@@ -67,6 +67,20 @@ describe('inspectToRecord (real engine payloads)', () => {
     });
   });
 
+  it("shows no health for a stopped container: the engine's last status of it says nothing", () => {
+    const info = fixture('running-limited.json');
+    const withState = (Status: string, health: string) =>
+      inspectToRecord({
+        ...info,
+        State: { ...info.State, Status, Health: { ...info.State.Health, Status: health } },
+      } as ContainerInspectInfo).health;
+    expect(withState('exited', 'unhealthy')).toBe('none');
+    expect(withState('created', 'starting')).toBe('none');
+    expect(withState('restarting', 'unhealthy')).toBe('none');
+    expect(withState('running', 'unhealthy')).toBe('unhealthy');
+    expect(withState('paused', 'healthy')).toBe('healthy');
+  });
+
   it('keeps nanoseconds of engine timestamps and treats Go zero time as unset', () => {
     expect(engineTimeToSeconds('2026-11-29T00:21:23.374015274Z')).toBeCloseTo(1795911683.374015, 5);
     expect(engineTimeToSeconds('0001-01-01T00:00:00Z')).toBeUndefined();

@@ -16,12 +16,15 @@ describe('what container events and states say of a revision', () => {
   });
 
   it('reads a health status that was reported before the revision was recorded', () => {
-    expect(runVerdictOfState({ Health: { Status: 'healthy' } })).toEqual({ verdict: 'healthy' });
-    expect(runVerdictOfState({ Health: { Status: 'unhealthy' } })).toEqual({
+    expect(runVerdictOfState({ Running: true, Health: { Status: 'healthy' } })).toEqual({ verdict: 'healthy' });
+    expect(runVerdictOfState({ Running: true, Health: { Status: 'unhealthy' } })).toEqual({
       verdict: 'failed',
       detail: 'reported unhealthy',
     });
-    expect(runVerdictOfState({ Health: { Status: 'starting' } })).toBeUndefined();
-    expect(runVerdictOfState({})).toBeUndefined();
+    expect(runVerdictOfState({ Running: true, Health: { Status: 'starting' } })).toBeUndefined();
+    expect(runVerdictOfState({ Running: true })).toBeUndefined();
+    // A stopped container's last status is what a probe in flight at the stop left behind.
+    expect(runVerdictOfState({ Running: false, Health: { Status: 'unhealthy' } })).toBeUndefined();
+    expect(runVerdictOfState({ Running: false, Health: { Status: 'healthy' } })).toBeUndefined();
   });
 });
