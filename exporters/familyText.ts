@@ -82,8 +82,3 @@ export function* familySampleChunks(family: MetricFamily): Generator<Buffer, voi
   }
   if (out !== '') yield Buffer.from(out, 'utf8');
 }
-
-/** A family's sample lines, each preceded by a newline, as one string (see {@link familySampleChunks}). */
-export function familySamples(family: MetricFamily): string {
-  return Buffer.concat([...familySampleChunks(family)]).toString('utf8');
-}

@@ -7,16 +7,11 @@ import { yieldToForeground } from '../../shared/foregroundWork';
  */
 export const CONTAINERS_PER_SLICE = 16;
 
-/** Lets the event loop run between two slices of a pass (requests, timers), a scrape being sent first. */
-export function yieldToEventLoop(): Promise<void> {
-  return yieldToForeground();
-}
-
-/** Runs `fn` over the items in order, yielding to the event loop after every slice. */
+/** Runs `fn` over the items in order, yielding to the event loop (and to a scrape being sent) after every slice. */
 export async function mapInSlices<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
   for (let i = 0; i < items.length; i++) {
-    if (i > 0 && i % CONTAINERS_PER_SLICE === 0) await yieldToEventLoop();
+    if (i > 0 && i % CONTAINERS_PER_SLICE === 0) await yieldToForeground();
     out.push(await fn(items[i] as T));
   }
   return out;

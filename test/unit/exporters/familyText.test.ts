@@ -1,7 +1,10 @@
 import type { Registry } from 'prom-client';
-import { CHUNK_CHARS, familyHeader, familySampleChunks, familySamples } from '../../../exporters/familyText';
+import { CHUNK_CHARS, familyHeader, familySampleChunks } from '../../../exporters/familyText';
 import type { MetricFamily, SeriesValue } from '../../../exporters/metricFamily';
 import { buildRegistries } from '../../../exporters/metricsRegistry';
+
+/** A family's sample text whole: its pieces joined as bytes, then decoded. */
+const familySamples = (family: MetricFamily): string => Buffer.concat([...familySampleChunks(family)]).toString('utf8');
 
 const shared = Object.freeze({ id: '/docker/abc', name: 'web "1"', image: 'shop\\web:2\nx' });
 
