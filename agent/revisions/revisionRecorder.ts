@@ -12,7 +12,7 @@ import type { Replacement, ReplacementOutcome, ReplacementStore } from './replac
 import { runVerdictOf, runVerdictOfState } from './runVerdict';
 import { needsRevision, type ContainerVersion } from './revisionDiff';
 import type { Revision, RevisionStore } from './revisionStore';
-import { followNetworks, noteRun } from './revisionUpdates';
+import { followNetworks, followNetworksOf, noteRun, onlyNetworksMoved } from './revisionUpdates';
 
 /** What the recorder needs: the stores, the writer lease, the engine while it is up, the window size and a clock. */
 export type RevisionRecorderDeps = {
@@ -379,6 +379,11 @@ export class RevisionRecorder {
     const candidate = versionOf(info);
     const latest = store.latest(name);
     const state = runVerdictOfState(info.State as { Running?: boolean; Health?: { Status?: string } });
+    if (latest && onlyNetworksMoved(latest, info)) {
+      const followed = followNetworksOf(this.deps, latest, info);
+      if (state) noteRun(store, info.Id, { ...state, at: this.now() });
+      return store.get(name, followed.revision) ?? followed;
+    }
     if (latest && !needsRevision(latest, candidate)) {
       if (latest.containerId !== info.Id) store.setContainer(name, latest.revision, info.Id);
       if (state) noteRun(store, info.Id, { ...state, at: this.now() });

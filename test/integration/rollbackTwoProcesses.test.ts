@@ -32,8 +32,13 @@ const configFile = join(dir, 'dockwatch.yaml');
 
 const ctl = (...args: string[]) => runCtl(configFile, 'alice', ...args);
 const history = () => ctlHistory(configFile, 'alice', name);
+let agent: AgentProcess | undefined;
+/** Polls `ctl history` until `ok` holds; a timeout names the last rows and ends with the agent's latest log lines. */
 const historyUntil = (what: string, ok: (rows: HistoryRow[]) => boolean) =>
-  ctlHistoryUntil(configFile, 'alice', name, what, ok);
+  ctlHistoryUntil(configFile, 'alice', name, what, ok).catch((err: Error) => {
+    const tail = (agent?.log() ?? '').trimEnd().split('\n').slice(-40).join('\n');
+    throw new Error(`${err.message}\nthe agent's last log lines:\n${tail}`, { cause: err });
+  });
 const summary = historySummary;
 
 /**
@@ -83,7 +88,6 @@ function restorable(info: ContainerInspectInfo) {
 }
 
 describe('agent and ctl on one data dir: one writer of revisions', () => {
-  let agent: AgentProcess | undefined;
   let v3Image = '';
   let v1: ContainerInspectInfo;
 

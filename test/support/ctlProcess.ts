@@ -75,7 +75,11 @@ export async function ctlHistoryUntil(
       last = await ctlHistory(configFile, user, name);
       return ok(last) ? last : undefined;
     },
-    { what: `${what} (last: ${JSON.stringify(historySummary(last))})`, timeoutMs: 45_000, intervalMs: 500 },
+    {
+      what: async () => `${what} (last: ${JSON.stringify(last.map((r) => r.line.replace(/\s+/g, ' ')))})`,
+      timeoutMs: 45_000,
+      intervalMs: 500,
+    },
   );
 }
 
