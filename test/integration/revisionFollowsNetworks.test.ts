@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { EngineEvent } from '../../agent/engine/engineEvent';
 import { openEventStream, type EventStreamHandle } from '../../agent/engine/eventStream';
 import { ReplacementStore } from '../../agent/revisions/replacementStore';
@@ -10,15 +8,8 @@ import { openStore, type Store } from '../../agent/store/database';
 import { WriterLease } from '../../agent/store/writerLease';
 import { createLogger } from '../../shared/logger';
 import { removeKeepTags } from '../support/keepTags';
-import {
-  removeTestContainers,
-  TEST_IMAGE_V1,
-  TEST_LABEL,
-  TEST_RUN_LABEL,
-  testDocker,
-  testRunId,
-  waitFor,
-} from '../support/engine';
+import { docker, dockerRun } from '../support/dockerRun';
+import { removeTestContainers, TEST_IMAGE_V1, testDocker, waitFor } from '../support/engine';
 
 /*
  * The current revision follows its running container's networks, whichever comes first: the engine's network event,
@@ -27,13 +18,10 @@ import {
  * the order.
  */
 
-const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args).then((r) => r.stdout.trim());
 const suffix = randomBytes(3).toString('hex');
 const name = `dwtest-netfollow-${suffix}`;
 const netA = `dwtest-netfollow-a-${suffix}`;
 const netB = `dwtest-netfollow-b-${suffix}`;
-const labels = ['--label', `${TEST_LABEL}=1`, '--label', `${TEST_RUN_LABEL}=${testRunId}`];
 
 describe('the current revision follows network changes, whatever sees them first', () => {
   let db: Store;
@@ -89,7 +77,7 @@ describe('the current revision follows network changes, whatever sees them first
   });
 
   it('a look at the container after a disconnect, before its event, updates the revision instead of adding one', async () => {
-    const id = await docker('run', '-d', '--name', name, ...labels, '--network', netA, TEST_IMAGE_V1, 'sleep', '3600');
+    const id = await dockerRun(name, TEST_IMAGE_V1, ['--network', netA], ['sleep', '3600']);
     await docker('network', 'connect', netB, name);
     expect((await recorder.currentOf(id))?.revision?.revision).toBe(1);
     expect(networksOf(1)).toEqual([netA, netB]);
@@ -117,7 +105,7 @@ describe('the current revision follows network changes, whatever sees them first
 
   it('a look that makes the revision equal to the one before merges the two, as the event does', async () => {
     await docker('rm', '-f', name);
-    const id = await docker('run', '-d', '--name', name, ...labels, '--network', netA, TEST_IMAGE_V1, 'sleep', '3600');
+    const id = await dockerRun(name, TEST_IMAGE_V1, ['--network', netA], ['sleep', '3600']);
     // Recorded before b was connected: the same image and config as revision 1, without b.
     expect((await recorder.currentOf(id))?.revision?.revision).toBe(2);
     expect(store.get(name, 2)?.containerId).toBe(id);
