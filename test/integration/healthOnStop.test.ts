@@ -6,7 +6,7 @@ import { startAgent, type RunningAgent } from '../../app/agent';
 import { parseEventLine, type EngineEvent } from '../../agent/engine/engineEvent';
 import { loadConfig } from '../../config/load';
 import { createLogger } from '../../shared/logger';
-import { writeAgentConfig } from '../support/ctlProcess';
+import { runCtl, writeAgentConfig } from '../support/ctlProcess';
 import { docker, dockerRun } from '../support/dockerRun';
 import { removeTestContainers, TEST_IMAGE_V1, TEST_RUN_LABEL, testDocker, testRunId, waitFor } from '../support/engine';
 import { startRecordingServer, type RecordingServer } from '../support/recordingServer';
@@ -26,6 +26,7 @@ const PER_ROUND = 4;
 
 describe('health reports while a container is being stopped (real engine)', () => {
   let dir: string;
+  let file: string;
   let hook: RecordingServer;
   let agent: RunningAgent | undefined;
   let events: NodeJS.ReadableStream | undefined;
@@ -34,7 +35,7 @@ describe('health reports while a container is being stopped (real engine)', () =
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dockwatch-health-stop-'));
     hook = await startRecordingServer();
-    const file = join(dir, 'dockwatch.yaml');
+    file = join(dir, 'dockwatch.yaml');
     writeAgentConfig(file, { dataDir: join(dir, 'data'), port: 0 }, [
       'stats: { interval: 1s }',
       'alerts:',
@@ -141,6 +142,27 @@ describe('health reports while a container is being stopped (real engine)', () =
     );
     const health = of('dockwatch_container_health');
     expect(health.filter((l) => l.endsWith(' 1'))).toEqual([expect.stringContaining('health="none"')]);
+    expect(sickAlerts().length).toBe(alertsBefore);
+    expect(agent?.revisions.latest(name)?.lastRun?.verdict).toBe('healthy');
+  }, 60_000);
+
+  it('a healthy container stopped through dockwatch ctl, a process next to the agent, fires no alert', async () => {
+    const name = `dwtest-hs-${suffix}-ctl`;
+    const id = await dockerRun(name, TEST_IMAGE_V1, [...SLOW_PROBE, '--stop-timeout', '1'], ['sleep', '600']);
+    await waitFor(async () => agent?.revisions.latest(name)?.lastRun?.verdict === 'healthy', {
+      what: `${name}'s revision noted healthy`,
+      timeoutMs: 30_000,
+    });
+    const alertsBefore = sickAlerts().length;
+    const stopped = await runCtl(file, 'alice', 'stop', name, '--yes');
+    expect({ code: stopped.code, stderr: stopped.stderr }).toEqual({ code: 0, stderr: '' });
+    const left = (await testDocker().getContainer(id).inspect()).State;
+    if (left.Health?.Status !== 'unhealthy') {
+      throw new Error(`the engine left health ${left.Health?.Status} after ctl stop: the race did not happen`);
+    }
+    await waitFor(async () => agent?.inventory.get(id)?.state === 'exited', { what: `${name} seen exited` });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(agent?.inventory.get(id)?.health).toBe('none');
     expect(sickAlerts().length).toBe(alertsBefore);
     expect(agent?.revisions.latest(name)?.lastRun?.verdict).toBe('healthy');
   }, 60_000);
