@@ -30,9 +30,12 @@ const deployName = `dwtest-dpc-${suffix}`;
 const dir = mkdtempSync(join(tmpdir(), 'dockwatch-rbc-'));
 const configFile = join(dir, 'dockwatch.yaml');
 const storeFile = join(dir, 'data', STORE_FILE);
-/** Kills swept over 0-3 s of a rollback; `DOCKWATCH_ROLLBACK_KILLS=20` for a longer sweep by hand. */
+/**
+ * Kills swept over the first 80% of a rollback, timed by one left to end by itself first (1.5-3 s here; a fixed 3 s
+ * sweep failed whenever the rollback took under 2.4 s); `DOCKWATCH_ROLLBACK_KILLS=20` for a denser sweep by hand.
+ */
 const RUNS = Math.max(2, Number(process.env.DOCKWATCH_ROLLBACK_KILLS ?? 6));
-const SWEEP_MS = 3000;
+const SWEEP_SHARE = 0.8;
 
 type Held = { id: string; names: string[]; running: boolean };
 
@@ -64,11 +67,14 @@ async function phaseOf(of: string, before: string): Promise<string> {
   return aside ? (under.running ? 'new started' : 'new created') : 'done';
 }
 
+/** How a `ctl` run under {@link killDuring} ended: killed, or by itself (with what it printed and how long it took). */
+type Ending = { killed: true } | { killed: false; said: string; markerToExitMs: number };
+
 /**
- * Spawns `ctl --as alice --yes WORDS…` and SIGKILLs it `afterMs` after its replacement marker appears in the store;
- * resolves whether it was killed, or what it printed when it ended first.
+ * Spawns `ctl --as alice --yes WORDS…` and SIGKILLs it `afterMs` after its replacement marker appears in the store
+ * (never when `afterMs` is undefined); resolves how it ended.
  */
-async function killDuring(afterMs: number, ...words: string[]): Promise<true | string> {
+async function killDuring(afterMs: number | undefined, ...words: string[]): Promise<Ending> {
   const child = spawn('node', [BUILT_CLI, '--config', configFile, 'ctl', '--as', 'alice', '--yes', ...words], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,10 +89,13 @@ async function killDuring(afterMs: number, ...words: string[]): Promise<true | s
     timeoutMs: 30_000,
     intervalMs: 10,
   });
-  await new Promise((resolve) => setTimeout(resolve, afterMs));
-  const killed = !ended && child.kill('SIGKILL');
+  const markedAt = Date.now();
+  if (afterMs !== undefined) await new Promise((resolve) => setTimeout(resolve, afterMs));
+  const killed = afterMs !== undefined && !ended && child.kill('SIGKILL');
   await exited;
-  return killed || `ended by itself (exit ${child.exitCode}): ${output.trim().slice(-500)}`;
+  if (killed) return { killed };
+  const said = `ended by itself (exit ${child.exitCode}): ${output.trim().slice(-500)}`;
+  return { killed, said, markerToExitMs: Date.now() - markedAt };
 }
 
 /** What must hold after the next start: one running container under the name, none aside, no marker left. */
@@ -128,6 +137,7 @@ describe('a SIGKILL during a rollback or a deploy (dockwatch ctl, then the next 
           ['sh', '-c', 'exec sleep 3600'],
         );
       const agent = await startAgentProcess(configFile, port);
+      let timed: Ending;
       try {
         await runApp(TEST_IMAGE_V1);
         await ctlHistoryUntil(configFile, 'alice', name, 'v1 recorded', (h) => h.length === 1);
@@ -140,19 +150,25 @@ describe('a SIGKILL during a rollback or a deploy (dockwatch ctl, then the next 
           'v2 recorded',
           (h) => h.length === 2 && h[0]?.current === true,
         );
+        // One rollback left alone: how long one takes here and now, from its marker to its exit.
+        timed = await killDuring(undefined, 'rollback', name);
+        if (timed.killed) throw new Error('the timing rollback was killed');
+        expect({ said: timed.said }).toEqual({ said: expect.stringContaining('exit 0') });
+        await ctlHistoryUntil(configFile, 'alice', name, 'the timing rollback recorded', (h) => h.length === 3);
       } finally {
         await agent.stop();
       }
+      const sweepMs = Math.round(timed.markerToExitMs * SWEEP_SHARE);
 
-      let revisions = 2;
+      let revisions = 3;
       let kills = 0;
-      const seen: string[] = [];
+      const seen: string[] = [`a rollback left alone took ${timed.markerToExitMs} ms; kills swept over ${sweepMs} ms`];
       for (let run = 0; run < RUNS; run++) {
         const before = (await testDocker().getContainer(name).inspect()).Id;
-        const afterMs = Math.round((run / (RUNS - 1)) * SWEEP_MS);
-        const killed = await killDuring(afterMs, 'rollback', name);
-        const phase = killed === true ? await phaseOf(name, before) : killed;
-        if (killed === true) kills += 1;
+        const afterMs = Math.round((run / (RUNS - 1)) * sweepMs);
+        const ending = await killDuring(afterMs, 'rollback', name);
+        const phase = ending.killed ? await phaseOf(name, before) : ending.said;
+        if (ending.killed) kills += 1;
         const nextStart = run % 2 === 0 ? 'agent' : 'ctl';
         if (nextStart === 'agent') await (await startAgentProcess(configFile, port)).stop();
         const history = await ctlHistory(configFile, 'alice', name);
@@ -176,7 +192,7 @@ describe('a SIGKILL during a rollback or a deploy (dockwatch ctl, then the next 
           });
       }
       process.stdout.write(`${seen.join('\n')}\n`);
-      // Killed mid-way in (nearly) every run; the latest kill may come after the rollback ended by itself.
+      // Killed mid-way in (nearly) every run: one rollback may run faster than the timed one and end first.
       expect({ killedMidWay: kills >= RUNS - 1, seen }).toEqual({ killedMidWay: true, seen });
       expect(seen.filter((s) => s.endsWith('undone')).length).toBeGreaterThan(0);
 
@@ -208,8 +224,8 @@ describe('a SIGKILL during a rollback or a deploy (dockwatch ctl, then the next 
     app = await pushTestApp(registry, `dwtest/rbc-${suffix}`);
     await dockerRun(deployName, app.versions.v1.ref, ['--stop-timeout', '1']);
     const before = (await testDocker().getContainer(deployName).inspect()).Id;
-    const killed = await killDuring(1500, 'deploy', deployName, app.versions.v2.ref);
-    const phase = killed === true ? await phaseOf(deployName, before) : killed;
+    const ending = await killDuring(1500, 'deploy', deployName, app.versions.v2.ref);
+    const phase = ending.killed ? await phaseOf(deployName, before) : ending.said;
     await (await startAgentProcess(configFile, port)).stop();
     const now = await expectSettled(deployName, `deploy killed (${phase}), then the agent`);
     const history = await ctlHistory(configFile, 'alice', deployName);
