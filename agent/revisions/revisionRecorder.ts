@@ -377,12 +377,10 @@ export class RevisionRecorder {
     if (isAsideName(name) || (!force && replacements.has(name))) return undefined;
     this.checked.add(`${info.Id}|${name}`);
     const candidate = versionOf(info);
-    const latest = store.latest(name);
+    let latest = store.latest(name);
     const state = runVerdictOfState(info.State as { Running?: boolean; Health?: { Status?: string } });
-    if (latest && onlyNetworksMoved(latest, info)) {
-      const followed = followNetworksOf(this.deps, latest, info);
-      if (state) noteRun(store, info.Id, { ...state, at: this.now() });
-      return store.get(name, followed.revision) ?? followed;
+    if (latest && onlyNetworksMoved(latest, info, candidate)) {
+      latest = followNetworksOf(this.deps, latest, info.Id, candidate.spec.networks);
     }
     if (latest && !needsRevision(latest, candidate)) {
       if (latest.containerId !== info.Id) store.setContainer(name, latest.revision, info.Id);

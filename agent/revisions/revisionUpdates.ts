@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import type { Logger } from '../../shared/logger';
-import { createSpecFromInspect } from './createSpec';
+import { createSpecFromInspect, type CreateSpec } from './createSpec';
 import type { ReplacementStore } from './replacementStore';
-import { versionDifferences } from './revisionDiff';
+import { versionDifferences, type ContainerVersion } from './revisionDiff';
 import type { LastRun, Revision, RevisionStore } from './revisionStore';
 
 /** What updating a recorded revision in place needs. */
@@ -25,40 +25,45 @@ export async function followNetworks(deps: RevisionUpdateDeps, containerId: stri
   if (!revision || store.latest(revision.name)?.revision !== revision.revision) return;
   if (replacements.has(revision.name)) return;
   const info = await deps.inspect(containerId);
-  if (info?.State.Running) followNetworksOf(deps, revision, info);
+  if (info?.State.Running) followNetworksOf(deps, revision, containerId, createSpecFromInspect(info).networks);
 }
 
 /**
- * Whether a look at `info`, the container of the name's latest revision, finds only its networks changed since
- * that revision was recorded: then the revision follows them ({@link followNetworksOf}) rather than a new one being
+ * Whether `candidate` (the version of `info`) differs from `latest`, the revision of that same running container, in
+ * its networks alone: then the revision follows them ({@link followNetworksOf}) rather than a new one being
  * recorded, whether the look or the network event comes first.
  */
-export function onlyNetworksMoved(latest: Revision, info: Docker.ContainerInspectInfo): boolean {
+export function onlyNetworksMoved(
+  latest: Revision,
+  info: Docker.ContainerInspectInfo,
+  candidate: ContainerVersion,
+): boolean {
   if (latest.containerId !== info.Id || !info.State.Running) return false;
-  const differences = versionDifferences(latest, { imageId: info.Image, spec: createSpecFromInspect(info) });
+  const differences = versionDifferences(latest, candidate);
   return differences.length > 0 && differences.every((d) => d.startsWith('Networks.'));
 }
 
 /**
- * Sets the networks of `revision` (the name's latest) to those `info` (its running container) has, merging it into
- * the revision before when that makes the two equal; returns the revision the container has afterwards.
+ * Sets the networks of `revision` (the name's latest) to `networks`, those its running container `containerId` has
+ * now, merging it into the revision before when that makes the two equal; returns the container's revision after.
  */
 export function followNetworksOf(
   deps: Pick<RevisionUpdateDeps, 'store' | 'logger'>,
   revision: Revision,
-  info: Docker.ContainerInspectInfo,
+  containerId: string,
+  networks: CreateSpec['networks'],
 ): Revision {
   const { store, logger } = deps;
-  const spec = { ...revision.spec, networks: createSpecFromInspect(info).networks };
+  const spec = { ...revision.spec, networks };
   const updated = { imageId: revision.imageId, spec };
   if (!versionDifferences(revision, updated).length) return revision;
   store.setSpec(revision.name, revision.revision, spec);
-  const networks = Object.keys(spec.networks).sort();
-  logger.info('revision networks updated', { container: revision.name, revision: revision.revision, networks });
+  const names = Object.keys(networks).sort();
+  logger.info('revision networks updated', { container: revision.name, revision: revision.revision, networks: names });
   const before = store.list(revision.name, 2)[1];
   if (before && !versionDifferences(before, updated).length) {
     store.delete(revision.name, revision.revision);
-    store.setContainer(revision.name, before.revision, info.Id);
+    store.setContainer(revision.name, before.revision, containerId);
     logger.info('revision merged into the one before (same image and config)', {
       container: revision.name,
       revision: before.revision,

@@ -1,7 +1,7 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import { createSpecFromInspect } from '../../../agent/revisions/createSpec';
-import { RevisionStore } from '../../../agent/revisions/revisionStore';
-import { followNetworksOf, onlyNetworksMoved } from '../../../agent/revisions/revisionUpdates';
+import { RevisionStore, type Revision } from '../../../agent/revisions/revisionStore';
+import { followNetworksOf, onlyNetworksMoved as movedIn } from '../../../agent/revisions/revisionUpdates';
 import { openStore } from '../../../agent/store/database';
 import { createLogger } from '../../../shared/logger';
 import { inspectFixture } from './inspectFixture';
@@ -22,6 +22,14 @@ const withB = (info: ContainerInspectInfo) => {
   const a = info.NetworkSettings.Networks[netA];
   info.NetworkSettings.Networks.b = { ...structuredClone(a), NetworkID: 'b'.repeat(64), Aliases: ['web-b'] } as never;
 };
+
+/** Whether only the networks moved, for a look that found `info`. */
+const onlyNetworksMoved = (latest: Revision, info: ContainerInspectInfo) =>
+  movedIn(latest, info, { imageId: info.Image, spec: createSpecFromInspect(info) });
+
+/** Follows the networks `info` (the revision's container) has now. */
+const follow = (store: RevisionStore, revision: Revision, info: ContainerInspectInfo): Revision =>
+  followNetworksOf({ store, logger }, revision, info.Id, createSpecFromInspect(info).networks);
 
 function storeWith(info: ContainerInspectInfo, containerId = info.Id) {
   const store = new RevisionStore(openStore(':memory:'));
@@ -76,7 +84,7 @@ describe('onlyNetworksMoved', () => {
 describe('followNetworksOf', () => {
   it('sets the revision’s networks to the container’s, keeping its number', () => {
     const { store, revision } = storeWith(container(withB));
-    const followed = followNetworksOf({ store, logger }, revision, container());
+    const followed = follow(store, revision, container());
     expect(followed.revision).toBe(1);
     expect(Object.keys(store.get('app', 1)?.spec.networks ?? {})).toEqual([netA]);
     expect(store.list('app').map((r) => r.revision)).toEqual([1]);
@@ -87,7 +95,7 @@ describe('followNetworksOf', () => {
     const info = container();
     const second = store.add({ ...revision, containerId: info.Id, spec: createSpecFromInspect(info) });
     expect(second.revision).toBe(2);
-    const followed = followNetworksOf({ store, logger }, second, container(withB));
+    const followed = follow(store, second, container(withB));
     expect(followed.revision).toBe(1);
     expect(store.list('app').map((r) => r.revision)).toEqual([1]);
     expect(store.byContainer(info.Id)?.revision).toBe(1);
@@ -95,7 +103,7 @@ describe('followNetworksOf', () => {
 
   it('changes nothing when the networks are those recorded', () => {
     const { store, revision } = storeWith(container());
-    expect(followNetworksOf({ store, logger }, revision, container())).toEqual(revision);
+    expect(follow(store, revision, container())).toEqual(revision);
     expect(store.get('app', 1)).toEqual(revision);
   });
 });
