@@ -81,6 +81,36 @@ describe('health reports while a container is being stopped (real engine)', () =
   /** What the webhook received: the only rule is `sick` (unhealthy). */
   const sickAlerts = () => hook.requestsTo('/hook');
 
+  /** Waits until the agent has recorded `name`'s revision and noted it healthy (after it ran 2 s). */
+  const revisionNotedHealthy = (name: string) =>
+    waitFor(async () => agent?.revisions.latest(name)?.lastRun?.verdict === 'healthy', {
+      what: `${name}'s revision noted healthy`,
+      timeoutMs: 30_000,
+    });
+
+  /**
+   * Runs a healthy container with the slow probe, stops it with `stop`, checks that the engine left `unhealthy`
+   * behind (else the case did not happen) and waits until the agent saw it exit; returns its id and the alerts before.
+   */
+  async function stoppedMidProbe(
+    name: string,
+    stop: () => Promise<void>,
+  ): Promise<{ id: string; alertsBefore: number }> {
+    const id = await dockerRun(name, TEST_IMAGE_V1, [...SLOW_PROBE, '--stop-timeout', '1'], ['sleep', '600']);
+    await revisionNotedHealthy(name);
+    const alertsBefore = sickAlerts().length;
+    await stop();
+    const left = (await testDocker().getContainer(id).inspect()).State;
+    if (left.Health?.Status !== 'unhealthy') {
+      throw new Error(
+        `the engine left health ${left.Health?.Status} after the stop: the case this test is about did not happen`,
+      );
+    }
+    await waitFor(async () => agent?.inventory.get(id)?.state === 'exited', { what: `${name} seen exited` });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return { id, alertsBefore };
+  }
+
   it('a healthy container removed with docker rm -f fires no unhealthy alert and keeps its revision healthy', async () => {
     const removed: { name: string; id: string }[] = [];
     for (let round = 0; round < ROUNDS && raced().size < 2; round++) {
@@ -113,22 +143,9 @@ describe('health reports while a container is being stopped (real engine)', () =
 
   it('a healthy container stopped with docker stop shows no health, fires no alert and keeps its revision healthy', async () => {
     const name = `dwtest-hs-${suffix}-stopped`;
-    const id = await dockerRun(name, TEST_IMAGE_V1, SLOW_PROBE, ['sleep', '600']);
-    await waitFor(async () => agent?.revisions.latest(name)?.lastRun?.verdict === 'healthy', {
-      what: `${name}'s revision noted healthy`,
-      timeoutMs: 30_000,
+    const { id, alertsBefore } = await stoppedMidProbe(name, async () => {
+      await docker('stop', '-t', '1', name);
     });
-    const alertsBefore = sickAlerts().length;
-    await docker('stop', '-t', '1', name);
-    // What the engine leaves behind: the probe in flight at the stop failed.
-    const left = (await testDocker().getContainer(id).inspect()).State;
-    if (left.Health?.Status !== 'unhealthy') {
-      throw new Error(
-        `the engine left health ${left.Health?.Status} after the stop: the case this test is about did not happen`,
-      );
-    }
-    await waitFor(async () => agent?.inventory.get(id)?.state === 'exited', { what: `${name} seen exited` });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(agent?.inventory.get(id)?.health).toBe('none');
     // /metrics renders ahead after each pass: scrape until a body shows the container stopped, and read that body.
     let body: string[] = [];
@@ -148,20 +165,10 @@ describe('health reports while a container is being stopped (real engine)', () =
 
   it('a healthy container stopped through dockwatch ctl, a process next to the agent, fires no alert', async () => {
     const name = `dwtest-hs-${suffix}-ctl`;
-    const id = await dockerRun(name, TEST_IMAGE_V1, [...SLOW_PROBE, '--stop-timeout', '1'], ['sleep', '600']);
-    await waitFor(async () => agent?.revisions.latest(name)?.lastRun?.verdict === 'healthy', {
-      what: `${name}'s revision noted healthy`,
-      timeoutMs: 30_000,
+    const { id, alertsBefore } = await stoppedMidProbe(name, async () => {
+      const stopped = await runCtl(file, 'alice', 'stop', name, '--yes');
+      expect({ code: stopped.code, stderr: stopped.stderr }).toEqual({ code: 0, stderr: '' });
     });
-    const alertsBefore = sickAlerts().length;
-    const stopped = await runCtl(file, 'alice', 'stop', name, '--yes');
-    expect({ code: stopped.code, stderr: stopped.stderr }).toEqual({ code: 0, stderr: '' });
-    const left = (await testDocker().getContainer(id).inspect()).State;
-    if (left.Health?.Status !== 'unhealthy') {
-      throw new Error(`the engine left health ${left.Health?.Status} after ctl stop: the race did not happen`);
-    }
-    await waitFor(async () => agent?.inventory.get(id)?.state === 'exited', { what: `${name} seen exited` });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(agent?.inventory.get(id)?.health).toBe('none');
     expect(sickAlerts().length).toBe(alertsBefore);
     expect(agent?.revisions.latest(name)?.lastRun?.verdict).toBe('healthy');
@@ -177,10 +184,7 @@ describe('health reports while a container is being stopped (real engine)', () =
       const health = ['--health-cmd', 'test -f /flag/ok', '--health-interval', '200ms', '--health-retries', '1'];
       const options = ['-v', `${flags}:/flag`, ...health];
       await dockerRun(name, TEST_IMAGE_V1, options, cmd);
-      await waitFor(async () => agent?.revisions.latest(name)?.lastRun?.verdict === 'healthy', {
-        what: `${name}'s revision noted healthy`,
-        timeoutMs: 30_000,
-      });
+      await revisionNotedHealthy(name);
       await docker('kill', '-s', 'HUP', name);
       unlinkSync(join(flags, 'ok'));
       await waitFor(async () => sickAlerts().some((r) => r.body.includes(name)), {
