@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startAgent, type RunningAgent } from '../../app/agent';
-import { parseEventLine, type EngineEvent } from '../../agent/engine/engineEvent';
+import type { EngineEvent } from '../../agent/engine/engineEvent';
+import { openEventStream, type EventStreamHandle } from '../../agent/engine/eventStream';
 import { loadConfig } from '../../config/load';
 import { createLogger } from '../../shared/logger';
 import { runCtl, writeAgentConfig } from '../support/ctlProcess';
@@ -29,7 +30,7 @@ describe('health reports while a container is being stopped (real engine)', () =
   let file: string;
   let hook: RecordingServer;
   let agent: RunningAgent | undefined;
-  let events: NodeJS.ReadableStream | undefined;
+  let events: EventStreamHandle | undefined;
   const seen: EngineEvent[] = [];
 
   beforeAll(async () => {
@@ -46,20 +47,19 @@ describe('health reports while a container is being stopped (real engine)', () =
     ]);
     agent = await startAgent(loadConfig({ file, env: { DOCKER_HOST: process.env.DOCKER_HOST } }), logger);
     await waitFor(async () => agent?.engine.up === true, { what: 'the agent connected' });
-    // The test's own view of the engine's events, to know the race it is about did happen.
-    events = (await testDocker().getEvents({
-      filters: { label: [`${TEST_RUN_LABEL}=${testRunId}`], type: ['container'] },
-    })) as NodeJS.ReadableStream;
-    let rest = '';
-    events.on('data', (chunk: Buffer) => {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) seen.push(parseEventLine(line));
-    });
+    // The test's own view of the engine's events (this run's containers), to know the race it is about did happen.
+    events = await openEventStream(
+      testDocker(),
+      undefined,
+      (e) => {
+        if (e.Type === 'container' && e.Actor.Attributes?.[TEST_RUN_LABEL] === testRunId) seen.push(e);
+      },
+      () => undefined,
+    );
   }, 60_000);
 
   afterAll(async () => {
-    (events as { destroy?: () => void } | undefined)?.destroy?.();
+    events?.close();
     await agent?.stop();
     await hook.stop();
     await removeTestContainers();
