@@ -17,6 +17,16 @@ afterAll(async () => {
   await removeTestContainers();
 });
 
+/** What a timeout waiting for an OOM count saw: the container's state and the agent's count of `oom` events. */
+async function describeOomContainer(id: string): Promise<string> {
+  const { State } = await testDocker().getContainer(id).inspect();
+  const events = valueOf(await agent.scrape(), 'dockwatch_engine_events_total', { type: 'container', action: 'oom' });
+  return (
+    `an OOM count; container ${State.Status} (OOMKilled ${String(State.OOMKilled)}, exit ${State.ExitCode}), ` +
+    `oom events the agent counted (all containers): ${String(events ?? 0)}`
+  );
+}
+
 /** Polls /metrics until `pick` returns a value. */
 function until<T>(
   what: string,
@@ -110,18 +120,25 @@ describe('agent against the real engine', () => {
   it('increments container_oom_events_total when the kernel OOM-kills inside the container', async () => {
     const c = await runTestContainer({
       name: 'oom',
-      cmd: ['sh', '-c', 'while :; do yes | tr \\\\n x | head -c 50m | tail; sleep 0.5; done'],
+      // The pipeline raises its own oom_score_adj to 1000 so the kernel kills one of its processes, never the shell
+      // (pid 1). Without that, a second OOM kill right after tail's took the shell in 8 of 8 runs on this kernel within
+      // 18 s, once at the very first OOM (0.3 s); a container that dies drops its container_* series, so no scrape
+      // may ever see the count (the CI failure at bc0adc5).
       // 32 MB, not less: runc's own init is charged to the container while it starts (8.4 MB seen), and a limit
       // under that fails the start ('unable to set memory limit') or OOM-kills the shell before it runs.
+      cmd: [
+        'sh',
+        '-c',
+        'while :; do (echo 1000 > /proc/self/oom_score_adj && yes | tr \\\\n x | head -c 50m | tail); sleep 0.5; done',
+      ],
       memory: '32m',
     });
-    const ooms = await until(
-      'an OOM event',
-      (s) => {
-        const v = valueOf(s, 'container_oom_events_total', { name: c.name });
+    const ooms = await waitFor(
+      async () => {
+        const v = valueOf(await agent.scrape(), 'container_oom_events_total', { name: c.name });
         return v !== undefined && v >= 1 ? v : undefined;
       },
-      30_000,
+      { what: () => describeOomContainer(c.id), timeoutMs: 30_000, intervalMs: 250 },
     );
     expect(ooms).toBeGreaterThanOrEqual(1);
   });
