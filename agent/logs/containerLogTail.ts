@@ -13,7 +13,10 @@ export type TailTarget = { id: string; name: string; labels: Record<string, stri
 /** Opens the engine's log stream of a container from `since` (`seconds.nanoseconds`), following it. */
 export type OpenLogStream = (id: string, since: string) => Promise<NodeJS.ReadableStream & { destroy(): void }>;
 
-/** How a tail's run ended: `ended` when the engine closed the stream (the container stopped), else `failed`. */
+/**
+ * How a tail's run ended: `ended` when the engine closed the stream (the container stopped; what it held back for
+ * an end is handed over by {@link ContainerLogTail.flushHeld} or read again by the next run), else `failed`.
+ */
 export type TailRunResult = { outcome: 'ended' } | { outcome: 'failed'; error: Error } | { outcome: 'closed' };
 
 /**
@@ -126,13 +129,18 @@ export class ContainerLogTail {
           finish({ outcome: 'failed', error: error as Error });
         }
       });
-      stream.on('end', () => {
-        if (!this.closed) this.flushAll();
-        finish({ outcome: 'ended' });
-      });
+      stream.on('end', () => finish({ outcome: 'ended' }));
       stream.on('error', (error: Error) => finish({ outcome: 'failed', error }));
       stream.on('close', () => finish({ outcome: 'failed', error: new Error('log stream closed before its end') }));
     });
+  }
+
+  /**
+   * Hands over what the ended run held back for its end (a last line without its newline, a multi-line event), once
+   * its stream is known to have brought the whole log; a run that follows instead reads it again from the checkpoint.
+   */
+  flushHeld(): void {
+    if (!this.closed) this.flushAll();
   }
 
   /** Emits multi-line events whose timeout has passed. */

@@ -236,16 +236,26 @@ export class LogTailer {
     try {
       while (!this.stopped && !follow.removed) {
         const runStarted = this.now();
+        const atOpen = runOf(this.opts.inventory.get(id));
         const result = await follow.tail.run();
         if (result.outcome === 'closed') return;
         if (result.outcome === 'ended') {
           follow.backoff.reset();
           const record = this.opts.inventory.get(id);
           if (!record || follow.removed || !LIVE_STATES.has(record.state)) {
+            // A follow open while the container stopped can end before the engine sent the whole log (dockerd 20.10's
+            // json-file reader stops at its last EOF once the container is gone): unless the stream was opened on
+            // this very run already stopped, read once more from the checkpoint. The engine reads a stopped
+            // container's log to its end without following.
+            if (record && !follow.removed && !readToEnd(atOpen, record)) continue;
+            follow.tail.flushHeld();
             follow.drained = true;
             follow.drainedRun = record?.startedAt;
             return;
           }
+          // Live: a later run than the one the stream was opened on ended what that one held back; else the stop is
+          // not seen yet, and the next run reads on from the checkpoint, held lines included.
+          if (atOpen?.startedAt !== undefined && record.startedAt !== atOpen.startedAt) follow.tail.flushHeld();
           if (this.now() - runStarted < 500) await delay(500);
           continue;
         }
@@ -282,6 +292,21 @@ export class LogTailer {
     follow.removed = true;
     if (!follow.looping) this.follows.delete(id);
   }
+}
+
+/** What the inventory showed of a container's run when its stream was opened. */
+type RunAtOpen = { state: string; startedAt: number | undefined } | undefined;
+
+function runOf(record: ContainerRecord | undefined): RunAtOpen {
+  return record && { state: record.state, startedAt: record.startedAt };
+}
+
+/**
+ * Whether a stream that ended read the container's whole log: it was opened when the inventory already showed the
+ * container stopped, in the run it shows now, so the engine read it to its end without following.
+ */
+function readToEnd(atOpen: RunAtOpen, now: ContainerRecord): boolean {
+  return atOpen !== undefined && !LIVE_STATES.has(atOpen.state) && atOpen.startedAt === now.startedAt;
 }
 
 /**

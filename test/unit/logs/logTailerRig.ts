@@ -1,9 +1,11 @@
 import { PassThrough } from 'node:stream';
+import type { ContainerRecord } from '../../../agent/inventory/containerRecord';
 import { Inventory } from '../../../agent/inventory/inventory';
 import { LogCheckpointStore } from '../../../agent/logs/logCheckpointStore';
 import { LogTailer, type LogTailerOptions } from '../../../agent/logs/logTailer';
 import { openStore, type Store } from '../../../agent/store/database';
 import { createLogger } from '../../../shared/logger';
+import { record } from '../bot/fakeAgent';
 
 /** One multiplexed frame (1 stdout, 2 stderr) of `text` stamped `at`, as the engine sends it with timestamps. */
 export function frame(text: string, at: Date, type = 1): Buffer {
@@ -36,4 +38,30 @@ export function tailerRig(extra: Pick<LogTailerOptions, 'onEntry'> & Partial<Log
     ...extra,
   });
   return { tailer, inventory, store, opened };
+}
+
+/** A {@link TailerRig} that has started tailing one container, `name` as `fields` describe it, and the texts it took. */
+export type StartedRig = TailerRig & { seen: string[] };
+
+/**
+ * Builds a rig whose entries' texts collect in `seen`, shows the container in the inventory, starts the tailer and
+ * lets it open the container's first stream.
+ */
+export async function startedRig(
+  name: string,
+  fields: Partial<ContainerRecord>,
+  extra: Partial<LogTailerOptions> = {},
+): Promise<StartedRig> {
+  const seen: string[] = [];
+  const rig = tailerRig({ onEntry: (e) => seen.push(e.text), ...extra });
+  rig.inventory.upsert(record(name, fields));
+  rig.tailer.start();
+  rig.tailer.reconcile();
+  await settle();
+  return { ...rig, seen };
+}
+
+/** Lets the tailer's streams and timers run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20));
 }

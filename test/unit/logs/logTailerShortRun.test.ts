@@ -1,17 +1,14 @@
 import { record } from '../bot/fakeAgent';
-import { frame, tailerRig } from './logTailerRig';
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+import { frame, settle, startedRig } from './logTailerRig';
 
 describe('a container that runs between two looks at it', () => {
   it('is read once it is seen stopped after a run, though its stream ended empty while it was only created', async () => {
-    const seen: string[] = [];
-    const { tailer, inventory, store, opened } = tailerRig({ onEntry: (e) => seen.push(e.text) });
     const createdAt = Date.now() / 1000 + 1;
-    inventory.upsert(record('blink', { createdAt, state: 'created', startedAt: undefined }));
-    tailer.start();
-    tailer.reconcile();
-    await settle();
+    const { tailer, inventory, store, opened, seen } = await startedRig('blink', {
+      createdAt,
+      state: 'created',
+      startedAt: undefined,
+    });
     // Created, not started: the engine ends the log stream at once, empty.
     expect(opened).toHaveLength(1);
     opened[0]?.end();
