@@ -1,6 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
 import { LogFrameDecoder } from '../agent/logs/logFrameDecoder';
+import { parseLogTimestamp } from '../agent/logs/logTimestamp';
 import type { LogLine } from './agentClient';
+
+/** The engine's time of the last line split (before `grep`), and how many lines in a row carried it. */
+export type SplitPosition = { time: string; count: number };
 
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 
@@ -22,11 +26,24 @@ export class LogLineSplitter {
     stderr: new StringDecoder('utf8'),
   };
 
+  private last: SplitPosition | undefined;
+  /** Lines up to this position are dropped (a read again from its time); cleared at the first line after it. */
+  private skip: { ns: bigint; count: number } | undefined;
+
+  /** `after`: drop the lines up to that position, as a read from its time brings them again. */
   constructor(
     tty: boolean,
     private readonly grep?: RegExp,
+    after?: SplitPosition,
   ) {
     this.decoder = tty ? undefined : new LogFrameDecoder();
+    const ns = after && parseLogTimestamp(after.time);
+    if (after && ns !== undefined) this.skip = { ns, count: after.count };
+  }
+
+  /** Where the lines split so far end: the last line's time and how many lines carried it (undefined before one). */
+  get position(): SplitPosition | undefined {
+    return this.last && { ...this.last };
   }
 
   /** The whole lines completed by `chunk`. */
@@ -61,6 +78,19 @@ export class LogLineSplitter {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const stamp = TIMESTAMP.exec(text);
     const line: LogLine = stamp ? { stream, time: stamp[1], text: text.slice(stamp[0].length) } : { stream, text };
+    if (line.time !== undefined && this.skipped(line.time)) return;
     if (!this.grep || this.grep.test(line.text)) out.push(line);
+  }
+
+  /** Notes the line's time in the position; true when it is one of the lines to drop. */
+  private skipped(time: string): boolean {
+    if (this.last?.time === time) this.last.count++;
+    else this.last = { time, count: 1 };
+    const skip = this.skip;
+    if (!skip) return false;
+    const ns = parseLogTimestamp(time);
+    if (ns !== undefined && (ns < skip.ns || (ns === skip.ns && skip.count-- > 0))) return true;
+    this.skip = undefined;
+    return false;
   }
 }

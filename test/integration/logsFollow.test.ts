@@ -293,6 +293,30 @@ describe('logs --follow on the console (dockwatch ctl)', () => {
     expect(result.output).toMatch(/the container stopped \(its log stream ended\)\. 10 lines shown\./);
   }, 60_000);
 
+  it('shows every line of a writer that floods its log and exits while it is followed', async () => {
+    // 20,000 lines in a burst, then the exit: the follow that was open must still bring each line once, in order
+    // (dockerd 20.10 can end it early when the container stops; the rest is then read once more).
+    const count = 20_000;
+    const flood = await runTestContainer({
+      name: 'flood',
+      cmd: ['sh', '-c', `sleep 2; awk 'BEGIN { for (i = 1; i <= ${count}; i++) print "n " i }'`],
+    });
+    const writes: string[] = [];
+    const result = await runCtl(
+      config,
+      { words: ['logs', flood.name, '--follow', '1m'], user: 'alice', yes: false, write: (t) => void writes.push(t) },
+      logger,
+    );
+    expect(result.exitCode).toBe(0);
+    const lines = writes.slice(1).join('').split('\n').slice(0, -1);
+    const off = lines.findIndex((t, k) => t !== `n ${k + 1}`);
+    expect({ lines: lines.length, around: off < 0 ? undefined : lines.slice(Math.max(0, off - 2), off + 3) }).toEqual({
+      lines: count,
+      around: undefined,
+    });
+    expect(result.output).toMatch(/the container stopped \(its log stream ended\)/);
+  }, 60_000);
+
   it('ends when its duration runs out', async () => {
     const writes: string[] = [];
     const result = await runCtl(
