@@ -87,14 +87,10 @@ export class ContainerLogTail {
   /** Opens the stream from the checkpoint and reads it until it ends, fails or is closed. */
   async run(): Promise<TailRunResult> {
     if (this.closed) return { outcome: 'closed' };
-    const cp = this.committed;
-    this.streams = {
-      stdout: this.streamState('stdout', cp.stdout),
-      stderr: this.streamState('stderr', cp.stderr),
-    };
+    const from = { stdout: this.committed.stdout, stderr: this.committed.stderr };
     let stream: NodeJS.ReadableStream & { destroy(): void };
     try {
-      stream = await this.opts.open(this.target.id, formatSince(resumeFrom(cp)));
+      stream = await this.opts.open(this.target.id, formatSince(resumeFrom(from)));
     } catch (err) {
       return { outcome: 'failed', error: err as Error };
     }
@@ -102,6 +98,11 @@ export class ContainerLogTail {
       stream.destroy();
       return { outcome: 'closed' };
     }
+    // What the last run held back stays until a stream is open: flushHeld can still hand it over if none will be.
+    this.streams = {
+      stdout: this.streamState('stdout', from.stdout),
+      stderr: this.streamState('stderr', from.stderr),
+    };
     this.handle = stream;
     const decoder = new LogFrameDecoder();
     const takeFrame = this.opts.multiline ? this.takeFrameJoined : this.takeFrame;

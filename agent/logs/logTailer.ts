@@ -233,6 +233,8 @@ export class LogTailer {
 
   private async loop(id: string, follow: Follow): Promise<void> {
     follow.looping = true;
+    /** A stream ended, and what it held back waits for the read after it (which brings it again) or the container's end. */
+    let endedHolding = false;
     try {
       while (!this.stopped && !follow.removed) {
         const runStarted = this.now();
@@ -247,7 +249,8 @@ export class LogTailer {
             // json-file reader stops at its last EOF once the container is gone): unless the stream was opened on
             // this very run already stopped, read once more from the checkpoint. The engine reads a stopped
             // container's log to its end without following.
-            if (record && !follow.removed && !readToEnd(atOpen, record)) continue;
+            endedHolding = record !== undefined && !follow.removed && !readToEnd(atOpen, record);
+            if (endedHolding) continue;
             follow.tail.flushHeld();
             follow.drained = true;
             follow.drainedRun = record?.startedAt;
@@ -255,7 +258,8 @@ export class LogTailer {
           }
           // Live: a later run than the one the stream was opened on ended what that one held back; else the stop is
           // not seen yet, and the next run reads on from the checkpoint, held lines included.
-          if (atOpen?.startedAt !== undefined && record.startedAt !== atOpen.startedAt) follow.tail.flushHeld();
+          endedHolding = atOpen?.startedAt === undefined || record.startedAt === atOpen.startedAt;
+          if (!endedHolding) follow.tail.flushHeld();
           if (this.now() - runStarted < 500) await delay(500);
           continue;
         }
@@ -278,7 +282,12 @@ export class LogTailer {
       }
     } finally {
       follow.looping = false;
-      if (follow.removed || follow.gone) this.drops.add(follow.tail.target.name, 'removed', follow.tail.discardHeld());
+      if (follow.removed || follow.gone) {
+        // Its log cannot be read again: what the stream that ended held back (a last line without its newline) is
+        // all there is of it.
+        if (endedHolding) follow.tail.flushHeld();
+        this.drops.add(follow.tail.target.name, 'removed', follow.tail.discardHeld());
+      }
       if (follow.removed) this.follows.delete(id);
     }
   }

@@ -118,6 +118,24 @@ describe('log tailing against the real engine', () => {
     expect(ttyLines.filter((t) => t.startsWith('out'))).toEqual(numbered('out', 50));
     expect(ttyLines.filter((t) => t.startsWith('err'))).toEqual(numbered('err', 50, 5));
   }, 60_000);
+
+  it('takes a last line without its newline, also of a container the engine removes as it exits (--rm)', async () => {
+    const agent = new RecordingAgent(CONFIG);
+    agents.push(agent);
+    await agent.start();
+    const script = 'sleep 1; echo "first"; printf "last words"';
+    const kept = await runTestContainer({ name: 'lastkept', cmd: ['sh', '-c', script] });
+    const removed = await runTestContainer({ name: 'lastrm', cmd: ['sh', '-c', script], autoRemove: true });
+    const both = () => [texts(agent.seen(), kept.name, 'stdout'), texts(agent.seen(), removed.name, 'stdout')];
+    await waitFor(async () => both().every((lines) => lines.includes('last words')), {
+      what: async () => `both last lines; taken: ${JSON.stringify(both())}; agent log: ${agent.log.slice(-2000)}`,
+      timeoutMs: 20_000,
+    });
+    expect(both()).toEqual([
+      ['first', 'last words'],
+      ['first', 'last words'],
+    ]);
+  }, 40_000);
 });
 
 describe('engine events across an agent restart', () => {

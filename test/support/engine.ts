@@ -68,6 +68,8 @@ export type TestContainerOptions = {
   stopTimeoutSeconds?: number;
   /** Create only (state "created") when false; default true. */
   start?: boolean;
+  /** Removed by the engine once it exits, as `docker run --rm`. */
+  autoRemove?: boolean;
 };
 
 /** The container {@link runTestContainer} created. */
@@ -155,6 +157,7 @@ export async function runTestContainer(opts: TestContainerOptions): Promise<Test
     Healthcheck: healthcheck(opts),
     ExposedPorts,
     HostConfig: {
+      AutoRemove: opts.autoRemove,
       Memory: memory,
       MemorySwap: memorySwap,
       NanoCpus: opts.cpus === undefined ? undefined : Math.round(opts.cpus * 1e9),

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { record } from '../bot/fakeAgent';
 import { frame, settle, startedRig } from './logTailerRig';
 
@@ -88,6 +89,37 @@ describe('a follow the engine ends early when the container stops', () => {
     tailer.stop();
     store.close();
   });
+
+  it.each([
+    ['seen exited', 'exited'],
+    ['still seen running (its die not taken yet)', 'running'],
+  ] as const)(
+    'hands over a last line without its newline when the container is gone before the read after, %s',
+    async (_, state) => {
+      const streams: PassThrough[] = [];
+      const gone = Object.assign(new Error('No such container'), { statusCode: 404 });
+      const opener = () => async () => {
+        if (streams.length) throw gone;
+        streams.push(new PassThrough());
+        return streams[0] as PassThrough;
+      };
+      const { tailer, inventory, store, seen } = await startedRig(
+        'rm',
+        { createdAt, state: 'running', startedAt: createdAt },
+        { opener },
+      );
+      // `printf done` as its last words, then the exit and, with --rm, the removal.
+      streams[0]?.write(frame('out 1', at(1)));
+      streams[0]?.write(partialFrame('done', at(2)));
+      if (state === 'exited') inventory.upsert(record('rm', exited));
+      streams[0]?.end();
+      await new Promise((resolve) => setTimeout(resolve, state === 'running' ? 600 : 20));
+      expect(seen).toEqual(['out 1', 'done']);
+      expect(tailer.droppedCounts()).toEqual([]);
+      tailer.stop();
+      store.close();
+    },
+  );
 
   it('does not read again when the stream was opened after the container had stopped', async () => {
     const { tailer, store, opened, seen } = await startedRig('done', exited);
