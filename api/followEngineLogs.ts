@@ -39,7 +39,8 @@ export async function* followEngineLogs(
       yield* splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     }
     const at = splitter.position;
-    const rest = tty || at === undefined || signal.aborted ? undefined : await readAfter(docker, id, query, at);
+    const seen = at.stdout !== undefined || at.stderr !== undefined;
+    const rest = tty || !seen || signal.aborted ? undefined : await readAfter(docker, id, query, at);
     yield* rest ?? splitter.end();
   } catch (err) {
     if (!signal.aborted) throw err;
@@ -48,6 +49,12 @@ export async function* followEngineLogs(
     stream.destroy();
   }
 }
+
+/**
+ * A line of one stream may reach the log file after a line of the other stream that is up to this much later (the
+ * engine's two copiers race): the read again starts this much before the earlier stream's last line.
+ */
+const STREAM_RACE_NS = 1_000_000_000n;
 
 /**
  * The lines of a stopped container's log after `at` (read without following, so to the end), or undefined when the
@@ -59,9 +66,14 @@ async function readAfter(
   query: LogFollowQuery,
   at: SplitPosition,
 ): Promise<LogLine[] | undefined> {
-  const ns = parseLogTimestamp(at.time);
-  if (ns === undefined) return undefined;
-  const opts = { follow: false, stdout: true, stderr: true, timestamps: true, since: formatSince(ns) };
+  const times = [at.stdout, at.stderr].flatMap((mark) => {
+    const ns = mark && parseLogTimestamp(mark.time);
+    return ns === undefined ? [] : [ns];
+  });
+  if (!times.length) return undefined;
+  const earliest = times.reduce((a, b) => (a < b ? a : b)) - STREAM_RACE_NS;
+  const since = formatSince(earliest > 0n ? earliest : 0n);
+  const opts = { follow: false, stdout: true, stderr: true, timestamps: true, since };
   let body: unknown;
   try {
     body = await docker.getContainer(id).logs({ ...opts, abortSignal: query.signal } as { follow: false });

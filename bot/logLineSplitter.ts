@@ -3,8 +3,8 @@ import { LogFrameDecoder } from '../agent/logs/logFrameDecoder';
 import { parseLogTimestamp } from '../agent/logs/logTimestamp';
 import type { LogLine } from './agentClient';
 
-/** The engine's time of the last line split (before `grep`), and how many lines in a row carried it. */
-export type SplitPosition = { time: string; count: number };
+/** Per stream, the engine's time of the last line split (before `grep`) and how many lines in a row carried it. */
+export type SplitPosition = Partial<Record<LogLine['stream'], { time: string; count: number }>>;
 
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 
@@ -26,24 +26,31 @@ export class LogLineSplitter {
     stderr: new StringDecoder('utf8'),
   };
 
-  private last: SplitPosition | undefined;
-  /** Lines up to this position are dropped (a read again from its time); cleared at the first line after it. */
-  private skip: { ns: bigint; count: number } | undefined;
+  private readonly last: SplitPosition = {};
+  /**
+   * Per stream, the lines up to this time and count are dropped (a read again from an earlier time brings them
+   * again); cleared at the stream's first line after it. A stream's lines come in the order of their times.
+   */
+  private readonly skip: Partial<Record<LogLine['stream'], { ns: bigint; count: number }>> = {};
 
-  /** `after`: drop the lines up to that position, as a read from its time brings them again. */
+  /** `after`: drop each stream's lines up to that position, as a read from an earlier time brings them again. */
   constructor(
     tty: boolean,
     private readonly grep?: RegExp,
-    after?: SplitPosition,
+    after: SplitPosition = {},
   ) {
     this.decoder = tty ? undefined : new LogFrameDecoder();
-    const ns = after && parseLogTimestamp(after.time);
-    if (after && ns !== undefined) this.skip = { ns, count: after.count };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const mark = after[stream];
+      const ns = mark && parseLogTimestamp(mark.time);
+      if (mark && ns !== undefined) this.skip[stream] = { ns, count: mark.count };
+    }
   }
 
-  /** Where the lines split so far end: the last line's time and how many lines carried it (undefined before one). */
-  get position(): SplitPosition | undefined {
-    return this.last && { ...this.last };
+  /** Where each stream's lines split so far end: its last line's time and how many lines carried it. */
+  get position(): SplitPosition {
+    const { stdout, stderr } = this.last;
+    return { ...(stdout && { stdout: { ...stdout } }), ...(stderr && { stderr: { ...stderr } }) };
   }
 
   /** The whole lines completed by `chunk`. */
@@ -78,19 +85,20 @@ export class LogLineSplitter {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const stamp = TIMESTAMP.exec(text);
     const line: LogLine = stamp ? { stream, time: stamp[1], text: text.slice(stamp[0].length) } : { stream, text };
-    if (line.time !== undefined && this.skipped(line.time)) return;
+    if (line.time !== undefined && this.skipped(stream, line.time)) return;
     if (!this.grep || this.grep.test(line.text)) out.push(line);
   }
 
-  /** Notes the line's time in the position; true when it is one of the lines to drop. */
-  private skipped(time: string): boolean {
-    if (this.last?.time === time) this.last.count++;
-    else this.last = { time, count: 1 };
-    const skip = this.skip;
+  /** Notes the line's time in its stream's position; true when it is one of the lines to drop. */
+  private skipped(stream: LogLine['stream'], time: string): boolean {
+    const last = this.last[stream];
+    if (last?.time === time) last.count++;
+    else this.last[stream] = { time, count: 1 };
+    const skip = this.skip[stream];
     if (!skip) return false;
     const ns = parseLogTimestamp(time);
     if (ns !== undefined && (ns < skip.ns || (ns === skip.ns && skip.count-- > 0))) return true;
-    this.skip = undefined;
+    delete this.skip[stream];
     return false;
   }
 }

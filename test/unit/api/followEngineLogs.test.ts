@@ -45,7 +45,31 @@ describe('followEngineLogs when the engine ends a follow early', () => {
     expect(await collect(docker)).toEqual(['stdout one', 'stdout two', 'stdout three', 'stderr err', 'stdout four']);
     expect(queries.map((q) => [q.follow, q.since])).toEqual([
       [true, undefined],
-      [false, `${Date.UTC(2026, 11, 7, 12, 0, 0) / 1000}.002000000`],
+      // From a second before the last line: the engine's two copiers race, so the other stream may be behind.
+      [false, `${Date.UTC(2026, 11, 7, 12, 0, 0) / 1000 - 1}.002000000`],
+    ]);
+  });
+
+  it('keeps each stream apart: a line of the other stream that reached the file late is shown once', async () => {
+    const follow = new PassThrough();
+    // In the file: out 1 (t1), err a (t2), out 2 (t4), err b (t3: its copier was behind), out 3 (t5).
+    const rest = Buffer.concat([
+      frame('out 1', at(1)),
+      frame('err a', at(2), 2),
+      frame('out 2', at(4)),
+      frame('err b', at(3), 2),
+      frame('out 3', at(5)),
+    ]);
+    const { docker } = engine(follow, rest);
+    follow.write(frame('out 1', at(1)));
+    follow.write(frame('err a', at(2), 2));
+    follow.end(frame('out 2', at(4)));
+    expect(await collect(docker)).toEqual([
+      'stdout out 1',
+      'stderr err a',
+      'stdout out 2',
+      'stderr err b',
+      'stdout out 3',
     ]);
   });
 
