@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { formatSince, parseLogTimestamp } from '../agent/logs/logTimestamp';
+import { formatSince, parseLogTimestamp, STREAM_RACE_NS } from '../agent/logs/logTimestamp';
 import type { LogFollowQuery, LogLine } from '../bot/agentClient';
 import { LogLineSplitter, type SplitPosition } from '../bot/logLineSplitter';
 
@@ -51,14 +51,8 @@ export async function* followEngineLogs(
 }
 
 /**
- * A line of one stream may reach the log file after a line of the other stream that is up to this much later (the
- * engine's two copiers race): the read again starts this much before the earlier stream's last line.
- */
-const STREAM_RACE_NS = 1_000_000_000n;
-
-/**
- * The lines of a stopped container's log after `at` (read without following, so to the end), or undefined when the
- * engine does not give them (the container is gone).
+ * The lines of a stopped container's log after `at` (read without following, so to the end, from STREAM_RACE_NS
+ * before the earlier stream's last line), or undefined when the engine does not give them (the container is gone).
  */
 async function readAfter(
   docker: Docker,

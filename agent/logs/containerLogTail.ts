@@ -3,7 +3,7 @@ import type { LogDropReason } from './logDropCounts';
 import type { LogEntry } from './logEntry';
 import { LogLineAssembler, WHOLE_SKIPPED, WHOLE_TAKEN, type AssembledLine } from './logLineAssembler';
 import { isBefore, positionAt, resumeFrom, type LogCheckpoint, type LogPosition } from './logPosition';
-import { formatSince, nsToMs } from './logTimestamp';
+import { formatSince, nsToMs, STREAM_RACE_NS } from './logTimestamp';
 import { MultilineJoiner, type JoinedEvent, type MultilineOptions } from './multilineJoiner';
 import { LiteralHits } from './literalHits';
 
@@ -42,9 +42,6 @@ export type ContainerLogTailOptions = {
 
 /** Lines the filter turned down and not yet reported, and the position after the last of them. */
 type Passed = { lines: number; sec: number; ns: number; n: number };
-
-/** A stream whose last message is this much older than the other stream's may be moved up to it (ns). */
-const IDLE_MARGIN_NS = 1_000_000_000n;
 
 type StreamState = {
   assembler: LogLineAssembler;
@@ -328,7 +325,7 @@ export class ContainerLogTail {
 
   /**
    * A stream with nothing held back has seen everything the engine wrote before the other stream's latest message,
-   * give or take the race between the engine's two copiers: move it up to IDLE_MARGIN_NS behind that.
+   * give or take the race between the engine's two copiers: move it up to STREAM_RACE_NS behind that.
    */
   private advanceIdleStreams(): void {
     if (!this.streams) return;
@@ -336,7 +333,7 @@ export class ContainerLogTail {
       (max, s) => (s.assembler.lastMessageTs > max ? s.assembler.lastMessageTs : max),
       0n,
     );
-    const to = latest - IDLE_MARGIN_NS;
+    const to = latest - STREAM_RACE_NS;
     for (const name of ['stdout', 'stderr'] as const) {
       const s = this.streams[name];
       if (s.assembler.hasPartial || s.joiner.hasPending) continue;

@@ -1,5 +1,11 @@
 const SECOND_NS = 1_000_000_000n;
 
+/**
+ * How far apart the engine's stdout and stderr copiers may stamp lines that reach the log file in the other order:
+ * a line of one stream can follow, in the file, a line of the other stream stamped up to this much later (ns).
+ */
+export const STREAM_RACE_NS = SECOND_NS;
+
 let cachedPrefix = '';
 let cachedSeconds = 0n;
 
